@@ -1,0 +1,110 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { ErrorCode, StartupError } from './errors.js';
+
+/**
+ * meshgate's configuration: read from the environment (and CLI flags, which win), validated
+ * once at start-up with one message per bad value, then frozen. Nothing else reads
+ * `process.env`. The README's configuration table lists the same variables.
+ */
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be an integer')
+  .min(0, 'must be from 0 to 65535')
+  .max(65_535, 'must be from 0 to 65535');
+
+/** `name=url,name=url`, the form SUBGRAPH_URLS takes. */
+const subgraphUrls = z
+  .string()
+  .transform((text, ctx) => {
+    const urls: Record<string, string> = {};
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^([a-z][a-z0-9_-]*)=(https?:\/\/\S+)$/.exec(entry);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=http(s)://host:port/path` });
+        return z.NEVER;
+      }
+      urls[match[1]!] = match[2]!;
+    }
+    return urls;
+  });
+
+const databaseUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4000),
+  SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
+  SUBGRAPH_URLS: subgraphUrls.default({}),
+  DATABASE_URL: databaseUrl,
+  MESHGATE_STATE_DIR: z.string().min(1).default('.meshgate'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Environment = 'development' | 'production' | 'test';
+
+export interface MeshgateConfig {
+  readonly environment: Environment;
+  readonly host: string;
+  readonly port: number;
+  /**
+   * Where the gateway's supergraph comes from: the composed file (the default, and what
+   * production runs), or composing the live subgraphs' SDL at start (development).
+   */
+  readonly supergraph: Readonly<{ source: 'file'; path: string } | { source: 'introspect' }>;
+  /** Subgraph URLs by name: routing overrides for a file, the subgraphs to compose otherwise. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  /** A PostgreSQL server for the subgraphs; embedded PGlite when absent. */
+  readonly databaseUrl: string | undefined;
+  /** Local state: PGlite data directories, development keys. Git-ignored. */
+  readonly stateDir: string;
+  readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+/** CLI flags; each overrides its environment variable. */
+export interface ConfigOverrides {
+  port?: string | number | undefined;
+  supergraphPath?: string | undefined;
+  introspect?: boolean | undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): MeshgateConfig {
+  const input = {
+    ...env,
+    ...(overrides.port !== undefined && { PORT: String(overrides.port) }),
+    ...(overrides.supergraphPath !== undefined && { SUPERGRAPH_PATH: overrides.supergraphPath }),
+  };
+  const parsed = EnvSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${JSON.stringify(input[name as keyof typeof input] ?? '')}: ${issue.message}`;
+    });
+    throw new StartupError(ErrorCode.CONFIG_INVALID, `invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (overrides.introspect && Object.keys(e.SUBGRAPH_URLS).length === 0) {
+    throw new StartupError(ErrorCode.CONFIG_INVALID, 'composing from live subgraphs needs SUBGRAPH_URLS=name=url,...');
+  }
+  return Object.freeze({
+    environment: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    supergraph: Object.freeze(
+      overrides.introspect ? { source: 'introspect' as const } : { source: 'file' as const, path: absolute(e.SUPERGRAPH_PATH) },
+    ),
+    subgraphUrls: Object.freeze(e.SUBGRAPH_URLS),
+    databaseUrl: e.DATABASE_URL,
+    stateDir: absolute(e.MESHGATE_STATE_DIR),
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
+}

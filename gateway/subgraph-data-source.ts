@@ -1,0 +1,45 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayContext } from './context.js';
+import { ErrorCode, MeshgateGraphQLError } from './errors.js';
+
+/**
+ * All subgraph I/O goes through this one class: it forwards the request id, and turns a
+ * subgraph that cannot be reached into an error that names it, so the rest of the response
+ * (other domains' fields) is still served.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(readonly name: string, url: string) {
+    super({ url });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // Context is empty for the gateway's own requests (health checks, introspection).
+    if ('requestId' in context) request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (cause) {
+      throw subgraphUnavailable(this.name, cause);
+    }
+  }
+}
+
+/** The client learns which data product failed and why in one word; never its address. */
+function subgraphUnavailable(subgraph: string, cause: unknown): MeshgateGraphQLError {
+  const reason = failureReason(cause);
+  return new MeshgateGraphQLError(ErrorCode.SUBGRAPH_UNAVAILABLE, `Subgraph "${subgraph}" is unavailable (${reason})`, {
+    subgraph,
+    reason,
+  });
+}
+
+function failureReason(cause: unknown): string {
+  const error = cause as { code?: unknown; cause?: { code?: unknown }; extensions?: { response?: { status?: unknown } } };
+  const status = error.extensions?.response?.status;
+  if (typeof status === 'number') return `HTTP ${status}`;
+  const code = error.code ?? error.cause?.code;
+  return typeof code === 'string' ? code : 'fetch failed';
+}

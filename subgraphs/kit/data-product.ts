@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLSchema } from 'graphql';
+import { parse } from 'graphql';
+import type { Queryable } from './database.js';
+import { readDescriptor, type DataProductDescriptor } from './descriptor.js';
+import type { SeedScripts } from './seed.js';
+
+/** What every resolver of a data product receives as its context. */
+export interface SubgraphContext<Loaders> {
+  /** This request's batch loaders: nothing is shared between requests. */
+  loaders: Loaders;
+}
+
+/** What a domain team writes in its folder's `index.ts`. */
+export interface DataProductDefinition<Loaders> {
+  /** The folder name; also the Postgres schema and the subgraph name in the supergraph. */
+  name: string;
+  /** The port `meshgate start` and `meshgate subgraph NAME` use unless told otherwise. */
+  defaultPort: number;
+  /** `import.meta.url` of the folder's index.ts: the folder holds the SDL, SQL and descriptor. */
+  moduleUrl: string;
+  createLoaders: (db: Queryable) => Loaders;
+  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+}
+
+/** A data product as the platform sees it: files read, types erased. */
+export interface DataProduct {
+  readonly name: string;
+  readonly defaultPort: number;
+  /** `schema.graphql`, the source of truth for the product's API. */
+  readonly sdl: string;
+  readonly sql: SeedScripts;
+  readonly descriptor: DataProductDescriptor;
+  buildSchema(): GraphQLSchema;
+  createContext(db: Queryable): SubgraphContext<unknown>;
+}
+
+export function defineDataProduct<Loaders>(definition: DataProductDefinition<Loaders>): DataProduct {
+  const dir = fileURLToPath(new URL('.', definition.moduleUrl));
+  const read = (file: string) => readFileSync(join(dir, file), 'utf8');
+  const sdl = read('schema.graphql');
+  return Object.freeze({
+    name: definition.name,
+    defaultPort: definition.defaultPort,
+    sdl,
+    sql: { ddl: read('schema.sql'), seed: read('seed.sql') },
+    descriptor: readDescriptor(join(dir, 'product.yaml')),
+    buildSchema: () =>
+      buildSubgraphSchema({
+        typeDefs: parse(sdl),
+        // The resolver map is typed per product; buildSubgraphSchema takes the erased form.
+        resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+      }),
+    createContext: (db: Queryable) => ({ loaders: definition.createLoaders(db) }),
+  });
+}
