@@ -1,8 +1,29 @@
+import type { ClientInfo, FieldDecision, Principal, SubgraphFetch } from './types.js';
+
 /**
  * The typed per-request context of the gateway pipeline. Every stage reads only what an
  * earlier stage set; nothing per-request lives in module state.
+ *
+ *   HTTP ─▶ authenticate ─▶ authorize ─▶ plan + execute ─▶ mask ─▶ respond ─▶ lineage
  */
 export interface GatewayContext {
-  /** Correlates the request's log lines and its subgraph fetches (`x-request-id`). */
+  /** Set on arrival. Correlates log lines, subgraph fetches and the lineage record. */
   readonly requestId: string;
+  /** Set on arrival: `process.hrtime.bigint()`, for the lineage record's duration. */
+  readonly startedAt: bigint;
+  readonly client: ClientInfo;
+  /** Set by authenticate. */
+  principal: Principal;
+  /** Set by authorize: one decision per coordinate the operation reads. */
+  decisions: FieldDecision[];
+  /** Appended by the subgraph data source as the plan runs. */
+  readonly fetches: SubgraphFetch[];
 }
+
+export const ANONYMOUS: Principal = Object.freeze({
+  sub: 'anonymous',
+  anonymous: true,
+  roles: Object.freeze([]),
+  scopes: Object.freeze([]),
+  attributes: Object.freeze({}),
+});

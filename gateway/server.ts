@@ -5,7 +5,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import Fastify from 'fastify';
 import { listen } from '../subgraphs/kit/server.js';
 import type { MeshgateConfig } from './config.js';
-import type { GatewayContext } from './context.js';
+import { ANONYMOUS, type GatewayContext } from './context.js';
 import { ErrorCode, StartupError } from './errors.js';
 import { formatError } from './format-error.js';
 import type { Logger } from './logger.js';
@@ -64,10 +64,17 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
 
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
-    context: async (request, reply) => {
+    context: async (request, reply): Promise<GatewayContext> => {
       const requestId = requestIdFrom(request.headers['x-request-id']);
       void reply.header('x-request-id', requestId);
-      return { requestId };
+      return {
+        requestId,
+        startedAt: process.hrtime.bigint(),
+        client: { name: header(request.headers['apollographql-client-name']), version: header(request.headers['apollographql-client-version']) },
+        principal: ANONYMOUS,
+        decisions: [],
+        fetches: [],
+      };
     },
   });
   app.get('/health', async () => ({ status: 'ok' }));
@@ -89,6 +96,10 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
       await apollo.stop();
     },
   };
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value.slice(0, 128) : undefined;
 }
 
 function firstLine(error: unknown): string {

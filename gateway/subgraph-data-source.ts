@@ -19,9 +19,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
+    const representations = options.request.variables?.representations;
+    const record = (ok: boolean) =>
+      // Only a client request has a pipeline context; the gateway's own health checks do not.
+      'fetches' in options.context &&
+      options.context.fetches.push({
+        subgraph: this.name,
+        durationMs: performance.now() - started,
+        entityCount: Array.isArray(representations) ? representations.length : 0,
+        ok,
+      });
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      record(!response.errors?.length);
+      return response;
     } catch (cause) {
+      record(false);
       throw subgraphUnavailable(this.name, cause);
     }
   }

@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { dataProducts, findDataProduct } from '../../subgraphs/index.js';
+import { startSubgraph } from '../../subgraphs/kit/server.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { portOption, stopOnSignal } from './lifecycle.js';
+
+/** `meshgate subgraph NAME`: one data product alone, as its domain team deploys it. */
+export function registerSubgraphCommand(program: Command): void {
+  program
+    .command('subgraph')
+    .description('run one data product alone, as its domain team deploys it')
+    .argument('<name>', `data product: ${dataProducts.map((p) => p.name).join(', ')}`)
+    .addOption(portOption())
+    .action(async (name: string, options: { port?: string }) => {
+      const product = findDataProduct(name);
+      const config = loadConfig(process.env, {
+        port: options.port ?? process.env.PORT ?? product.defaultPort,
+      });
+      const logger = createLogger(config.logLevel, `meshgate-${name}`);
+      const subgraph = await startSubgraph(product, {
+        port: config.port,
+        host: config.host,
+        databaseUrl: config.databaseUrl,
+        dataDir: config.databaseUrl ? undefined : resolve(config.stateDir, 'pglite', name),
+      });
+      logger.info({ url: subgraph.url, storage: subgraph.db.kind, seed: subgraph.seeded }, 'subgraph ready');
+      console.log(`meshgate subgraph ${name}: ${subgraph.url}`);
+      stopOnSignal(logger, () => subgraph.stop());
+    });
+}

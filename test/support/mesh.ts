@@ -1,0 +1,61 @@
+import { loadConfig, type MeshgateConfig } from '../../gateway/config.js';
+import { createLogger } from '../../gateway/logger.js';
+import { startMesh, type RunningMesh } from '../../gateway/mesh.js';
+
+/**
+ * The end-to-end tests share one started mesh per storage mode: the e2e project runs its
+ * files in one worker without isolation, so this module's cache lives across files.
+ */
+const meshes = new Map<string, Promise<RunningMesh>>();
+
+/** A PostgreSQL server for the tests: the machine's, unless TEST_DATABASE_URL says otherwise. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export function testConfig(env: Record<string, string> = {}): MeshgateConfig {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env });
+}
+
+/** The mesh on embedded PGlite (in memory), started once. */
+export function sharedMesh(): Promise<RunningMesh> {
+  return memo('pglite', () => startMesh(testConfig(), createLogger('silent'), { ports: 'free', persistent: false }));
+}
+
+/** The same mesh on the real PostgreSQL server, started once. */
+export function sharedPostgresMesh(): Promise<RunningMesh> {
+  return memo('postgres', () =>
+    startMesh(testConfig({ DATABASE_URL: TEST_DATABASE_URL }), createLogger('silent'), { ports: 'free', persistent: false }),
+  );
+}
+
+function memo(key: string, start: () => Promise<RunningMesh>): Promise<RunningMesh> {
+  let mesh = meshes.get(key);
+  if (!mesh) {
+    mesh = start();
+    meshes.set(key, mesh);
+  }
+  return mesh;
+}
+
+export interface GraphQLResponse<Data = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: Data | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+    extensions?: Record<string, unknown>;
+  };
+}
+
+/** POSTs a GraphQL operation and returns the status and the parsed body. */
+export async function graphql<Data = Record<string, unknown>>(
+  url: string,
+  query: string,
+  options: { variables?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse<Data>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: JSON.stringify({ query, variables: options.variables }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<Data>['body'] };
+}
