@@ -25,7 +25,7 @@ describe('one endpoint over five data products', () => {
             product: {
               name: 'Compact Knife',
               price: { amount: 145.79 },
-              unitsSold: 670,
+              unitsSold: 604,
               shippingEstimate: { carrier: 'DHL', days: 2, cost: { amount: 10.5 } },
             },
           },

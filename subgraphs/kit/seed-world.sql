@@ -34,10 +34,11 @@ CREATE OR REPLACE FUNCTION pg_temp.seed_product_price_cents(p int) RETURNS int L
 
 CREATE OR REPLACE FUNCTION pg_temp.seed_order_customer(o int) RETURNS int LANGUAGE sql IMMUTABLE AS $$
   SELECT 1 + (o * 7919) % pg_temp.seed_customer_count() $$;
--- Half delivered, then shipped, paid, pending and cancelled.
+-- Half delivered, then shipped, paid, pending and cancelled. A customer's orders are o, o + 5000,
+-- o + 10000, …; the o / 5000 term spreads each customer's orders over every status.
 CREATE OR REPLACE FUNCTION pg_temp.seed_order_status(o int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT (ARRAY['DELIVERED','DELIVERED','DELIVERED','DELIVERED','DELIVERED','SHIPPED','SHIPPED','PAID',
-                'PENDING','CANCELLED'])[1 + (o * 37) % 10] $$;
+                'PENDING','CANCELLED'])[1 + (o * 37 + (o / pg_temp.seed_customer_count()) * 3) % 10] $$;
 CREATE OR REPLACE FUNCTION pg_temp.seed_order_placed_at(o int) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$
   SELECT timestamptz '2024-01-01 00:00:00+00' + o * interval '13 minutes' $$;
 CREATE OR REPLACE FUNCTION pg_temp.seed_order_line_count(o int) RETURNS int LANGUAGE sql IMMUTABLE AS $$

@@ -37,9 +37,12 @@ export async function ensureSeeded(db: Database, scripts: SeedScripts): Promise<
        ${scripts.ddl}
        ${scripts.seed}
        CREATE TABLE _meshgate_seed (hash text NOT NULL, seeded_at timestamptz NOT NULL DEFAULT now());
-       INSERT INTO _meshgate_seed (hash) VALUES ('${hash}');
-       ANALYZE;`,
+       INSERT INTO _meshgate_seed (hash) VALUES ('${hash}');`,
     );
+    // Statistics for the planner, on this domain's tables only: a bare ANALYZE would lock
+    // every other domain's tables too, and two domains seeding at once would deadlock.
+    const tables = await tx.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = $1`, [db.schema]);
+    for (const table of tables) await tx.exec(`ANALYZE ${db.schema}.${table.name}`);
     return 'seeded';
   });
 }
