@@ -11,7 +11,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['gateway/**/*.test.ts', 'subgraphs/**/*.test.ts', 'schema/**/*.test.ts', 'policies/**/*.test.ts'],
+          include: [
+            'gateway/**/*.test.ts',
+            'subgraphs/**/*.test.ts',
+            'schema/**/*.test.ts',
+            'policies/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

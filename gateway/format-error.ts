@@ -20,9 +20,16 @@ const KNOWN_CODES = new Set<string>([
 export function formatError(environment: Environment) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (environment === 'development' || (typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
+    if (
+      environment === 'development' ||
+      (typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)
+    ) {
       return formatted;
     }
-    return { message: 'Internal server error', ...(formatted.path && { path: formatted.path }), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    return {
+      message: 'Internal server error',
+      ...(formatted.path && { path: formatted.path }),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
   };
 }

@@ -24,7 +24,11 @@ export interface MeshOptions {
  * This is `npm start`; `meshgate subgraph NAME` and `meshgate gateway` run the same pieces
  * as separate processes.
  */
-export async function startMesh(config: MeshgateConfig, logger: Logger, options: MeshOptions): Promise<RunningMesh> {
+export async function startMesh(
+  config: MeshgateConfig,
+  logger: Logger,
+  options: MeshOptions,
+): Promise<RunningMesh> {
   const subgraphs: RunningSubgraph[] = [];
   try {
     // One at a time: embedded PGlite seeding is CPU-bound, and parallel seeding only interleaves it.
@@ -33,16 +37,25 @@ export async function startMesh(config: MeshgateConfig, logger: Logger, options:
         port: options.ports === 'free' ? 0 : product.defaultPort,
         host: config.host,
         databaseUrl: config.databaseUrl,
-        dataDir: options.persistent && !config.databaseUrl ? join(config.stateDir, 'pglite', product.name) : undefined,
+        dataDir:
+          options.persistent && !config.databaseUrl
+            ? join(config.stateDir, 'pglite', product.name)
+            : undefined,
       });
       subgraphs.push(started);
-      logger.info({ subgraph: started.name, url: started.url, storage: started.db.kind, seed: started.seeded }, 'subgraph ready');
+      logger.info(
+        { subgraph: started.name, url: started.url, storage: started.db.kind, seed: started.seeded },
+        'subgraph ready',
+      );
     }
     const gateway = await startGateway(
       {
         ...config,
         port: options.ports === 'free' ? 0 : config.port,
-        subgraphUrls: { ...config.subgraphUrls, ...Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) },
+        subgraphUrls: {
+          ...config.subgraphUrls,
+          ...Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
+        },
       },
       logger,
     );

@@ -7,7 +7,8 @@ import { ErrorCode, StartupError } from './errors.js';
  * Where the gateway gets its supergraph: any composed supergraph file (what production
  * serves), or, in development, composing the SDL of live subgraphs at start.
  */
-export type SupergraphSource = { supergraphSdl: string; describe: string } | { supergraphSdl: SupergraphManager; describe: string };
+export type SupergraphSource =
+  { supergraphSdl: string; describe: string } | { supergraphSdl: SupergraphManager; describe: string };
 
 export function supergraphSource(config: MeshgateConfig): SupergraphSource {
   const { supergraph } = config;

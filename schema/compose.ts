@@ -30,7 +30,11 @@ export function composeSupergraph(sources: readonly SubgraphSource[]): Compositi
     try {
       return [{ name: source.name, url: source.url, typeDefs: parse(source.sdl) }];
     } catch (error) {
-      parseErrors.push({ code: 'INVALID_GRAPHQL', message: (error as Error).message, subgraphs: [source.name] });
+      parseErrors.push({
+        code: 'INVALID_GRAPHQL',
+        message: (error as Error).message,
+        subgraphs: [source.name],
+      });
       return [];
     }
   });
@@ -60,6 +64,8 @@ function toFinding(error: GraphQLError): CompositionFinding {
 
 /** Composition marks each AST node it reports with the subgraph it was read from. */
 function subgraphsOf(nodes: readonly ASTNode[]): string[] {
-  const names = nodes.map((node) => (node as ASTNode & { subgraph?: unknown }).subgraph).filter((s): s is string => typeof s === 'string');
+  const names = nodes
+    .map((node) => (node as ASTNode & { subgraph?: unknown }).subgraph)
+    .filter((s): s is string => typeof s === 'string');
   return [...new Set(names)].sort();
 }

@@ -11,10 +11,14 @@ beforeAll(async () => {
 /** SQL statements each subgraph issues while one request runs (the e2e files run one at a time). */
 async function statementsFor(first: number) {
   const before = new Map(mesh.subgraphs.map((s) => [s.name, s.db.stats.statements]));
-  const { body } = await graphql<{ orders: { edges: unknown[] } }>(mesh.gateway.url, ORDERS_PAGE, { variables: { first } });
+  const { body } = await graphql<{ orders: { edges: unknown[] } }>(mesh.gateway.url, ORDERS_PAGE, {
+    variables: { first },
+  });
   expect(body.errors).toBeUndefined();
   expect(body.data?.orders.edges).toHaveLength(first);
-  return Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.db.stats.statements - (before.get(s.name) ?? 0)]));
+  return Object.fromEntries(
+    mesh.subgraphs.map((s) => [s.name, s.db.stats.statements - (before.get(s.name) ?? 0)]),
+  );
 }
 
 describe('batching: one statement per type and relation, never one per parent', () => {
@@ -31,9 +35,30 @@ describe('batching: one statement per type and relation, never one per parent', 
 
   it('batches a paged relation across parents into one statement per argument set', async () => {
     const before = mesh.subgraphs.find((s) => s.name === 'orders')!.db.stats.statements;
-    const { body } = await graphql<{ customers: { edges: { node: { orders: { edges: unknown[]; totalCount: number } } }[] } }>(
+    const { body } = await graphql<{
+      customers: { edges: { node: { orders: { edges: unknown[]; totalCount: number } } }[] };
+    }>(
       mesh.gateway.url,
-      `{ customers(first: 50) { edges { node { id orders(first: 3, filter: { status: DELIVERED }) { totalCount edges { node { id status } } } } } } }`,
+      `
+        {
+          customers(first: 50) {
+            edges {
+              node {
+                id
+                orders(first: 3, filter: { status: DELIVERED }) {
+                  totalCount
+                  edges {
+                    node {
+                      id
+                      status
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
     );
     expect(body.errors).toBeUndefined();
     const orders = body.data!.customers.edges.map((e) => e.node.orders);

@@ -16,7 +16,11 @@ let payments: RunningSubgraph;
 let gateway: RunningGateway;
 beforeAll(async () => {
   mesh = await sharedMesh();
-  payments = await startSubgraph(findDataProduct('payments'), { port: 0, host: '127.0.0.1', databaseUrl: TEST_DATABASE_URL });
+  payments = await startSubgraph(findDataProduct('payments'), {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: TEST_DATABASE_URL,
+  });
   const routes = Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url]));
   gateway = await startGateway(
     { ...testConfig(), port: 0, subgraphUrls: { ...routes, payments: payments.url } },
@@ -31,12 +35,17 @@ describe('a subgraph that is down', () => {
   it('serves every domain while all are up', async () => {
     const { body } = await graphql<{ order: { payments: unknown[] } }>(gateway.url, EXAMPLE_QUERY);
     expect(body.errors).toBeUndefined();
-    expect(body.data?.order.payments).toEqual([{ method: 'INVOICE', status: 'CAPTURED', amount: { amount: 583.16 } }]);
+    expect(body.data?.order.payments).toEqual([
+      { method: 'INVOICE', status: 'CAPTURED', amount: { amount: 583.16 } },
+    ]);
   });
 
   it('gives a partial response: other domains resolve, the error names the subgraph', async () => {
     await payments.stop();
-    const { status, body } = await graphql<Record<string, Record<string, unknown>>>(gateway.url, EXAMPLE_QUERY);
+    const { status, body } = await graphql<Record<string, Record<string, unknown>>>(
+      gateway.url,
+      EXAMPLE_QUERY,
+    );
     expect(status).toBe(200);
     const order = body.data?.order;
     expect(order).toMatchObject({
@@ -56,7 +65,12 @@ describe('a subgraph that is down', () => {
   });
 
   it('still serves queries that do not touch the stopped subgraph in full', async () => {
-    const { body } = await graphql(gateway.url, '{ customer(id: "7") { name orders(first: 1) { edges { node { id } } } } }');
-    expect(body).toEqual({ data: { customer: { name: 'Ken Lovelace', orders: { edges: [{ node: { id: '1074' } }] } } } });
+    const { body } = await graphql(
+      gateway.url,
+      '{ customer(id: "7") { name orders(first: 1) { edges { node { id } } } } }',
+    );
+    expect(body).toEqual({
+      data: { customer: { name: 'Ken Lovelace', orders: { edges: [{ node: { id: '1074' } }] } } },
+    });
   });
 });

@@ -22,8 +22,16 @@ describe('both storage modes serve the same data from the same SQL', () => {
       `SELECT schema_name FROM information_schema.schemata WHERE schema_name = ANY($1) ORDER BY schema_name`,
       [['catalog', 'customers', 'orders', 'payments', 'shipping']],
     );
-    expect(rows.map((r) => r.schema_name)).toEqual(['catalog', 'customers', 'orders', 'payments', 'shipping']);
-    const [orders] = await postgres.subgraphs[2]!.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+    expect(rows.map((r) => r.schema_name)).toEqual([
+      'catalog',
+      'customers',
+      'orders',
+      'payments',
+      'shipping',
+    ]);
+    const [orders] = await postgres.subgraphs[2]!.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM orders',
+    );
     expect(orders).toEqual({ n: 50_000 });
   });
 

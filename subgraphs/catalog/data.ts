@@ -84,7 +84,14 @@ export function createCatalogData(db: Queryable) {
       ),
     ),
     productCountOfCategory: rowLoader(
-      (parents) => countPerParent(db, { from: 'products', filter: noFilter, parentKey: 'category_id', parentKeyType: 'int', parents }),
+      (parents) =>
+        countPerParent(db, {
+          from: 'products',
+          filter: noFilter,
+          parentKey: 'category_id',
+          parentKeyType: 'int',
+          parents,
+        }),
       (row) => row.parent,
     ),
   };

@@ -31,13 +31,20 @@ async function productBySku(sku: string, { loaders }: Context) {
   return row && toProduct(row);
 }
 
-const productConnection = (rows: ProductRow[], page: ReturnType<typeof parsePage>, count: () => Promise<number>) =>
-  toConnection(rows, page, (row) => row.sku, count, toProduct);
+const productConnection = (
+  rows: ProductRow[],
+  page: ReturnType<typeof parsePage>,
+  count: () => Promise<number>,
+) => toConnection(rows, page, (row) => row.sku, count, toProduct);
 
 export const resolvers = {
   Query: {
     product: (_: unknown, args: { sku: string }, context: Context) => productBySku(args.sku, context),
-    products: async (_: unknown, args: PageArgs & { filter?: ProductFilterInput | null }, { loaders }: Context) => {
+    products: async (
+      _: unknown,
+      args: PageArgs & { filter?: ProductFilterInput | null },
+      { loaders }: Context,
+    ) => {
       const page = parsePage(args);
       const input = args.filter ?? {};
       const filter = {
@@ -47,21 +54,30 @@ export const resolvers = {
         minPriceCents: toCents(input.minPrice),
         maxPriceCents: toCents(input.maxPrice),
       };
-      return productConnection(await loaders.productPage(page, filter), page, () => loaders.productCount(filter));
+      return productConnection(await loaders.productPage(page, filter), page, () =>
+        loaders.productCount(filter),
+      );
     },
     categories: (_: unknown, __: unknown, { loaders }: Context) => loaders.categories(),
   },
   Product: {
-    __resolveReference: (reference: { sku: string }, context: Context) => productBySku(reference.sku, context),
-    category: async (product: Product, _: unknown, { loaders }: Context) => loaders.categoryById.load(product.categoryId),
+    __resolveReference: (reference: { sku: string }, context: Context) =>
+      productBySku(reference.sku, context),
+    category: async (product: Product, _: unknown, { loaders }: Context) =>
+      loaders.categoryById.load(product.categoryId),
   },
   Category: {
-    __resolveReference: (reference: { id: string }, { loaders }: Context) => loaders.categoryById.load(intId(reference.id, 'id')),
+    __resolveReference: (reference: { id: string }, { loaders }: Context) =>
+      loaders.categoryById.load(intId(reference.id, 'id')),
     products: async (category: CategoryRow, args: PageArgs, { loaders }: Context) => {
       const page = parsePage(args);
       const id = String(category.id);
       const rows = await loaders.productsOfCategory.load(id, page);
-      return productConnection(rows, page, async () => (await loaders.productCountOfCategory.load(id))?.n ?? 0);
+      return productConnection(
+        rows,
+        page,
+        async () => (await loaders.productCountOfCategory.load(id))?.n ?? 0,
+      );
     },
   },
 };

@@ -40,7 +40,14 @@ export function createCustomerData(db: Queryable) {
       (row) => row.id,
     ),
     page: (page: Page, filter: CustomerFilter) =>
-      selectPage<CustomerRow>(db, { columns: COLUMNS, from: 'customers', key: 'id', keyType: 'int', page, filter: applyFilter(filter) }),
+      selectPage<CustomerRow>(db, {
+        columns: COLUMNS,
+        from: 'customers',
+        key: 'id',
+        keyType: 'int',
+        page,
+        filter: applyFilter(filter),
+      }),
     count: (filter: CustomerFilter) => countRows(db, { from: 'customers', filter: applyFilter(filter) }),
   };
 }

@@ -26,11 +26,21 @@ async function customerById(id: string, { loaders }: Context) {
 export const resolvers = {
   Query: {
     customer: (_: unknown, args: { id: string }, context: Context) => customerById(args.id, context),
-    customers: async (_: unknown, args: PageArgs & { filter?: CustomerFilter | null }, { loaders }: Context) => {
+    customers: async (
+      _: unknown,
+      args: PageArgs & { filter?: CustomerFilter | null },
+      { loaders }: Context,
+    ) => {
       const page = parsePage(args);
       const filter = { ...args.filter, country: countryArg(args.filter?.country, 'filter.country') };
       const rows = await loaders.page(page, filter);
-      return toConnection(rows, page, (row) => row.id, () => loaders.count(filter), toCustomer);
+      return toConnection(
+        rows,
+        page,
+        (row) => row.id,
+        () => loaders.count(filter),
+        toCustomer,
+      );
     },
   },
   Customer: {

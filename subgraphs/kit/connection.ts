@@ -36,7 +36,10 @@ export function encodeCursor(key: string | number): string {
 export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!decoded.startsWith(CURSOR_PREFIX) || decoded.length === CURSOR_PREFIX.length) {
-    throw new BadUserInputError(`"after" is not a cursor this API issued: ${JSON.stringify(cursor)}`, 'after');
+    throw new BadUserInputError(
+      `"after" is not a cursor this API issued: ${JSON.stringify(cursor)}`,
+      'after',
+    );
   }
   return decoded.slice(CURSOR_PREFIX.length);
 }
@@ -44,7 +47,10 @@ export function decodeCursor(cursor: string): string {
 export function parsePage(args: PageArgs): Page {
   const limit = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
-    throw new BadUserInputError(`"first" must be an integer from 0 to ${MAX_PAGE_SIZE}, got ${limit}`, 'first');
+    throw new BadUserInputError(
+      `"first" must be an integer from 0 to ${MAX_PAGE_SIZE}, got ${limit}`,
+      'first',
+    );
   }
   return { limit, afterKey: args.after ? decodeCursor(args.after) : null };
 }

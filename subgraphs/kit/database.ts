@@ -36,7 +36,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
     throw new StartupError(ErrorCode.CONFIG_INVALID, `invalid schema name "${options.schema}"`);
   }
-  return options.url ? openPostgres(options.url, options.schema) : openPglite(options.schema, options.dataDir);
+  return options.url
+    ? openPostgres(options.url, options.schema)
+    : openPglite(options.schema, options.dataDir);
 }
 
 async function openPglite(schema: string, dataDir: string | undefined): Promise<Database> {

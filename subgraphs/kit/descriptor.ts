@@ -11,7 +11,9 @@ import { ErrorCode, StartupError } from '../../gateway/errors.js';
 export const Classification = z.enum(['pii', 'pci', 'confidential']);
 export type Classification = z.infer<typeof Classification>;
 
-const coordinate = z.string().regex(/^[A-Z][A-Za-z0-9]*\.[a-z][A-Za-z0-9]*$/, 'must be a Type.field coordinate');
+const coordinate = z
+  .string()
+  .regex(/^[A-Z][A-Za-z0-9]*\.[a-z][A-Za-z0-9]*$/, 'must be a Type.field coordinate');
 
 export const DataProductDescriptor = z
   .object({
@@ -38,7 +40,9 @@ export type DataProductDescriptor = z.infer<typeof DataProductDescriptor>;
 export function readDescriptor(path: string): DataProductDescriptor {
   const result = DataProductDescriptor.safeParse(parse(readFileSync(path, 'utf8')));
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const problems = result.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     throw new StartupError(ErrorCode.CONFIG_INVALID, `invalid data product descriptor ${path}: ${problems}`);
   }
   return Object.freeze(result.data);

@@ -18,7 +18,12 @@ const SEED_WORLD = readFileSync(new URL('./seed-world.sql', import.meta.url), 'u
  * that start together seed once: the second waits, then finds the hash and leaves the data be.
  */
 export async function ensureSeeded(db: Database, scripts: SeedScripts): Promise<'seeded' | 'present'> {
-  const hash = createHash('sha256').update(SEED_WORLD).update(scripts.ddl).update('\0').update(scripts.seed).digest('hex');
+  const hash = createHash('sha256')
+    .update(SEED_WORLD)
+    .update(scripts.ddl)
+    .update('\0')
+    .update(scripts.seed)
+    .digest('hex');
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`meshgate-seed:${db.schema}`]);
     const [present] = await tx.query<{ n: number }>(
@@ -41,7 +46,10 @@ export async function ensureSeeded(db: Database, scripts: SeedScripts): Promise<
     );
     // Statistics for the planner, on this domain's tables only: a bare ANALYZE would lock
     // every other domain's tables too, and two domains seeding at once would deadlock.
-    const tables = await tx.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = $1`, [db.schema]);
+    const tables = await tx.query<{ name: string }>(
+      `SELECT tablename AS name FROM pg_tables WHERE schemaname = $1`,
+      [db.schema],
+    );
     for (const table of tables) await tx.exec(`ANALYZE ${db.schema}.${table.name}`);
     return 'seeded';
   });

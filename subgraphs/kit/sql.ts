@@ -57,7 +57,10 @@ export function selectPage<Row>(db: Queryable, query: KeysetQuery): Promise<Row[
 export async function countRows(db: Queryable, query: Pick<KeysetQuery, 'from' | 'filter'>): Promise<number> {
   const where = new SqlWhere();
   query.filter(where);
-  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${query.from} ${where.sql}`, where.params);
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${query.from} ${where.sql}`,
+    where.params,
+  );
   return row?.n ?? 0;
 }
 
@@ -87,7 +90,11 @@ export function selectPagePerParent<Row>(
 /** Counts per parent, for the `totalCount` of a paged relation. */
 export function countPerParent(
   db: Queryable,
-  query: Pick<KeysetQuery, 'from' | 'filter'> & { parentKey: string; parentKeyType: 'int' | 'text'; parents: readonly string[] },
+  query: Pick<KeysetQuery, 'from' | 'filter'> & {
+    parentKey: string;
+    parentKeyType: 'int' | 'text';
+    parents: readonly string[];
+  },
 ): Promise<{ parent: string; n: number }[]> {
   const where = new SqlWhere();
   where.add(`${query.parentKey} = ANY(?::${query.parentKeyType}[])`, query.parents);

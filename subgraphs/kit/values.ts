@@ -26,7 +26,10 @@ export function isoTimestamp(value: Date | string | null): string | null {
 /** Validates an integer `ID` argument before it reaches SQL. */
 export function intId(value: string, argument: string): string {
   if (!/^[1-9]\d{0,9}$/.test(value) || Number(value) > 2_147_483_647) {
-    throw new BadUserInputError(`"${argument}" must be a positive integer id, got ${JSON.stringify(value)}`, argument);
+    throw new BadUserInputError(
+      `"${argument}" must be a positive integer id, got ${JSON.stringify(value)}`,
+      argument,
+    );
   }
   return value;
 }
@@ -35,7 +38,10 @@ export function intId(value: string, argument: string): string {
 export function timestampArg(value: string | null | undefined, argument: string): string | null {
   if (value === null || value === undefined) return null;
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new BadUserInputError(`"${argument}" must be an ISO 8601 date or timestamp, got ${JSON.stringify(value)}`, argument);
+    throw new BadUserInputError(
+      `"${argument}" must be an ISO 8601 date or timestamp, got ${JSON.stringify(value)}`,
+      argument,
+    );
   }
   return value;
 }
@@ -44,7 +50,10 @@ export function timestampArg(value: string | null | undefined, argument: string)
 export function countryArg(value: string | null | undefined, argument: string): string | null {
   if (value === null || value === undefined) return null;
   if (!/^[A-Z]{2}$/.test(value)) {
-    throw new BadUserInputError(`"${argument}" must be an ISO 3166-1 alpha-2 country code such as "DE", got ${JSON.stringify(value)}`, argument);
+    throw new BadUserInputError(
+      `"${argument}" must be an ISO 3166-1 alpha-2 country code such as "DE", got ${JSON.stringify(value)}`,
+      argument,
+    );
   }
   return value;
 }

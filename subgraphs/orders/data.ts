@@ -44,7 +44,11 @@ function applyFilter(filter: OrderFilter) {
 
 /** The orders data product's data access; one instance per request. */
 export function createOrderData(db: Queryable) {
-  const ordersOf = (filter: OrderFilter) => ({ columns: ORDER_COLUMNS, from: 'orders', filter: applyFilter(filter) });
+  const ordersOf = (filter: OrderFilter) => ({
+    columns: ORDER_COLUMNS,
+    from: 'orders',
+    filter: applyFilter(filter),
+  });
   return {
     orderById: rowLoader<OrderRow>(
       (ids) => db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::int[])`, [ids]),
@@ -52,7 +56,10 @@ export function createOrderData(db: Queryable) {
     ),
     linesOfOrder: groupLoader<OrderLineRow>(
       (ids) =>
-        db.query(`SELECT ${LINE_COLUMNS} FROM ${LINES_FROM} WHERE l.order_id = ANY($1::int[]) ORDER BY l.order_id, l.line_number`, [ids]),
+        db.query(
+          `SELECT ${LINE_COLUMNS} FROM ${LINES_FROM} WHERE l.order_id = ANY($1::int[]) ORDER BY l.order_id, l.line_number`,
+          [ids],
+        ),
       (row) => row.order_id,
     ),
     /** Order lines by their compound key `orderId:lineNumber`. */
@@ -97,7 +104,13 @@ export function createOrderData(db: Queryable) {
     ),
     orderCountOfCustomer: new LoadersByArgs((filter: OrderFilter) =>
       rowLoader(
-        (parents) => countPerParent(db, { ...ordersOf(filter), parentKey: 'customer_id', parentKeyType: 'int', parents }),
+        (parents) =>
+          countPerParent(db, {
+            ...ordersOf(filter),
+            parentKey: 'customer_id',
+            parentKeyType: 'int',
+            parents,
+          }),
         (row) => row.parent,
       ),
     ),

@@ -58,15 +58,21 @@ export const resolvers = {
   },
   Order: {
     __resolveReference: (reference: { id: string }, context: Context) => orderById(reference.id, context),
-    lines: async (order: Order, _: unknown, { loaders }: Context) => (await loaders.linesOfOrder.load(order.id)).map(toLine),
+    lines: async (order: Order, _: unknown, { loaders }: Context) =>
+      (await loaders.linesOfOrder.load(order.id)).map(toLine),
     total: async (order: Order, _: unknown, { loaders }: Context) => {
       const lines = await loaders.linesOfOrder.load(order.id);
-      return money(lines.reduce((sum, line) => sum + line.quantity * line.unit_price_cents, 0), order.currency);
+      return money(
+        lines.reduce((sum, line) => sum + line.quantity * line.unit_price_cents, 0),
+        order.currency,
+      );
     },
   },
   OrderLine: {
     __resolveReference: async (reference: { orderId: string; lineNumber: number }, { loaders }: Context) => {
-      const row = await loaders.lineByKey.load(`${intId(reference.orderId, 'orderId')}:${reference.lineNumber}`);
+      const row = await loaders.lineByKey.load(
+        `${intId(reference.orderId, 'orderId')}:${reference.lineNumber}`,
+      );
       return row && toLine(row);
     },
     order: (line: OrderLine, _: unknown, context: Context) => orderById(line.orderId, context),
@@ -77,7 +83,11 @@ export const resolvers = {
       const page = parsePage(args);
       const filter = orderFilter(args.filter);
       const rows = await loaders.ordersOfCustomer.load(customer.id, { page, filter });
-      return orderConnection(rows, page, async () => (await loaders.orderCountOfCustomer.load(customer.id, filter))?.n ?? 0);
+      return orderConnection(
+        rows,
+        page,
+        async () => (await loaders.orderCountOfCustomer.load(customer.id, filter))?.n ?? 0,
+      );
     },
   },
   Product: {

@@ -22,11 +22,15 @@ export interface PaymentFilter {
   orderId?: string | null | undefined;
 }
 
-const COLUMNS = 'id, order_id, amount_cents, currency, method, status, card_brand, card_last4, card_holder, paid_at';
+const COLUMNS =
+  'id, order_id, amount_cents, currency, method, status, card_brand, card_last4, card_holder, paid_at';
 
 function applyFilter(filter: PaymentFilter) {
   return (where: SqlWhere) =>
-    where.add('status = ?', filter.status).add('method = ?', filter.method).add('order_id = ?::int', filter.orderId);
+    where
+      .add('status = ?', filter.status)
+      .add('method = ?', filter.method)
+      .add('order_id = ?::int', filter.orderId);
 }
 
 /** The payments data product's data access; one instance per request. */
@@ -38,11 +42,21 @@ export function createPaymentData(db: Queryable) {
     ),
     ofOrder: groupLoader<PaymentRow>(
       (orderIds) =>
-        db.query(`SELECT ${COLUMNS} FROM payments WHERE order_id = ANY($1::int[]) ORDER BY order_id, paid_at, id`, [orderIds]),
+        db.query(
+          `SELECT ${COLUMNS} FROM payments WHERE order_id = ANY($1::int[]) ORDER BY order_id, paid_at, id`,
+          [orderIds],
+        ),
       (row) => row.order_id,
     ),
     page: (page: Page, filter: PaymentFilter) =>
-      selectPage<PaymentRow>(db, { columns: COLUMNS, from: 'payments', key: 'id', keyType: 'int', page, filter: applyFilter(filter) }),
+      selectPage<PaymentRow>(db, {
+        columns: COLUMNS,
+        from: 'payments',
+        key: 'id',
+        keyType: 'int',
+        page,
+        filter: applyFilter(filter),
+      }),
     count: (filter: PaymentFilter) => countRows(db, { from: 'payments', filter: applyFilter(filter) }),
   };
 }

@@ -27,7 +27,11 @@ async function paymentById(id: string, { loaders }: Context) {
 export const resolvers = {
   Query: {
     payment: (_: unknown, args: { id: string }, context: Context) => paymentById(args.id, context),
-    payments: async (_: unknown, args: PageArgs & { filter?: PaymentFilter | null }, { loaders }: Context) => {
+    payments: async (
+      _: unknown,
+      args: PageArgs & { filter?: PaymentFilter | null },
+      { loaders }: Context,
+    ) => {
       const page = parsePage(args);
       const input = args.filter;
       const filter = {
@@ -35,7 +39,13 @@ export const resolvers = {
         method: input?.method,
         orderId: input?.orderId == null ? null : intId(input.orderId, 'filter.orderId'),
       };
-      return toConnection(await loaders.page(page, filter), page, (row) => row.id, () => loaders.count(filter), toPayment);
+      return toConnection(
+        await loaders.page(page, filter),
+        page,
+        (row) => row.id,
+        () => loaders.count(filter),
+        toPayment,
+      );
     },
   },
   Payment: {

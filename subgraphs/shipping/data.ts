@@ -43,7 +43,10 @@ const COLUMNS =
 
 function applyFilter(filter: ShipmentFilter) {
   return (where: SqlWhere) =>
-    where.add('status = ?', filter.status).add('carrier = ?', filter.carrier).add('country = ?', filter.country);
+    where
+      .add('status = ?', filter.status)
+      .add('carrier = ?', filter.carrier)
+      .add('country = ?', filter.country);
 }
 
 /** The shipping data product's data access; one instance per request. */
@@ -54,7 +57,10 @@ export function createShippingData(db: Queryable) {
       (row) => row.id,
     ),
     ofOrder: groupLoader<ShipmentRow>(
-      (orderIds) => db.query(`SELECT ${COLUMNS} FROM shipments WHERE order_id = ANY($1::int[]) ORDER BY order_id, id`, [orderIds]),
+      (orderIds) =>
+        db.query(`SELECT ${COLUMNS} FROM shipments WHERE order_id = ANY($1::int[]) ORDER BY order_id, id`, [
+          orderIds,
+        ]),
       (row) => row.order_id,
     ),
     itemsOf: groupLoader<ShipmentItemRow>(
@@ -76,7 +82,14 @@ export function createShippingData(db: Queryable) {
       (row) => row.country,
     ),
     page: (page: Page, filter: ShipmentFilter) =>
-      selectPage<ShipmentRow>(db, { columns: COLUMNS, from: 'shipments', key: 'id', keyType: 'int', page, filter: applyFilter(filter) }),
+      selectPage<ShipmentRow>(db, {
+        columns: COLUMNS,
+        from: 'shipments',
+        key: 'id',
+        keyType: 'int',
+        page,
+        filter: applyFilter(filter),
+      }),
     count: (filter: ShipmentFilter) => countRows(db, { from: 'shipments', filter: applyFilter(filter) }),
   };
 }

@@ -32,7 +32,11 @@ async function shipmentById(id: string, { loaders }: Context) {
 
 /** Carriers charge a base price plus a price per started kilogram. */
 export function quote(rate: RateRow, weightGrams: number) {
-  return { carrier: rate.carrier, days: rate.days, costCents: rate.base_cents + rate.per_kg_cents * Math.ceil(weightGrams / 1000) };
+  return {
+    carrier: rate.carrier,
+    days: rate.days,
+    costCents: rate.base_cents + rate.per_kg_cents * Math.ceil(weightGrams / 1000),
+  };
 }
 
 /** The cheapest quote, the faster one on a tie; null when no carrier serves the country. */
@@ -45,10 +49,20 @@ export function cheapestQuote(rates: readonly RateRow[], weightGrams: number) {
 export const resolvers = {
   Query: {
     shipment: (_: unknown, args: { id: string }, context: Context) => shipmentById(args.id, context),
-    shipments: async (_: unknown, args: PageArgs & { filter?: ShipmentFilter | null }, { loaders }: Context) => {
+    shipments: async (
+      _: unknown,
+      args: PageArgs & { filter?: ShipmentFilter | null },
+      { loaders }: Context,
+    ) => {
       const page = parsePage(args);
       const filter = { ...args.filter, country: countryArg(args.filter?.country, 'filter.country') };
-      return toConnection(await loaders.page(page, filter), page, (row) => row.id, () => loaders.count(filter), toShipment);
+      return toConnection(
+        await loaders.page(page, filter),
+        page,
+        (row) => row.id,
+        () => loaders.count(filter),
+        toShipment,
+      );
     },
   },
   Shipment: {
