@@ -1,25 +1,55 @@
 import { readFileSync } from 'node:fs';
 import { IntrospectAndCompose, type SupergraphManager } from '@apollo/gateway';
+import { openRegistry } from '../schema/registry/open-registry.js';
 import type { MeshgateConfig } from './config.js';
 import { ErrorCode, StartupError } from './errors.js';
+import { assertNever } from './invariant.js';
+import type { Logger } from './logger.js';
+import { Readiness } from './readiness.js';
+import { registrySupergraph } from './registry-supergraph.js';
 
 /**
- * Where the gateway gets its supergraph: any composed supergraph file (what production
- * serves), or, in development, composing the SDL of live subgraphs at start.
+ * Where the gateway gets its supergraph: any composed supergraph file (the default), the
+ * registry (hot reload as domain teams publish), or, in development, composing the SDL of
+ * live subgraphs at start.
  */
-export type SupergraphSource =
-  { supergraphSdl: string; describe: string } | { supergraphSdl: SupergraphManager; describe: string };
+export interface SupergraphSource {
+  supergraphSdl: string | SupergraphManager;
+  describe: string;
+  readiness: Readiness;
+  stop(): void;
+}
 
-export function supergraphSource(config: MeshgateConfig): SupergraphSource {
+export function supergraphSource(config: MeshgateConfig, logger: Logger): SupergraphSource {
   const { supergraph } = config;
-  if (supergraph.source === 'introspect') {
-    const subgraphs = Object.entries(config.subgraphUrls).map(([name, url]) => ({ name, url }));
-    return {
-      supergraphSdl: new IntrospectAndCompose({ subgraphs }),
-      describe: `composed from ${subgraphs.map((s) => s.name).join(', ')}`,
-    };
+  switch (supergraph.source) {
+    case 'file': {
+      const sdl = readSupergraphFile(supergraph.path);
+      return { supergraphSdl: sdl, describe: supergraph.path, readiness: new Readiness(supergraph.path), stop: () => undefined };
+    }
+    case 'introspect': {
+      const subgraphs = Object.entries(config.subgraphUrls).map(([name, url]) => ({ name, url }));
+      const describe = `composed from ${subgraphs.map((s) => s.name).join(', ')}`;
+      return { supergraphSdl: new IntrospectAndCompose({ subgraphs }), describe, readiness: new Readiness(describe), stop: () => undefined };
+    }
+    case 'registry': {
+      const registry = openRegistry(config.registry);
+      const describe = `registry ${registry.location}`;
+      const readiness = new Readiness(describe);
+      const manager = registrySupergraph(registry, supergraph.path, readiness, logger);
+      return {
+        supergraphSdl: manager,
+        describe,
+        readiness,
+        stop: () => {
+          manager.stop();
+          void registry.close();
+        },
+      };
+    }
+    default:
+      return assertNever(supergraph);
   }
-  return { supergraphSdl: readSupergraphFile(supergraph.path), describe: supergraph.path };
 }
 
 export function readSupergraphFile(path: string): string {

@@ -1,0 +1,96 @@
+import { Redis } from 'ioredis';
+import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import { pollSupergraph } from './poll.js';
+import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryCommit } from './types.js';
+
+/**
+ * The shared registry in Redis: every gateway of a deployment watches the same keys, so they
+ * converge on the same supergraph. Versions are immutable hash entries; two pointers say
+ * what is in service; a commit is one MULTI guarded by WATCH on the supergraph pointer.
+ *
+ *   <prefix>subgraphs              hash  name → current version
+ *   <prefix>subgraph:<name>        hash  version → PublishedSubgraph JSON
+ *   <prefix>supergraph             string current version
+ *   <prefix>supergraphs            hash  version → PublishedSupergraph JSON
+ *   <prefix>updates                pub/sub channel: the new version
+ */
+export function redisRegistry(url: string, prefix: string, pollMs: number): Registry {
+  // Fail fast rather than wait forever while Redis is down: a gateway polling the registry
+  // must get an error (and keep its supergraph), not hang.
+  const options = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 3_000 } as const;
+  const redis = new Redis(url, options);
+  redis.on('error', () => undefined); // Reported through the failing command instead.
+  const key = (name: string) => `${prefix}${name}`;
+
+  async function hgetJson<T>(hash: string, field: string | number): Promise<T | null> {
+    const value = await redis.hget(key(hash), String(field));
+    return value === null ? null : (JSON.parse(value) as T);
+  }
+
+  const registry: Registry = {
+    kind: 'redis',
+    location: `${redactedUrl(url)} (prefix ${prefix})`,
+    async state() {
+      const [pointers, supergraphVersion] = await Promise.all([redis.hgetall(key('subgraphs')), redis.get(key('supergraph'))]);
+      const subgraphs = await Promise.all(
+        Object.entries(pointers).map(([name, version]) => hgetJson<PublishedSubgraph>(`subgraph:${name}`, version)),
+      );
+      const supergraph = supergraphVersion ? await hgetJson<PublishedSupergraph>('supergraphs', supergraphVersion) : null;
+      return {
+        subgraphs: subgraphs.filter((s): s is PublishedSubgraph => s !== null).sort((a, b) => a.name.localeCompare(b.name)),
+        supergraph,
+      };
+    },
+    async history(name) {
+      const versions = Object.values(await redis.hgetall(key(`subgraph:${name}`))).map((v) => JSON.parse(v) as PublishedSubgraph);
+      return versions.sort((a, b) => a.version - b.version);
+    },
+    async commit(commit: RegistryCommit, expectedVersion: number) {
+      // A dedicated connection: WATCH belongs to a connection, and the shared one may be
+      // serving a concurrent read.
+      const client = redis.duplicate(options);
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.watch(key('supergraph'));
+        const current = Number((await client.get(key('supergraph'))) ?? 0);
+        const conflict = new StartupError(
+          ErrorCode.REGISTRY_CONFLICT,
+          `the registry moved to supergraph v${current} while this change was checked against v${expectedVersion}; publish again`,
+        );
+        if (current !== expectedVersion) throw conflict;
+        const transaction = client.multi();
+        for (const subgraph of commit.subgraphs) {
+          transaction.hset(key(`subgraph:${subgraph.name}`), String(subgraph.version), JSON.stringify(subgraph));
+          transaction.hset(key('subgraphs'), subgraph.name, String(subgraph.version));
+        }
+        transaction.hset(key('supergraphs'), String(commit.supergraph.version), JSON.stringify(commit.supergraph));
+        transaction.set(key('supergraph'), String(commit.supergraph.version));
+        transaction.publish(key('updates'), String(commit.supergraph.version));
+        if ((await transaction.exec()) === null) throw conflict;
+      } finally {
+        client.disconnect();
+      }
+    },
+    watch(onSupergraph, onError) {
+      const poller = pollSupergraph(registry, pollMs, onSupergraph, onError);
+      // Pub/sub makes convergence near-instant; polling covers messages missed while down.
+      const subscriber = redis.duplicate({ lazyConnect: true });
+      subscriber.on('error', () => undefined);
+      subscriber.on('message', () => void poller.check());
+      subscriber.subscribe(key('updates')).catch(() => undefined);
+      return () => {
+        poller();
+        subscriber.disconnect();
+      };
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+  return registry;
+}
+
+function redactedUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment variables of the schema registry, as zod fields `gateway/config.ts` adds to
+ * its schema. The registry uses REDIS_URL (declared with lineage) when it is set.
+ */
+export const registryEnv = {
+  /** Where the gateway gets its supergraph: the file (SUPERGRAPH_PATH) or the registry (hot reload). */
+  SUPERGRAPH_SOURCE: z.enum(['file', 'registry']).default('file'),
+  REGISTRY_PREFIX: z.string().min(1).default('meshgate:registry:'),
+  /** The registry directory when there is no REDIS_URL; default `<state dir>/registry`. */
+  REGISTRY_DIR: z.string().min(1).optional(),
+  /** How often a gateway polls the registry (besides Redis pub/sub), in milliseconds. */
+  REGISTRY_POLL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100, 'must be at least 100').default(2_000),
+};
+
+type RegistryEnv = z.infer<z.ZodObject<typeof registryEnv>> & { REDIS_URL?: string | undefined };
+
+export interface RegistryConfig {
+  readonly redisUrl: string | undefined;
+  readonly prefix: string;
+  readonly dir: string;
+  readonly pollMs: number;
+}
+
+export function registryConfig(e: RegistryEnv, stateDir: string, absolute: (path: string) => string): RegistryConfig {
+  return Object.freeze({
+    redisUrl: e.REDIS_URL,
+    prefix: e.REGISTRY_PREFIX,
+    dir: e.REGISTRY_DIR ? absolute(e.REGISTRY_DIR) : join(stateDir, 'registry'),
+    pollMs: e.REGISTRY_POLL_MS,
+  });
+}
