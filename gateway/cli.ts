@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { registerComposeCommand } from './commands/compose.js';
+import { registerDistributedCommand } from './commands/distributed.js';
 import { registerGatewayCommand } from './commands/gateway.js';
+import { registerLineageCommand } from './commands/lineage.js';
+import { registerRegistryCommands } from './commands/registry.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSubgraphCommand } from './commands/subgraph.js';
 import { ErrorCode, StartupError } from './errors.js';
@@ -15,6 +18,9 @@ for (const register of [
   registerGatewayCommand,
   registerSubgraphCommand,
   registerComposeCommand,
+  registerDistributedCommand,
+  registerLineageCommand,
+  registerRegistryCommands,
 ]) {
   register(program);
 }

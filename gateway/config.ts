@@ -1,6 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { securityConfig, securityEnv, type SecurityConfig } from './auth/security-config.js';
 import { ErrorCode, StartupError } from './errors.js';
+import { lineageConfig, lineageEnv, type LineageConfig } from './lineage/lineage-config.js';
+import { registryConfig, registryEnv, type RegistryConfig } from '../schema/registry/registry-config.js';
 
 /**
  * meshgate's configuration: read from the environment (and CLI flags, which win), validated
@@ -44,7 +47,16 @@ const EnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   MESHGATE_STATE_DIR: z.string().min(1).default('.meshgate'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Policy layer: authentication, policies, subgraph context tokens (auth/security-config.ts).
+  ...securityEnv,
+  // Lineage: store, spool, retention, OpenLineage export (lineage/lineage-config.ts).
+  ...lineageEnv,
+  // Schema registry and hot reload (schema/registry/registry-config.ts).
+  ...registryEnv,
 });
+
+/** Every environment variable meshgate reads (test/deploy.test.ts checks docker-compose.yml uses no other). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -56,7 +68,7 @@ export interface MeshgateConfig {
    * Where the gateway's supergraph comes from: the composed file (the default, and what
    * production runs), or composing the live subgraphs' SDL at start (development).
    */
-  readonly supergraph: Readonly<{ source: 'file'; path: string } | { source: 'introspect' }>;
+  readonly supergraph: Readonly<{ source: 'file'; path: string } | { source: 'registry'; path: string } | { source: 'introspect' }>;
   /** Subgraph URLs by name: routing overrides for a file, the subgraphs to compose otherwise. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
   /** A PostgreSQL server for the subgraphs; embedded PGlite when absent. */
@@ -64,6 +76,12 @@ export interface MeshgateConfig {
   /** Local state: PGlite data directories, development keys. Git-ignored. */
   readonly stateDir: string;
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** JWT verification, policies and gateway → subgraph context tokens. */
+  readonly security: SecurityConfig;
+  /** Lineage recording: Redis or the in-memory store, spool, retention, strict mode. */
+  readonly lineage: LineageConfig;
+  /** The schema registry: Redis (REDIS_URL) or a local directory. */
+  readonly registry: RegistryConfig;
 }
 
 /** CLI flags; each overrides its environment variable. */
@@ -71,6 +89,8 @@ export interface ConfigOverrides {
   port?: string | number | undefined;
   supergraphPath?: string | undefined;
   introspect?: boolean | undefined;
+  /** Serve the registry's supergraph and hot-reload it (SUPERGRAPH_SOURCE=registry). */
+  registry?: boolean | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): MeshgateConfig {
@@ -95,14 +115,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     environment: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
-    supergraph: Object.freeze(
-      overrides.introspect ? { source: 'introspect' as const } : { source: 'file' as const, path: absolute(e.SUPERGRAPH_PATH) },
-    ),
+    supergraph: Object.freeze(supergraphChoice(e.SUPERGRAPH_SOURCE, overrides, absolute(e.SUPERGRAPH_PATH))),
     subgraphUrls: Object.freeze(e.SUBGRAPH_URLS),
     databaseUrl: e.DATABASE_URL,
     stateDir: absolute(e.MESHGATE_STATE_DIR),
     logLevel: e.LOG_LEVEL,
+    security: securityConfig(e, absolute),
+    lineage: lineageConfig(e, absolute(e.MESHGATE_STATE_DIR)),
+    registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute),
   });
+}
+
+/** Flags win over SUPERGRAPH_SOURCE; with the registry, the file is the fallback until it has a supergraph. */
+function supergraphChoice(source: 'file' | 'registry', overrides: ConfigOverrides, path: string): MeshgateConfig['supergraph'] {
+  if (overrides.introspect) return { source: 'introspect' };
+  return { source: overrides.registry || source === 'registry' ? 'registry' : 'file', path };
 }
 
 function absolute(path: string): string {

@@ -18,6 +18,46 @@ export enum ErrorCode {
   COMPOSITION_FAILED = 'COMPOSITION_FAILED',
   PORT_IN_USE = 'PORT_IN_USE',
   DATABASE_UNREACHABLE = 'DATABASE_UNREACHABLE',
+  /** `meshgate distributed`: one of its processes exited before it answered /ready. */
+  PROCESS_EXITED = 'PROCESS_EXITED',
+  /** `meshgate distributed`: one of its processes did not answer /ready in time. */
+  NOT_READY = 'NOT_READY',
+  // Policy layer (issue 3).
+  /** 401: a bearer token is malformed, expired, not yet valid, wrongly signed or for another audience. */
+  TOKEN_INVALID = 'TOKEN_INVALID',
+  /** 401: authentication is required (AUTH_REQUIRED=true) and no token came. */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** A field or type the principal may not read: removed before planning (null + this error), or 403 in reject mode. */
+  UNAUTHORIZED_FIELD_OR_TYPE = 'UNAUTHORIZED_FIELD_OR_TYPE',
+  /** 401 from a subgraph: the request carries no valid gateway context token. */
+  CONTEXT_TOKEN_INVALID = 'CONTEXT_TOKEN_INVALID',
+  /** Start-up refusal: a policy file is invalid (names the file, the rule and the reason). */
+  POLICY_INVALID = 'POLICY_INVALID',
+  /** `meshgate policy test`: at least one policy test case failed. */
+  POLICY_TEST_FAILED = 'POLICY_TEST_FAILED',
+  // Lineage (issue 4).
+  /** `meshgate lineage`: the lineage store (REDIS_URL) is not configured or cannot be reached. */
+  LINEAGE_STORE_UNAVAILABLE = 'LINEAGE_STORE_UNAVAILABLE',
+  /** 403 from the lineage admin endpoint: the principal has neither role admin nor data-steward. */
+  LINEAGE_FORBIDDEN = 'LINEAGE_FORBIDDEN',
+  /** `meshgate lineage export`: an exported event does not validate against the OpenLineage schemas. */
+  LINEAGE_EXPORT_INVALID = 'LINEAGE_EXPORT_INVALID',
+  /** `meshgate lineage export --post`: the OpenLineage endpoint refused the events or stayed unreachable after retries. */
+  LINEAGE_SINK_FAILED = 'LINEAGE_SINK_FAILED',
+  // Governance checks (issue 5): `meshgate check` exits 2 with one of these when it cannot run.
+  /** `schema/governance.yaml` (or --governance) is missing or invalid. */
+  GOVERNANCE_INVALID = 'GOVERNANCE_INVALID',
+  /** The baseline supergraph (--base git ref, --base-schema file) cannot be read or is not a supergraph. */
+  BASELINE_UNREADABLE = 'BASELINE_UNREADABLE',
+  // Registry and publishing (issue 6).
+  /** Another publish or rollback changed the registry while this one was being checked. */
+  REGISTRY_CONFLICT = 'REGISTRY_CONFLICT',
+  /** The registry (Redis or its directory) cannot be read or written. */
+  REGISTRY_UNAVAILABLE = 'REGISTRY_UNAVAILABLE',
+  /** `meshgate publish` refused the change: it does not compose or fails a blocking check. */
+  PUBLISH_REJECTED = 'PUBLISH_REJECTED',
+  /** `meshgate rollback`: the subgraph has no earlier version to go back to. */
+  NOTHING_TO_ROLL_BACK = 'NOTHING_TO_ROLL_BACK',
   // Anything else; its details are masked outside development.
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

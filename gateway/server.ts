@@ -1,15 +1,17 @@
-import { createHash } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import { listen } from '../subgraphs/kit/server.js';
+import { contextTokenKey, createContextTokenSigner, useAuthentication } from './auth/index.js';
 import type { MeshgateConfig } from './config.js';
 import { ANONYMOUS, type GatewayContext } from './context.js';
 import { ErrorCode, StartupError } from './errors.js';
 import { formatError } from './format-error.js';
+import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
 import type { Logger } from './logger.js';
 import { requestIdFrom } from './request-id.js';
+import { usePolicy } from './policy/index.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { supergraphSource } from './supergraph-source.js';
 
@@ -19,35 +21,35 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** What `/ready` reports: which supergraph is served, since when. */
-interface Readiness {
-  ready: boolean;
-  supergraph: { source: string; id: string | null; loadedAt: string | null };
-}
-
 /**
  * The gateway service: @apollo/gateway behind @apollo/server on fastify. It serves any valid
  * supergraph; GraphQL at /graphql, liveness at /health, readiness at /ready.
  */
 export async function startGateway(config: MeshgateConfig, logger: Logger): Promise<RunningGateway> {
-  const source = supergraphSource(config);
-  const readiness: Readiness = { ready: false, supergraph: { source: source.describe, id: null, loadedAt: null } };
+  const source = supergraphSource(config, logger);
+  const readiness = source.readiness;
+  // authenticate: bearer JWT → principal (anonymous without one; 401 when AUTH_REQUIRED=true).
+  const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
+  // No bypass: every subgraph fetch carries a short-lived context token the subgraphs verify.
+  const { contextToken } = config.security;
+  const contextSigner = createContextTokenSigner(contextTokenKey(contextToken, config.stateDir), contextToken.ttlSeconds);
 
   const gateway = new ApolloGateway({
     supergraphSdl: source.supergraphSdl,
     // A supergraph names each subgraph's URL; SUBGRAPH_URLS re-routes it (e.g. in containers).
-    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url ?? ''),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url ?? '', contextSigner),
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
-    readiness.supergraph.id = createHash('sha256').update(coreSupergraphSdl).digest('hex').slice(0, 12);
-    readiness.supergraph.loadedAt = new Date().toISOString();
-  });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => readiness.loaded(coreSupergraphSdl));
+  // authorize ─▶ plan + execute ─▶ mask: the policy stages wrap the gateway (MESHGATE_POLICY=off: none).
+  const served = config.security.policy.enabled ? usePolicy(gateway, { policy: config.security.policy, stateDir: config.stateDir, logger }) : gateway;
 
   const app = Fastify({ logger: false });
+  // Lineage: one event per operation, queued off the request path (MESHGATE_LINEAGE=off: none).
+  const lineage = config.lineage.enabled ? await createLineage(config.lineage, logger) : null;
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    plugins: [fastifyApolloDrainPlugin(app)],
+    gateway: served,
+    plugins: [fastifyApolloDrainPlugin(app), ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : [])],
     includeStacktraceInErrorResponses: config.environment === 'development',
     formatError: formatError(config.environment),
     logger,
@@ -55,6 +57,8 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   try {
     await apollo.start();
   } catch (cause) {
+    await lineage?.recorder.close();
+    if (cause instanceof StartupError) throw cause; // e.g. POLICY_INVALID, already one line
     throw new StartupError(
       ErrorCode.SUPERGRAPH_INVALID,
       `cannot serve supergraph ${source.describe}: ${firstLine(cause)}`,
@@ -71,27 +75,35 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
         requestId,
         startedAt: process.hrtime.bigint(),
         client: { name: header(request.headers['apollographql-client-name']), version: header(request.headers['apollographql-client-version']) },
-        principal: ANONYMOUS,
+        principal: authenticate(request.headers.authorization),
         decisions: [],
         fetches: [],
       };
     },
   });
   app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_request, reply) => reply.code(readiness.ready ? 200 : 503).send({ status: readiness.ready ? 'ready' : 'starting', ...readiness }));
+  if (lineage) {
+    // Admin-only (role admin or data-steward). The principal is anonymous until authentication runs here.
+    app.get('/admin/lineage', async (request, reply) => {
+      const { status, body } = await lineageAdmin(lineage.store, ANONYMOUS, request.query);
+      return reply.code(status).send(body);
+    });
+  }
+  app.get('/ready', async (_request, reply) => reply.code(readiness.ready ? 200 : 503).send(readiness.toJSON()));
 
   const port = await listen(app, config.port, config.host, 'gateway').catch(async (error: unknown) => {
     await apollo.stop();
     throw error;
   });
-  readiness.ready = true;
+  readiness.listening = true;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/graphql`;
   logger.info({ url, supergraph: readiness.supergraph }, 'gateway ready');
   return {
     url,
     port,
     async stop() {
-      readiness.ready = false;
+      readiness.listening = false;
+      source.stop();
       await app.close();
       await apollo.stop();
     },

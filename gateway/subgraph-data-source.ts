@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { CONTEXT_TOKEN_HEADER, type ContextTokenSigner } from './auth/index.js';
 import type { GatewayContext } from './context.js';
 import { ErrorCode, MeshgateGraphQLError } from './errors.js';
 
@@ -9,13 +10,21 @@ import { ErrorCode, MeshgateGraphQLError } from './errors.js';
  * (other domains' fields) is still served.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(readonly name: string, url: string) {
+  constructor(
+    readonly name: string,
+    url: string,
+    /** Signs the context token every fetch carries (no bypass: subgraphs refuse requests without one). */
+    private readonly contextToken?: ContextTokenSigner,
+  ) {
     super({ url });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Context is empty for the gateway's own requests (health checks, introspection).
     if ('requestId' in context) request.http?.headers.set('x-request-id', context.requestId);
+    // The gateway's own fetches (`_service` for introspect-and-compose) carry its own principal.
+    const token = 'principal' in context ? this.contextToken?.sign(context.principal, context.requestId) : this.contextToken?.sign(GATEWAY_PRINCIPAL, 'meshgate-gateway');
+    if (token) request.http?.headers.set(CONTEXT_TOKEN_HEADER, token);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -49,6 +58,9 @@ function subgraphUnavailable(subgraph: string, cause: unknown): MeshgateGraphQLE
     reason,
   });
 }
+
+/** Who the gateway's own subgraph requests (health checks, `_service`) run as. */
+const GATEWAY_PRINCIPAL = Object.freeze({ sub: 'meshgate-gateway', anonymous: false, roles: Object.freeze(['gateway']), scopes: Object.freeze([]), attributes: Object.freeze({}) });
 
 function failureReason(cause: unknown): string {
   const error = cause as { code?: unknown; cause?: { code?: unknown }; extensions?: { response?: { status?: unknown } } };

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
@@ -5,6 +6,7 @@ import Fastify from 'fastify';
 import { ErrorCode, StartupError } from '../../gateway/errors.js';
 import { openDatabase, type Database } from './database.js';
 import type { DataProduct, SubgraphContext } from './data-product.js';
+import { defaultContextKey, requireGatewayContext } from './gateway-context.js';
 import { ensureSeeded } from './seed.js';
 
 export interface SubgraphServerOptions {
@@ -15,6 +17,8 @@ export interface SubgraphServerOptions {
   databaseUrl?: string | undefined;
   /** PGlite only: where the data is kept; in memory when absent. */
   dataDir?: string | undefined;
+  /** Key of the gateway's context tokens (no bypass); CONTEXT_TOKEN_SECRET or the development key when absent. */
+  contextKey?: KeyObject | undefined;
 }
 
 export interface RunningSubgraph {
@@ -42,6 +46,7 @@ export async function startSubgraph(product: DataProduct, options: SubgraphServe
       plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginInlineTraceDisabled()],
     });
     await apollo.start();
+    requireGatewayContext(app, '/graphql', options.contextKey ?? defaultContextKey());
     await app.register(fastifyApollo(apollo), { path: '/graphql', context: async () => product.createContext(db) });
     app.get('/health', async () => ({ status: 'ok', subgraph: product.name }));
     app.get('/ready', async () => ({ status: 'ready', subgraph: product.name, storage: db.kind }));

@@ -1,0 +1,181 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BASE_ENV, contenders as defineContenders, type Contender, type RunningContender } from './contenders.js';
+import { CONTEXT_HEADER, benchContextToken } from './context-token.js';
+import { countLineageEntries } from './lineage-count.js';
+import { benchLineageWriter } from './lineage-writer.js';
+import { runLoad } from './load-runner.js';
+import { parseOptions, type BenchOptions } from './options.js';
+import { sampleUsage } from './proc-sampler.js';
+import { summariseProfile } from './profile-summary.js';
+import { markdownReport, evaluateTargets, resultsTable } from './report.js';
+import { startBenchSubgraphs } from './subgraph-mesh.js';
+import type { BenchResults, CellResult, Workload } from './types.js';
+import { verifyWorkload } from './verify.js';
+import { WORKLOADS, requestBody } from './workloads.js';
+
+/**
+ * `npm run bench`: the five subgraphs as processes on PostgreSQL, then each contender in its
+ * own process, one after another, each workload verified and then loaded by autocannon in a
+ * separate process; results printed and written to bench/results/<date>[-label].{md,json}.
+ */
+
+const options = parseOptions(process.argv.slice(2));
+const log = (message: string) => console.error(`[bench] ${message}`);
+const workDir = mkdtempSync(join(tmpdir(), 'meshgate-bench-'));
+const startedAt = new Date();
+const workloads = WORKLOADS.filter((w) => options.workloads.includes(w.id));
+
+log(`${options.quick ? 'quick run: ' : ''}${options.durationSeconds}s + ${options.warmupSeconds}s warm-up per cell, ${options.connections} connections; work dir ${workDir}`);
+const subgraphs = await startBenchSubgraphs(options.databaseUrl, workDir, BASE_ENV, { [CONTEXT_HEADER]: benchContextToken() });
+log(`subgraphs up: ${Object.entries(subgraphs.urls).map(([n, u]) => `${n} ${u}`).join(', ')}`);
+
+const results: BenchResults = {
+  startedAt: startedAt.toISOString(),
+  finishedAt: '',
+  label: options.label,
+  machine: { cpus: availableParallelism(), node: process.version, loadAverageAtStart: loadavg() },
+  options: { durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, connections: options.connections, quick: options.quick },
+  contenders: [],
+  workloads: workloads.map((w) => ({ id: w.id, title: w.title, responseBytes: null })),
+  cells: [],
+  targets: [],
+  lineage: { writer: { available: false, note: 'not run' } },
+  profiles: [],
+};
+
+try {
+  const all = defineContenders({ subgraphs, redisUrl: options.redisUrl, tokenRoles: options.tokenRoles }).filter((c) => options.contenders.includes(c.id));
+  const reference = new Map<Workload['id'], unknown>();
+  for (const contender of all) {
+    results.contenders.push({ id: contender.id, title: contender.title, available: !contender.unavailable, ...(contender.unavailable && { note: contender.unavailable }) });
+    await benchContender(contender, options, reference);
+  }
+  if (options.contenders.includes('c')) {
+    log(`lineage writer: meshgate lineage bench --events ${options.lineageEvents}`);
+    results.lineage.writer = benchLineageWriter(options.redisUrl, subgraphs.supergraphPath, options.lineageEvents);
+    const w = results.lineage.writer;
+    log(w.available ? `lineage writer: ${w.eventsPerSecond.toFixed(0)} events/s, stored ${w.stored}/${w.events}, duplicates ${w.duplicates}` : `lineage writer: ${w.note}`);
+  }
+  if (options.profile) {
+    for (const contender of all.filter((c) => (c.id === 'b' || c.id === 'c') && !c.unavailable)) await profileContender(contender, options);
+  }
+} finally {
+  await subgraphs.stop();
+}
+
+results.finishedAt = new Date().toISOString();
+results.targets = evaluateTargets(results);
+const stamp = startedAt.toISOString().slice(0, 16).replace(':', '');
+const name = `${stamp}${options.quick ? '-quick' : ''}${options.label ? `-${options.label}` : ''}`;
+mkdirSync(options.outDir, { recursive: true });
+writeFileSync(join(options.outDir, `${name}.json`), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(join(options.outDir, `${name}.md`), markdownReport(results));
+console.log(resultsTable(results));
+console.log('');
+for (const t of results.targets) console.log(`${t.met === null ? 'n/a    ' : t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.detail}`);
+log(`wrote ${join(options.outDir, name)}.md and .json`);
+
+/** One contender's turn: start it, verify and measure each of its workloads, stop it. */
+async function benchContender(contender: Contender, options: BenchOptions, reference: Map<Workload['id'], unknown>): Promise<void> {
+  const mine = workloads.filter((w) => contender.workloads.includes(w.id));
+  const connectionCounts = (w: Workload) =>
+    ['a', 'b', 'c'].includes(contender.id) && options.latencyWorkloads.includes(w.id) ? [options.connections, 1] : [options.connections];
+  const skip = (status: CellResult['status'], note: string) => {
+    for (const w of mine) for (const connections of connectionCounts(w)) results.cells.push({ contender: contender.id, workload: w.id, connections, status, note });
+  };
+  if (contender.unavailable) {
+    log(`(${contender.id}) ${contender.unavailable}`);
+    return skip('unavailable', contender.unavailable);
+  }
+  log(`(${contender.id}) starting: ${contender.title}`);
+  let running: RunningContender;
+  try {
+    running = await contender.start({});
+  } catch (error) {
+    log(`(${contender.id}) did not start: ${(error as Error).message}`);
+    return skip('error', `did not start: ${(error as Error).message}`);
+  }
+  const lineageBefore = contender.id === 'c' ? await countLineageEntries(options.redisUrl) : null;
+  let answered = 0;
+  try {
+    for (const workload of mine) {
+      const verdict = await verifyWorkload(running.url, workload, contender.headers, reference.get(workload.id));
+      answered++;
+      if (!verdict.ok) {
+        log(`(${contender.id}) ${workload.id}: ${verdict.status}: ${verdict.note}`);
+        for (const connections of connectionCounts(workload)) results.cells.push({ contender: contender.id, workload: workload.id, connections, status: verdict.status, note: verdict.note });
+        continue;
+      }
+      if (!reference.has(workload.id)) {
+        reference.set(workload.id, verdict.data);
+        const entry = results.workloads.find((w) => w.id === workload.id);
+        if (entry) entry.responseBytes = verdict.bytes;
+      }
+      for (const connections of connectionCounts(workload)) {
+        const job = { url: running.url, body: requestBody(workload), headers: { ...contender.headers }, connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds };
+        try {
+          const { load, usage } = await runLoad(job, () => {
+            const gateway = sampleUsage(running.pid);
+            const subgraphCpu = subgraphs.processes.map((p) => sampleUsage(p.pid));
+            return () => ({ ...gateway.stop(), subgraphsCpuPercent: Math.round(subgraphCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0)) });
+          });
+          answered += load.requests;
+          results.cells.push({ contender: contender.id, workload: workload.id, connections, status: 'measured', load, usage });
+          log(`(${contender.id}) ${workload.id} ×${connections}: ${load.rps.toFixed(0)} rps, p50 ${load.latency.p50.toFixed(2)} ms, p99 ${load.latency.p99.toFixed(2)} ms, ${load.errors} errors, ${usage.cpuPercent}% CPU, ${usage.peakRssMb} MB`);
+        } catch (error) {
+          log(`(${contender.id}) ${workload.id} ×${connections}: ${(error as Error).message}`);
+          results.cells.push({ contender: contender.id, workload: workload.id, connections, status: 'error', note: (error as Error).message });
+        }
+      }
+    }
+  } finally {
+    await running.stop();
+  }
+  if (contender.id === 'c') {
+    const after = await countLineageEntries(options.redisUrl);
+    const events = lineageBefore !== null && after !== null ? after - lineageBefore : null;
+    results.lineage.duringC = {
+      requests: answered,
+      events,
+      note:
+        events === null
+          ? 'Redis could not be read, so the lineage events were not counted.'
+          : `(c) answered at least ${answered} operations (measured responses; warm-up and in-flight requests not counted); Redis streams named *lineage* grew by ${events} entries meanwhile (other users of this Redis may add to them).`,
+    };
+  }
+}
+
+/** CLOCK_MONOTONIC in µs: the clock of V8's CPU profiles. */
+function nowUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** Runs one meshgate contender under `node --cpu-prof` on the heavy workload and summarises it. */
+async function profileContender(contender: Contender, options: BenchOptions): Promise<void> {
+  const workload = WORKLOADS.find((w) => w.id === 'heavy')!;
+  const dir = join(workDir, `profile-${contender.id}`);
+  mkdirSync(dir, { recursive: true });
+  log(`(${contender.id}) profiling under ${workload.id}`);
+  const running = await contender.start({ cpuProfileDir: dir });
+  let window: { fromUs: number; toUs: number } | undefined;
+  try {
+    const job = { url: running.url, body: requestBody(workload), headers: { ...contender.headers }, connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds };
+    window = await runLoad(job, () => {
+      const fromUs = nowUs();
+      return () => ({ fromUs, toUs: nowUs() });
+    }).then((r) => r.usage);
+  } finally {
+    // The profile is written when the process exits.
+    await running.stop();
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) {
+    log(`(${contender.id}) no profile was written in ${dir}`);
+    return;
+  }
+  const summary = summariseProfile(join(dir, file), 20, window);
+  results.profiles.push({ contender: contender.id, workload: workload.id, file: join(dir, file), ...summary });
+  log(`(${contender.id}) profile: ${summary.byPackage.slice(0, 6).map((p) => `${p.pkg} ${p.selfPercent}%`).join(', ')}`);
+}

@@ -1,0 +1,114 @@
+/**
+ * The benchmark's contracts: what a workload and a contender are, and what one measured cell
+ * (contender × workload × connections) reports. `results/<date>.json` is a `BenchResults`.
+ */
+
+/** One GraphQL operation sent by every request of a cell. */
+export interface Workload {
+  readonly id: 'single' | 'cross' | 'heavy';
+  readonly title: string;
+  readonly query: string;
+  readonly variables?: Readonly<Record<string, unknown>>;
+}
+
+export type ContenderId = 'a' | 'b' | 'c' | 'd' | 'e';
+
+/** How to start one contender as its own process, and what it may be measured on. */
+export interface ContenderSpec {
+  readonly id: ContenderId;
+  readonly title: string;
+  /** Workloads this contender can serve (the direct subgraph serves only the single-subgraph one). */
+  readonly workloads: readonly Workload['id'][];
+  /** Headers every request carries (the bearer token of contender c). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Latency percentiles in milliseconds, measured by the load generator per response. */
+export interface Latency {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+}
+
+/** What the load generator process is asked to do for one cell. */
+export interface LoadJob {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+/** What the load generator measured in one cell. */
+export interface LoadResult {
+  rps: number;
+  requests: number;
+  latency: Latency;
+  /** non-2xx + GraphQL errors in a 2xx body + socket errors + timeouts. */
+  errors: number;
+  errorBreakdown: { non2xx: number; graphql: number; socket: number; timeouts: number };
+  bytesPerResponse: number;
+  durationSeconds: number;
+}
+
+/** What sampling /proc/PID of the contender (and its children) gave during the cell. */
+export interface ProcessUsage {
+  peakRssMb: number;
+  /** CPU time over wall time, in % of one core (200% = both cores of this machine). */
+  cpuPercent: number;
+  /** The same for the five subgraph processes together: the gateway's share is only part of the cost. */
+  subgraphsCpuPercent?: number;
+}
+
+export type CellStatus = 'measured' | 'error' | 'mismatch' | 'unavailable';
+
+export interface CellResult {
+  contender: ContenderId;
+  workload: Workload['id'];
+  connections: number;
+  status: CellStatus;
+  /** Why a cell was not measured (the contender's error, or how its data differed). */
+  note?: string;
+  load?: LoadResult;
+  usage?: ProcessUsage;
+}
+
+export interface TargetResult {
+  target: string;
+  met: boolean | null;
+  detail: string;
+}
+
+export interface ProfileSummary {
+  contender: ContenderId;
+  workload: Workload['id'];
+  totalMs: number;
+  file: string;
+  top: { fn: string; location: string; selfMs: number; selfPercent: number }[];
+  byPackage: { pkg: string; selfMs: number; selfPercent: number }[];
+}
+
+export type LineageWriterResult =
+  | { available: true; events: number; stored: number; duplicates: number; eventsPerSecond: number; hotPathMicros: number | null }
+  | { available: false; note: string };
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  label: string | null;
+  machine: { cpus: number; node: string; loadAverageAtStart: number[] };
+  options: { durationSeconds: number; warmupSeconds: number; connections: number; quick: boolean };
+  contenders: { id: ContenderId; title: string; available: boolean; note?: string }[];
+  workloads: { id: Workload['id']; title: string; responseBytes: number | null }[];
+  cells: CellResult[];
+  targets: TargetResult[];
+  lineage: {
+    /** Entries that appeared in Redis's *lineage* streams while contender c ran. */
+    duringC?: { requests: number; events: number | null; note: string };
+    /** `meshgate lineage bench` (the lineage layer's own writer benchmark), when it exists. */
+    writer: LineageWriterResult;
+  };
+  profiles: ProfileSummary[];
+}

@@ -1,0 +1,31 @@
+import { ANONYMOUS } from '../context.js';
+import { ErrorCode } from '../errors.js';
+import { AuthenticationError } from './authentication-error.js';
+import { createJwtVerifier } from './jwt-verifier.js';
+import type { AuthConfig } from './security-config.js';
+import type { Authenticate } from './types.js';
+import { loadVerificationKeys } from './verification-keys.js';
+
+export interface AuthenticationOptions {
+  auth: AuthConfig;
+  /** Where the development key lives (config.stateDir). */
+  stateDir: string;
+}
+
+/**
+ * The authenticate stage: `Authorization: Bearer <JWT>` → a verified principal. No header
+ * gives the anonymous principal, or 401 UNAUTHENTICATED when `AUTH_REQUIRED=true`. Keys are
+ * resolved once, here, so a bad key configuration refuses start-up.
+ */
+export function useAuthentication({ auth, stateDir }: AuthenticationOptions): Authenticate {
+  const verify = createJwtVerifier({ auth, keys: loadVerificationKeys(auth, stateDir) });
+  return (authorization) => {
+    if (authorization === undefined || authorization.trim() === '') {
+      if (auth.required) throw new AuthenticationError(ErrorCode.UNAUTHENTICATED, 'missing');
+      return ANONYMOUS;
+    }
+    const match = /^Bearer +([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization);
+    if (!match) throw new AuthenticationError(ErrorCode.TOKEN_INVALID, 'malformed');
+    return verify(match[1]!);
+  };
+}

@@ -1,0 +1,16 @@
+import { ErrorCode, MeshgateGraphQLError } from '../errors.js';
+import type { TokenFailure } from './types.js';
+
+/**
+ * A request that cannot be authenticated: 401 with a code, a one-word reason and nothing
+ * about keys or libraries. Thrown from the context function, so Apollo Server answers with
+ * the status in `extensions.http` and runs nothing.
+ */
+export class AuthenticationError extends MeshgateGraphQLError {
+  constructor(code: ErrorCode.TOKEN_INVALID | ErrorCode.UNAUTHENTICATED, reason: TokenFailure | 'missing') {
+    super(code, code === ErrorCode.UNAUTHENTICATED ? 'Authentication required: send Authorization: Bearer <token>' : `Invalid bearer token (${reason})`, {
+      reason,
+      http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
+    });
+  }
+}

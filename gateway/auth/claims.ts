@@ -1,0 +1,39 @@
+import type { Principal } from '../types.js';
+import type { AuthConfig } from './security-config.js';
+
+/**
+ * Maps verified JWT claims to a principal. Roles and scopes may be an array or an RFC 6749
+ * §3.3 space-separated string; claim names are configurable and may be dotted paths
+ * (`realm_access.roles`) to reach nested claims.
+ */
+export function principalFromClaims(claims: Record<string, unknown>, mapping: AuthConfig['claims']): Principal {
+  const attributes: Record<string, string> = {};
+  for (const [name, path] of Object.entries(mapping.attributes)) {
+    const value = claimAt(claims, path);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') attributes[name] = String(value);
+  }
+  return Object.freeze({
+    sub: typeof claims.sub === 'string' ? claims.sub : '',
+    anonymous: false,
+    roles: Object.freeze(stringList(claimAt(claims, mapping.roles))),
+    scopes: Object.freeze(stringList(claimAt(claims, mapping.scopes) ?? claims.scp)),
+    attributes: Object.freeze(attributes),
+    expiresAt: typeof claims.exp === 'number' ? claims.exp : undefined,
+  });
+}
+
+export function claimAt(claims: Record<string, unknown>, path: string): unknown {
+  if (path in claims) return claims[path];
+  let value: unknown = claims;
+  for (const part of path.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(' ').filter(Boolean);
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { GatewayContext } from '../context.js';
+import type { FieldDecision, Outcome } from '../types.js';
+import type { FieldRead, LineageDecision, LineageEvent, LineageField } from './types.js';
+
+/** Error codes that mean the operation was refused before it ran. */
+const REJECTION_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+]);
+
+export interface ResponseSummary {
+  /** Whether the response carries a `data` key at all: an executed operation does. */
+  readonly executed: boolean;
+  readonly dataIsNull: boolean;
+  readonly errorCodes: readonly string[];
+  readonly httpStatus: number | undefined;
+}
+
+/**
+ * ok: no errors; partial: data with errors; error: executed, no data; rejected: refused before
+ * execution (parse, validation, 401/403, a policy's reject mode).
+ */
+export function outcomeOf(response: ResponseSummary): Outcome {
+  if (response.errorCodes.length === 0) return 'ok';
+  const refusedStatus = response.httpStatus === 401 || response.httpStatus === 403;
+  if (refusedStatus || (!response.executed && response.errorCodes.some((code) => REJECTION_CODES.has(code)))) return 'rejected';
+  return response.dataIsNull || !response.executed ? 'error' : 'partial';
+}
+
+export interface EventInput {
+  readonly context: Pick<GatewayContext, 'requestId' | 'startedAt' | 'client' | 'principal' | 'decisions' | 'fetches'>;
+  readonly operation: LineageEvent['operation'];
+  readonly reads: readonly FieldRead[];
+  readonly response: ResponseSummary;
+}
+
+/** The lineage event of one operation. Runs on the request path: no I/O, no awaits. */
+export function lineageEvent({ context, operation, reads, response }: EventInput): LineageEvent {
+  const decisions = decisionIndex(context.decisions);
+  // Object literals, not spreads: V8 builds these ~20x faster, and this runs per request.
+  const fields: LineageField[] = reads.map((r) => ({ path: r.path, coordinate: r.coordinate, product: r.product, type: r.type, decision: decisions.get(r.coordinate) ?? ALLOWED }));
+  const products = new Set<string>();
+  for (const read of reads) products.add(read.product);
+  for (const fetch of context.fetches) products.add(fetch.subgraph);
+  const { principal } = context;
+  return {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    requestId: context.requestId,
+    principal: { sub: principal.sub, anonymous: principal.anonymous, roles: [...principal.roles] },
+    client: { name: context.client.name ?? null, version: context.client.version ?? null },
+    operation,
+    fields,
+    products: [...products].sort(),
+    fetches: context.fetches.map((f) => ({ subgraph: f.subgraph, durationMs: round(f.durationMs), entityCount: f.entityCount, ok: f.ok })),
+    outcome: outcomeOf(response),
+    errorCodes: response.errorCodes,
+    durationMs: round(Number(process.hrtime.bigint() - context.startedAt) / 1e6),
+  };
+}
+
+/** A coordinate the policy layer did not decide on was allowed (no policy applied). */
+const ALLOWED: LineageDecision = Object.freeze({ effect: 'allow', rule: null });
+
+function decisionIndex(decisions: readonly FieldDecision[]): Map<string, LineageDecision> {
+  const index = new Map<string, LineageDecision>();
+  for (const d of decisions) {
+    index.set(
+      d.coordinate,
+      d.effect === 'mask' ? { effect: 'mask', strategy: d.strategy, rule: d.rule } : d.effect === 'deny' ? { effect: 'deny', rule: d.rule } : { effect: 'allow', rule: d.rule },
+    );
+  }
+  return index;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

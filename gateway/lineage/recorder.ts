@@ -1,0 +1,277 @@
+import type { Logger } from '../logger.js';
+import { Spool } from './spool.js';
+import type { LineageEvent, LineageStore, RecorderStats, SerializedEvent } from './types.js';
+
+export interface RecorderOptions {
+  store: LineageStore;
+  /** The spool file; used when the store is durable (Redis). Required for one. */
+  spoolPath?: string | undefined;
+  /** In-memory queue bound; beyond it the request path appends to the spool itself. Default 10,000. */
+  queueSize?: number | undefined;
+  /** First and longest wait before retrying a failing store, in ms. Defaults 100 and 1,000. */
+  retryMinMs?: number | undefined;
+  retryMaxMs?: number | undefined;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Takes lineage events off the request path and persists them, losing none.
+ *
+ * `record` only pushes onto a bounded in-memory queue. A single writer loop (scheduled with
+ * `setImmediate`, so the events of one event-loop turn form one batch) appends the batch to
+ * the spool — a write-ahead log — and then writes it to the store in one pipelined round trip.
+ * When everything in the spool is stored, the spool is truncated. When the store fails or
+ * times out, the writer backs off; new events keep being appended to the spool, and the next
+ * successful attempt replays it from the last confirmed offset, in order. The store's writes
+ * are idempotent per event id, so re-sending what a failed or timed-out attempt did store, or
+ * what a killed process had stored but not yet truncated, never duplicates an event.
+ *
+ * What a SIGKILL can lose: only events recorded in the current event-loop turn, before the
+ * writer ran (strict mode waits for the writer before responding).
+ */
+export class LineageRecorder {
+  private readonly store: LineageStore;
+  private readonly spool: Spool | null;
+  private readonly queueSize: number;
+  private readonly retryMinMs: number;
+  private readonly retryMaxMs: number;
+  private readonly logger: Logger | undefined;
+  private queue: LineageEvent[] = [];
+  /** Spool bytes known to be in the store. */
+  private confirmed = 0;
+  private backoff = 0;
+  private retryAt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private scheduled = false;
+  private again = false;
+  private pumping: Promise<void> | null = null;
+  /** Sequence of recorded events, and the last one known persisted (strict mode waits on it). */
+  private seq = 0;
+  private persistedSeq = 0;
+  private waiters: { seq: number; resolve: () => void }[] = [];
+  private closed = false;
+  private readonly counters: Omit<RecorderStats, 'queued' | 'degraded'> = { recorded: 0, stored: 0, duplicates: 0, spooled: 0, corrupt: 0 };
+
+  constructor(options: RecorderOptions) {
+    this.store = options.store;
+    this.queueSize = options.queueSize ?? 10_000;
+    this.retryMinMs = options.retryMinMs ?? 100;
+    this.retryMaxMs = options.retryMaxMs ?? 1_000;
+    this.logger = options.logger;
+    if (this.store.durable && !options.spoolPath) throw new Error('Invariant violated: a durable lineage store needs a spool path');
+    this.spool = this.store.durable && options.spoolPath ? Spool.open(options.spoolPath) : null;
+    if (this.spool && this.spool.size > 0) {
+      this.logger?.info({ spool: this.spool.path, bytes: this.spool.size }, 'lineage: replaying the spool left by a previous run');
+      this.schedule();
+    }
+  }
+
+  get stats(): RecorderStats {
+    return { ...this.counters, queued: this.queue.length, degraded: this.backoff > 0 };
+  }
+
+  /** The request path: no I/O and no await (unless the queue is full, see `queueSize`). */
+  record(event: LineageEvent): void {
+    this.counters.recorded++;
+    this.seq++;
+    if (this.closed) {
+      // The server stops taking requests before it closes the recorder; this is a bug.
+      this.logger?.error({ eventId: event.id }, 'lineage: event recorded after the recorder was closed');
+      return;
+    }
+    if (this.queue.length >= this.queueSize) this.overflow();
+    this.queue.push(event);
+    this.schedule();
+  }
+
+  /** Strict mode: resolves once the event is in the store, or fsynced in the spool while it is down. */
+  recordConfirmed(event: LineageEvent): Promise<void> {
+    this.record(event);
+    const seq = this.seq;
+    if (seq <= this.persistedSeq || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
+  }
+
+  /** Writes out everything queued: stored, or in the spool if the store still fails. */
+  async flush(): Promise<void> {
+    this.retryAt = 0; // one attempt now, whatever the backoff
+    this.again = true;
+    await this.pump();
+    this.spool?.sync();
+  }
+
+  /** Graceful shutdown: flush, then release the spool and the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.spool?.close();
+    await this.store.close();
+  }
+
+  private schedule(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.pump();
+    });
+  }
+
+  private pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return this.pumping;
+    }
+    this.pumping = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.step();
+        } while (this.again || (this.queue.length > 0 && Date.now() >= this.retryAt));
+      } finally {
+        this.pumping = null;
+      }
+    })();
+    return this.pumping;
+  }
+
+  private async step(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    const seqEnd = this.seq;
+    if (!this.spool) {
+      if (batch.length > 0) this.count(await this.store.write(batch.map(serialize)));
+      this.persisted(seqEnd);
+      return;
+    }
+    const start = this.spool.size;
+    const serialized = this.journal(batch);
+    const end = this.spool.size;
+    if (Date.now() < this.retryAt) {
+      this.spooledOnly(seqEnd);
+      return;
+    }
+    try {
+      if (this.confirmed === start && serialized.length > 0) {
+        // The common case: nothing older is pending, send the batch from memory.
+        this.count(await this.store.write(serialized));
+        this.confirmed = end;
+      }
+      await this.replay(); // whatever else the spool holds: an outage's backlog, a crash's leftovers
+      if (this.confirmed === this.spool.size) {
+        this.spool.truncate();
+        this.confirmed = 0;
+      }
+      this.recovered();
+      this.persisted(seqEnd);
+    } catch (error) {
+      this.failed(error);
+      this.spooledOnly(seqEnd);
+    }
+  }
+
+  /** Sends the spool from the confirmed offset to its end, in order, a chunk at a time. */
+  private async replay(): Promise<void> {
+    const spool = this.spool!;
+    while (this.confirmed < spool.size) {
+      const lines = spool.read(this.confirmed);
+      if (lines.length === 0) return;
+      const events: SerializedEvent[] = [];
+      for (const line of lines) {
+        if (line.text.trim() === '') continue;
+        const event = parseLine(line.text);
+        if (event) {
+          events.push({ event, json: line.text });
+        } else {
+          this.counters.corrupt++;
+          this.logger?.warn({ spool: spool.path, endOffset: line.end, line: line.text.slice(0, 120) }, 'lineage: corrupt spool line skipped');
+        }
+      }
+      if (events.length > 0) this.count(await this.store.write(events));
+      this.confirmed = lines[lines.length - 1]!.end;
+    }
+  }
+
+  /** Queue full (the writer is behind): the request path appends the queue to the spool itself. */
+  private overflow(): void {
+    if (this.spool) {
+      this.journal(this.queue);
+      this.queue = [];
+    } else {
+      // The in-memory store cannot fall behind for long: hand it the batch now.
+      void this.store.write(this.queue.map(serialize)).then((result) => this.count(result));
+      this.queue = [];
+    }
+  }
+
+  private journal(events: readonly LineageEvent[]): SerializedEvent[] {
+    const serialized = events.map(serialize);
+    this.spool!.append(serialized.map((s) => s.json));
+    this.counters.spooled += serialized.length;
+    return serialized;
+  }
+
+  private count(result: { stored: number; duplicates: number }): void {
+    this.counters.stored += result.stored;
+    this.counters.duplicates += result.duplicates;
+  }
+
+  private failed(error: unknown): void {
+    if (this.backoff === 0) {
+      this.logger?.warn({ err: error, spool: this.spool?.path }, 'lineage: store unavailable, spooling events until it is back');
+    }
+    this.backoff = Math.min(Math.max(this.backoff * 2, this.retryMinMs), this.retryMaxMs);
+    this.retryAt = Date.now() + this.backoff;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.again = true;
+      void this.pump();
+    }, this.backoff);
+    this.retryTimer.unref();
+  }
+
+  private recovered(): void {
+    if (this.backoff > 0) this.logger?.info({ stored: this.counters.stored }, 'lineage: store is back, spool replayed');
+    this.backoff = 0;
+    this.retryAt = 0;
+  }
+
+  /** Strict waiters may go once their event is durable in the spool. */
+  private spooledOnly(seqEnd: number): void {
+    if (this.waiters.length === 0) return;
+    this.spool?.sync();
+    this.persisted(seqEnd);
+  }
+
+  private persisted(seqEnd: number): void {
+    this.persistedSeq = Math.max(this.persistedSeq, seqEnd);
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.seq <= this.persistedSeq);
+    this.waiters = this.waiters.filter((w) => w.seq > this.persistedSeq);
+    for (const waiter of ready) waiter.resolve();
+  }
+}
+
+function serialize(event: LineageEvent): SerializedEvent {
+  return { event, json: JSON.stringify(event) };
+}
+
+/** A spool line back into an event; null when it is not one (a torn write, a bad edit). */
+export function parseLine(text: string): LineageEvent | null {
+  try {
+    const value = JSON.parse(text) as Partial<LineageEvent> | null;
+    if (!value || typeof value.id !== 'string' || typeof value.time !== 'string' || !Array.isArray(value.fields) || !Array.isArray(value.products) || !value.principal) {
+      return null;
+    }
+    return value as LineageEvent;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import { ANONYMOUS, type GatewayContext } from '../context.js';
+import { lineageEvent, type ResponseSummary } from './event.js';
+import { cachedFieldsRead } from './fields-read.js';
+import { ownershipOf, type Ownership } from './ownership.js';
+import type { LineageRecorder } from './recorder.js';
+import type { FieldRead, LineageEvent } from './types.js';
+
+export interface UseLineageOptions {
+  /** Where events go: the recorder queues them and writes them off the request path. */
+  recorder: LineageRecorder;
+  /** Respond only once the event is persisted (stored, or fsynced in the spool). Default false. */
+  strict?: boolean;
+  /** Flush and close the recorder when the server stops (graceful shutdown). Default true. */
+  closeOnStop?: boolean;
+}
+
+/**
+ * Records one lineage event per operation, rejected ones included: `willSendResponse` sees
+ * every operation that reached the request pipeline (parse and validation failures too),
+ * `contextCreationDidFail` the ones authentication refused (401) and
+ * `invalidRequestWasReceived` malformed HTTP requests. Field ownership comes from the
+ * supergraph, rebuilt on each `schemaDidLoadOrUpdate`.
+ */
+export function useLineage({ recorder, strict = false, closeOnStop = true }: UseLineageOptions): ApolloServerPlugin<GatewayContext> {
+  let ownership: Ownership | null = null;
+  const record = (event: LineageEvent) => (strict ? recorder.recordConfirmed(event) : (recorder.record(event), undefined));
+  const refused = (error: Error) => record(refusedEvent(error));
+
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
+          if (coreSupergraphSdl) ownership = ownershipOf(coreSupergraphSdl);
+        },
+        async serverWillStop() {
+          if (closeOnStop) await recorder.close();
+        },
+      };
+    },
+    async contextCreationDidFail({ error }) {
+      await refused(error);
+    },
+    async invalidRequestWasReceived({ error }) {
+      await refused(error);
+    },
+    async requestDidStart() {
+      return {
+        async willSendResponse(requestContext) {
+          await record(eventOf(requestContext, ownership));
+        },
+      };
+    },
+  };
+}
+
+function eventOf(rc: GraphQLRequestContextWillSendResponse<GatewayContext>, ownership: Ownership | null): LineageEvent {
+  const { contextValue: context, document, operation, schema } = rc;
+  const hash = rc.queryHash ?? (rc.source ? createHash('sha256').update(rc.source).digest('hex') : null);
+  let reads: FieldRead[] = [];
+  if (document && operation && ownership) {
+    reads = cachedFieldsRead(`${hash ?? ''}:${rc.operationName ?? ''}`, schema, ownership, document, operation);
+  }
+  return lineageEvent({
+    // Before the context exists (a request refused early) there is no pipeline state to read.
+    context: 'requestId' in context ? context : emptyContext(),
+    operation: { name: operation?.name?.value ?? rc.operationName ?? null, type: operation?.operation ?? null, hash },
+    reads,
+    response: summarize(rc),
+  });
+}
+
+function summarize(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): ResponseSummary {
+  const body = rc.response.body;
+  const result = body.kind === 'single' ? body.singleResult : body.initialResult;
+  return {
+    executed: 'data' in result && result.data !== undefined,
+    dataIsNull: result.data == null,
+    errorCodes: (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
+    httpStatus: rc.response.http.status,
+  };
+}
+
+function refusedEvent(error: Error): LineageEvent {
+  const extensions = (error as Partial<GraphQLError>).extensions ?? {};
+  const status = (extensions.http as { status?: number } | undefined)?.status;
+  return lineageEvent({
+    context: emptyContext(),
+    operation: { name: null, type: null, hash: null },
+    reads: [],
+    response: { executed: false, dataIsNull: true, errorCodes: [String(extensions.code ?? 'BAD_REQUEST')], httpStatus: status ?? 400 },
+  });
+}
+
+function emptyContext(): Pick<GatewayContext, 'requestId' | 'startedAt' | 'client' | 'principal' | 'decisions' | 'fetches'> {
+  return { requestId: 'unknown', startedAt: process.hrtime.bigint(), client: { name: undefined, version: undefined }, principal: ANONYMOUS, decisions: [], fetches: [] };
+}

@@ -1,0 +1,79 @@
+import { Environment } from '@marcbachmann/cel-js';
+import type { Principal } from '../types.js';
+import { policyError } from './policy-file.js';
+import type { Condition, PolicyRule } from './types.js';
+
+/**
+ * Rule conditions are CEL (https://github.com/google/cel-spec) over one variable:
+ *
+ *   principal: { sub: string, anonymous: bool, roles: list<string>, scopes: list<string>,
+ *                attributes: map<string, string> }
+ *
+ * e.g. `'support' in principal.roles && principal.attributes.purpose == 'support'`. An
+ * attribute a rule names but the principal lacks reads as "" rather than failing. An
+ * evaluation error fails closed: a deny or mask rule then applies, an allow rule does not.
+ */
+const env = new Environment().registerVariable({
+  name: 'principal',
+  schema: { sub: 'string', anonymous: 'bool', roles: 'list<string>', scopes: 'list<string>', attributes: 'map<string, string>' },
+});
+
+/** Which parts of the principal an expression reads; `'*'` when it can't tell (it reads all). */
+export interface PrincipalReads {
+  fields: Set<'sub' | 'anonymous' | 'roles' | 'scopes' | 'attributes' | '*'>;
+  attributes: Set<string>;
+}
+
+export function compileCondition(rule: PolicyRule, reads: PrincipalReads): Condition {
+  const expression = rule.when;
+  if (expression === undefined) return () => true;
+  let evaluate: ReturnType<typeof env.parse>;
+  try {
+    evaluate = env.parse(expression);
+  } catch (error) {
+    throw policyError(rule.file, rule.id, `bad expression ${JSON.stringify(expression)}: ${firstLine(error)}`);
+  }
+  const checked = evaluate.check();
+  if (!checked.valid) throw policyError(rule.file, rule.id, `bad expression ${JSON.stringify(expression)}: ${firstLine(checked.error)}`);
+  if (checked.type !== 'bool') throw policyError(rule.file, rule.id, `expression ${JSON.stringify(expression)} is ${checked.type}, not bool`);
+  const attributes = collectReads(expression, reads);
+  const failClosed = rule.effect !== 'allow';
+  return (principal) => {
+    try {
+      return evaluate({ principal: celPrincipal(principal, attributes) }) === true;
+    } catch {
+      return failClosed;
+    }
+  };
+}
+
+function celPrincipal(principal: Principal, attributes: readonly string[]) {
+  const attrs: Record<string, string> = { ...principal.attributes };
+  for (const name of attributes) attrs[name] ??= '';
+  return { sub: principal.sub, anonymous: principal.anonymous, roles: principal.roles, scopes: principal.scopes, attributes: attrs };
+}
+
+const ACCESS = /\bprincipal\s*\.\s*(sub|anonymous|roles|scopes|attributes)\b(?:\s*\.\s*([A-Za-z_]\w*)|\s*\[\s*['"]([^'"]+)['"]\s*\])?/g;
+
+/** Records what the expression reads; returns the attribute names it reads directly. */
+function collectReads(expression: string, reads: PrincipalReads): string[] {
+  const attributes: string[] = [];
+  let accesses = 0;
+  for (const match of expression.matchAll(ACCESS)) {
+    accesses += 1;
+    const field = match[1] as 'sub' | 'anonymous' | 'roles' | 'scopes' | 'attributes';
+    const attribute = match[2] ?? match[3];
+    if (field === 'attributes' && attribute !== undefined) {
+      reads.attributes.add(attribute);
+      attributes.push(attribute);
+    } else reads.fields.add(field);
+  }
+  // `principal` used whole (passed to a macro, compared, …): assume it reads everything.
+  if ((expression.match(/\bprincipal\b/g)?.length ?? 0) > accesses) reads.fields.add('*');
+  return attributes;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+  return message.split('\n')[0] ?? message;
+}

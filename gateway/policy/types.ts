@@ -1,0 +1,67 @@
+import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import type { FieldDecision, MaskStrategy, Principal } from '../types.js';
+
+export type { FieldDecision, MaskStrategy };
+
+export const MASK_STRATEGIES = ['null', 'redact', 'hash', 'last4', 'email', 'year'] as const satisfies readonly MaskStrategy[];
+
+export type RuleEffect = 'allow' | 'deny' | 'mask';
+
+/** One rule of a policy file, as written (after shape validation). */
+export interface PolicyRule {
+  readonly id: string;
+  readonly description: string;
+  /** The file it came from, relative to the policy directory: every error names it. */
+  readonly file: string;
+  /** Schema coordinates: `Type.field` or `Type.*`. */
+  readonly fields: readonly string[];
+  /** Classifications declared in the domains' SDL (`@tag(name: "pii")`). */
+  readonly classifications: readonly string[];
+  /** A CEL expression over `principal`; absent means always. */
+  readonly when: string | undefined;
+  readonly effect: RuleEffect;
+  readonly strategy: MaskStrategy | undefined;
+}
+
+/** The rules' condition, compiled: true when the rule applies to the principal. */
+export type Condition = (principal: Principal) => boolean;
+
+/**
+ * Policies compiled against one supergraph: decides each coordinate for a principal. The
+ * decision depends only on the principal attributes the rules and directives read, which
+ * `principalKey` serialises — the decision cache is keyed by it.
+ */
+export interface PolicyEngine {
+  /** The supergraph's API schema the rules were compiled against. */
+  readonly schema: GraphQLSchema;
+  readonly rules: readonly PolicyRule[];
+  /** Decision for `Type.field` (the field as selected on `Type`). */
+  decideField(typeName: string, fieldName: string, principal: Principal): FieldDecision;
+  /** Whether a fragment on `Type` survives: its type-level directive requirements. */
+  decideType(typeName: string, principal: Principal): FieldDecision;
+  principalKey(principal: Principal): string;
+}
+
+/** What authorizing one operation for one principal gives; cached per (operation, principal key). */
+export interface OperationAuthorization {
+  /** One decision per coordinate the operation reads (and per type of a removed fragment). */
+  readonly decisions: readonly FieldDecision[];
+  /** Denied coordinates (fields and fragment types) with the rule that denied them. */
+  readonly denied: ReadonlyMap<string, string>;
+  /** Masked coordinates with their strategy. */
+  readonly masked: ReadonlyMap<string, MaskStrategy>;
+  /**
+   * The operation to plan: the original when nothing is denied, else one without the denied
+   * selections, with its own source and hash so the query-plan cache never mixes them.
+   */
+  readonly document: DocumentNode;
+  readonly source: string;
+  readonly queryHash: string;
+  /** Whether the response must be walked (something denied or masked). */
+  readonly touchesResponse: boolean;
+}
+
+/** A response after masking: errors to add for the removed fields. */
+export interface AppliedDecisions {
+  readonly errors: GraphQLError[];
+}

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_QUERY } from '../gateway/example-query.js';
+import { TEST_DATABASE_URL, graphql } from './support/mesh.js';
+
+/**
+ * `npm run start:distributed` for real: the launcher as a child process on free ports and the
+ * machine's PostgreSQL, spawning five subgraph processes and two gateway replicas.
+ */
+const BIN = fileURLToPath(new URL('../gateway/bin/meshgate.js', import.meta.url));
+
+/** The answer test/federation.test.ts asserts for the example query (same seed). */
+const EXAMPLE_ANSWER = {
+  order: {
+    id: '42',
+    status: 'DELIVERED',
+    total: { amount: 583.16, currency: 'EUR' },
+    customer: { name: 'Ken Turing', country: 'AT' },
+    lines: [
+      {
+        quantity: 4,
+        product: {
+          name: 'Compact Knife',
+          price: { amount: 145.79 },
+          unitsSold: 604,
+          shippingEstimate: { carrier: 'DHL', days: 2, cost: { amount: 10.5 } },
+        },
+      },
+    ],
+    payments: [{ method: 'INVOICE', status: 'CAPTURED', amount: { amount: 583.16 } }],
+    shipments: [{ carrier: 'DPD', trackingNumber: 'TRK000000084', status: 'DELIVERED' }],
+  },
+};
+
+/** A launcher process and everything it has written so far. */
+class Launcher {
+  readonly proc: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(env: Record<string, string>) {
+    this.proc = spawn(process.execPath, [BIN, 'distributed', '--free-ports'], {
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    this.proc.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = once(this.proc, 'close').then(([code]) => code as number | null);
+  }
+
+  /** Resolves when `pattern` appears in the output; fails if the launcher exits first. */
+  async waitFor(pattern: RegExp, stream: 'stdout' | 'stderr'): Promise<RegExpMatchArray> {
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    for (;;) {
+      const match = this[stream].match(pattern);
+      if (match) return match;
+      if (exited) throw new Error(`launcher exited before ${pattern}:\n${this.stdout}\n${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** The banner's `  NAME  URL  pid N` rows. */
+function endpoints(banner: string): Map<string, { url: string; pid: number }> {
+  const rows = [...banner.matchAll(/^ {2}(\S+)\s+(http:\/\/\S+)\s+pid (\d+)$/gm)];
+  return new Map(rows.map(([, name, url, pid]) => [name!, { url: url!, pid: Number(pid) }]));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm run start:distributed', () => {
+  let launcher: Launcher;
+  let processes: Map<string, { url: string; pid: number }>;
+  const stateDir = mkdtempSync(join(tmpdir(), 'meshgate-deploy-'));
+
+  beforeAll(async () => {
+    launcher = new Launcher({ DATABASE_URL: TEST_DATABASE_URL, MESHGATE_STATE_DIR: stateDir });
+    await launcher.waitFor(/processes are up[\s\S]*redis:/, 'stdout');
+    processes = endpoints(launcher.stdout);
+  });
+  afterAll(async () => {
+    // Only when a test failed half-way: nothing of this run may outlive it.
+    if (launcher.proc.exitCode === null) launcher.proc.kill('SIGKILL');
+    for (const { pid } of processes?.values() ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('starts five subgraph processes and two gateway replicas, each its own pid', () => {
+    expect([...processes.keys()].sort()).toEqual(
+      ['catalog', 'customers', 'gateway-1', 'gateway-2', 'orders', 'payments', 'shipping'].sort(),
+    );
+    const pids = new Set([...processes.values()].map((p) => p.pid));
+    expect(pids.size).toBe(7);
+    expect(pids.has(launcher.proc.pid!)).toBe(false);
+  });
+
+  it('gives each gateway replica its own state directory, with the shared development key', () => {
+    const key = (dir: string) => readFileSync(join(dir, 'dev-signing-key'), 'utf8');
+    expect(key(stateDir)).toMatch(/^[0-9a-f]{64}$/);
+    expect(key(join(stateDir, 'gateway-1'))).toBe(key(stateDir));
+    expect(key(join(stateDir, 'gateway-2'))).toBe(key(stateDir));
+  });
+
+  it('answers the example query identically on both gateway replicas', async () => {
+    for (const replica of ['gateway-1', 'gateway-2']) {
+      const { status, body } = await graphql(processes.get(replica)!.url, EXAMPLE_QUERY);
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      expect(body.data).toEqual(EXAMPLE_ANSWER);
+    }
+  });
+
+  it('reports a process that dies by its name, and the gateways keep serving the rest', async () => {
+    const payments = processes.get('payments')!;
+    process.kill(payments.pid, 'SIGKILL');
+    await launcher.waitFor(
+      new RegExp(`meshgate distributed: payments \\(pid ${payments.pid}\\) exited: signal SIGKILL`),
+      'stderr',
+    );
+    const { status, body } = await graphql<{ order: Record<string, unknown> }>(
+      processes.get('gateway-2')!.url,
+      EXAMPLE_QUERY,
+    );
+    expect(status).toBe(200);
+    expect(body.data?.order).toMatchObject({ id: '42', customer: { name: 'Ken Turing', country: 'AT' } });
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'payments' }),
+      }),
+    ]);
+  });
+
+  it('stops every process on SIGTERM and exits 0', async () => {
+    launcher.proc.kill('SIGTERM');
+    expect(await launcher.exited).toBe(0);
+    expect(launcher.stdout).toContain('meshgate distributed: stopped 6 processes');
+    expect([...processes].filter(([, p]) => isAlive(p.pid)).map(([name]) => name)).toEqual([]);
+  });
+});
+
+describe('a process that cannot start', () => {
+  it('is named with its reason, no gateway starts, and the launcher exits 1', async () => {
+    // Port 1: nothing listens there, so every subgraph fails its database check at once.
+    const launcher = new Launcher({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
+    expect(await launcher.exited).toBe(1);
+    expect(launcher.stderr).toMatch(
+      /^meshgate: error\[PROCESS_EXITED\]: subgraph [a-z]+ exited before it was ready \(code 1: meshgate: error\[DATABASE_UNREACHABLE\]: cannot reach DATABASE_URL postgres:\/\/postgres@127\.0\.0\.1:1\/test/m,
+    );
+    expect(launcher.stdout).not.toContain('gateway-1 |');
+  });
+});

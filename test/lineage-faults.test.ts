@@ -1,0 +1,212 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep, setImmediate as nextTurn } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../gateway/context.js';
+import { lineageEvent } from '../gateway/lineage/event.js';
+import { LineageRecorder, redisStore, type LineageEvent, type RedisLineageStore } from '../gateway/lineage/index.js';
+
+/**
+ * The issue's four faults, each ending with counts: sent N, stored N, duplicates 0 — read
+ * back from Redis itself. A private redis-server (AOF, fsync always, on a free port) is
+ * stopped, restarted and slowed; the shared Redis on 6379 is never touched here.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'meshgate-lineage-faults-'));
+let redisPort = 0;
+let redisProcess: ChildProcess | null = null;
+const open: { recorder?: LineageRecorder; store?: RedisLineageStore }[] = [];
+
+beforeAll(async () => {
+  redisPort = await freePort();
+});
+afterAll(async () => {
+  for (const o of open) await o.recorder?.close().catch(() => undefined);
+  await stopRedis();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('lineage survives Redis faults and gateway crashes, every event stored exactly once', () => {
+  it('Redis down when the gateway starts: events spool, then replay when Redis comes up', async () => {
+    const { recorder } = await recorderFor('down-at-start');
+    const sent = await send(recorder, 1_500);
+    await sleep(300);
+    expect(recorder.stats.degraded).toBe(true);
+    expect(recorder.stats.stored).toBe(0);
+    await startRedis();
+    await until(() => recorder.stats.stored + recorder.stats.duplicates >= sent.length);
+    await recorder.flush();
+    const counts = await countsIn('down-at-start', sent);
+    console.info('fault: Redis down at start', counts);
+    expect(counts).toEqual({ sent: 1_500, stored: 1_500, duplicates: 0, missing: 0 });
+  });
+
+  it('Redis going down under load and coming back', async () => {
+    await startRedis();
+    const { recorder } = await recorderFor('down-under-load');
+    const sent: LineageEvent[] = [];
+    for (let round = 0; round < 30; round++) {
+      sent.push(...(await send(recorder, 100)));
+      if (round === 10) await stopRedis();
+      if (round === 20) await startRedis();
+      await sleep(20);
+    }
+    await until(() => !recorder.stats.degraded && recorder.stats.queued === 0);
+    await recorder.flush();
+    const counts = await countsIn('down-under-load', sent);
+    console.info('fault: Redis down under load', counts, recorder.stats);
+    expect(recorder.stats.spooled).toBe(3_000);
+    expect(counts).toEqual({ sent: 3_000, stored: 3_000, duplicates: 0, missing: 0 });
+  });
+
+  it('Redis slow (DEBUG SLEEP beyond the write timeout): timed-out writes are replayed without duplicates', async () => {
+    const { recorder } = await recorderFor('slow', { writeTimeoutMs: 200 });
+    const admin = new Redis(redisPort, '127.0.0.1');
+    const sent = await send(recorder, 500);
+    await recorder.flush();
+    const sleeping = admin.call('DEBUG', 'SLEEP', '1'); // Redis answers nobody for a second
+    await sleep(50);
+    sent.push(...(await send(recorder, 1_000)));
+    await sleeping;
+    admin.disconnect();
+    await until(() => !recorder.stats.degraded && recorder.stats.queued === 0);
+    await recorder.flush();
+    const counts = await countsIn('slow', sent);
+    console.info('fault: Redis slow', counts, recorder.stats);
+    expect(recorder.stats.degraded).toBe(false);
+    expect(counts).toEqual({ sent: 1_500, stored: 1_500, duplicates: 0, missing: 0 });
+  });
+
+  it('the gateway killed (SIGKILL) with events still queued: the spool is replayed on restart', async () => {
+    const spool = join(dir, 'killed', 'spool.ndjson');
+    const prefix = `t:killed:`;
+    // Redis does not answer while the child records, so nothing it records is confirmed.
+    const admin = new Redis(redisPort, '127.0.0.1');
+    const sleeping = admin.call('DEBUG', 'SLEEP', '3');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', childScript(spool, prefix, 2_000)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const ids = await new Promise<string[]>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('recorded ')); // complete lines only
+        if (line) resolve(JSON.parse(line.slice('recorded '.length)) as string[]);
+      });
+      child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await sleeping;
+    admin.disconnect();
+    // Restart: a new recorder on the same spool replays it.
+    const store = await redisStore({ url: `redis://127.0.0.1:${redisPort}`, prefix, connect: true });
+    const recorder = new LineageRecorder({ store, spoolPath: spool });
+    open.push({ recorder, store });
+    await until(() => recorder.stats.stored + recorder.stats.duplicates >= ids.length);
+    await recorder.flush();
+    const counts = await countIds(prefix, ids);
+    console.info('fault: gateway SIGKILLed', counts, recorder.stats);
+    expect(counts).toEqual({ sent: 2_000, stored: 2_000, duplicates: 0, missing: 0 });
+  });
+});
+
+function childScript(spool: string, prefix: string, n: number): string {
+  const root = new URL('../gateway/lineage/', import.meta.url).href;
+  return `
+    const { LineageRecorder, redisStore } = await import('${root}index.ts');
+    const { lineageEvent } = await import('${root}event.ts');
+    const store = await redisStore({ url: 'redis://127.0.0.1:${redisPort}', prefix: '${prefix}', writeTimeoutMs: 60000 });
+    const recorder = new LineageRecorder({ store, spoolPath: '${spool}' });
+    const ids = [];
+    const ctx = { requestId: 'child', startedAt: process.hrtime.bigint(), client: { name: undefined, version: undefined }, principal: { sub: 'child', anonymous: false, roles: [], scopes: [], attributes: {} }, decisions: [], fetches: [] };
+    for (let i = 0; i < ${n}; i++) {
+      const e = lineageEvent({ context: ctx, operation: { name: 'Child', type: 'query', hash: 'h' }, reads: [], response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 } });
+      ids.push(e.id);
+      recorder.record(e);
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setImmediate(r));
+    console.log('recorded ' + JSON.stringify(ids));
+    setInterval(() => {}, 1000);
+  `;
+}
+
+async function recorderFor(name: string, options: { writeTimeoutMs?: number } = {}) {
+  const store = await redisStore({ url: `redis://127.0.0.1:${redisPort}`, prefix: `t:${name}:`, writeTimeoutMs: options.writeTimeoutMs ?? 2_000 });
+  const recorder = new LineageRecorder({ store, spoolPath: join(dir, name, 'spool.ndjson'), retryMinMs: 50, retryMaxMs: 200 });
+  open.push({ recorder, store });
+  return { recorder, store };
+}
+
+/** `n` events, recorded 100 per event-loop turn as requests would. */
+async function send(recorder: LineageRecorder, n: number): Promise<LineageEvent[]> {
+  const sent: LineageEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const event = lineageEvent({
+      context: { requestId: `r${i}`, startedAt: process.hrtime.bigint(), client: { name: 'faults', version: '1' }, principal: ANONYMOUS, decisions: [], fetches: [] },
+      operation: { name: 'Fault', type: 'query', hash: 'h' },
+      reads: [{ path: 'order.id', coordinate: 'Order.id', product: 'orders', type: 'ID!' }],
+      response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
+    });
+    sent.push(event);
+    recorder.record(event);
+    if (i % 100 === 99) await nextTurn();
+  }
+  return sent;
+}
+
+async function countsIn(name: string, sent: readonly LineageEvent[]) {
+  return countIds(`t:${name}:`, sent.map((e) => e.id));
+}
+
+/** Sent, stored (stream entries), duplicates (entries beyond distinct ids), missing (sent, not stored). */
+async function countIds(prefix: string, ids: readonly string[]) {
+  const redis = new Redis(redisPort, '127.0.0.1');
+  try {
+    const entries = await redis.xrange(`${prefix}events`, '-', '+');
+    const stored = entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!);
+    const distinct = new Set(stored);
+    return { sent: ids.length, stored: stored.length, duplicates: stored.length - distinct.size, missing: ids.filter((id) => !distinct.has(id)).length };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function startRedis(): Promise<void> {
+  if (redisProcess) return;
+  redisProcess = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+  const probe = new Redis(redisPort, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  await probe.connect().catch(() => undefined);
+  await until(async () => (await probe.ping().catch(() => '')) === 'PONG');
+  probe.disconnect();
+}
+
+/** SIGTERM: Redis shuts down cleanly; the append-only file keeps what it acknowledged. */
+async function stopRedis(): Promise<void> {
+  const process_ = redisProcess;
+  if (!process_) return;
+  redisProcess = null;
+  const exited = new Promise((resolve) => process_.once('exit', resolve));
+  process_.kill('SIGTERM');
+  await exited;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(25);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
