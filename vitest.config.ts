@@ -1,4 +1,9 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// One graphql instance, as under plain Node: vite would pick graphql's ESM build for our code
+// while @apollo/gateway requires the CommonJS one, and graphql refuses types from the other.
+const graphqlCjs = createRequire(import.meta.url).resolve('graphql');
 
 /**
  * Two projects: unit tests beside the code run in parallel; end-to-end tests in test/ run in
@@ -6,9 +11,11 @@ import { defineConfig } from 'vitest/config';
  * (test/support/mesh.ts) instead of seeding and starting five subgraphs per file.
  */
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlCjs }] },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: [
@@ -21,6 +28,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],

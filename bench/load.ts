@@ -58,8 +58,8 @@ function run(durationSeconds: number, record: boolean): Promise<Pass> {
   });
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
@@ -77,7 +77,7 @@ const result: LoadResult = {
     p50: percentile(values, 50),
     p95: percentile(values, 95),
     p99: percentile(values, 99),
-    mean: count ? values.reduce((a, b) => a + b, 0) / count : Number.NaN,
+    mean: count ? values.reduce((a, b) => a + b, 0) / count : null,
   },
   errors: pass.result.non2xx + pass.graphqlErrors + pass.result.errors + pass.result.timeouts,
   errorBreakdown: {

@@ -5,14 +5,14 @@ import type { BenchResults, CellResult, ContenderId, TargetResult, Workload } fr
  * against contender (a), stock @apollo/gateway, at the same workload and connections.
  */
 
-const fmt = (value: number | undefined, digits = 1) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const fmt = (value: number | null | undefined, digits = 1) => (value == null || Number.isNaN(value) ? '–' : value.toFixed(digits));
 
 function cell(results: Pick<BenchResults, 'cells'>, contender: ContenderId, workload: Workload['id'], connections: number): CellResult | undefined {
   return results.cells.find((c) => c.contender === contender && c.workload === workload && c.connections === connections);
 }
 
 function measured(c: CellResult | undefined) {
-  return c?.status === 'measured' && c.load && c.load.errors === 0 ? c.load : undefined;
+  return c?.status === 'measured' && c.load && c.load.errors === 0 && c.load.requests > 0 ? c.load : undefined;
 }
 
 export function evaluateTargets(results: Pick<BenchResults, 'cells' | 'options' | 'workloads' | 'lineage'>): TargetResult[] {
@@ -40,7 +40,7 @@ export function evaluateTargets(results: Pick<BenchResults, 'cells' | 'options' 
     .map((w) => {
       const b = measured(cell(results, 'b', w, 1));
       const c = measured(cell(results, 'c', w, 1));
-      return { w, r: b && c ? (c.latency.p50 - b.latency.p50) * 1000 : undefined, present: cell(results, 'b', w, 1) !== undefined };
+      return { w, r: b?.latency.p50 != null && c?.latency.p50 != null ? (c.latency.p50 - b.latency.p50) * 1000 : undefined, present: cell(results, 'b', w, 1) !== undefined };
     })
     .filter((x) => x.present);
   targets.push(verdict('policy + lineage added p50 latency at 1 connection (c − b) ≤ 100 µs', latency, (us) => us <= 100, (us) => `${fmt(us, 0)} µs`));

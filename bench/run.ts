@@ -122,8 +122,9 @@ async function benchContender(contender: Contender, options: BenchOptions, refer
             return () => ({ ...gateway.stop(), subgraphsCpuPercent: Math.round(subgraphCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0)) });
           });
           answered += load.requests;
-          results.cells.push({ contender: contender.id, workload: workload.id, connections, status: 'measured', load, usage });
-          log(`(${contender.id}) ${workload.id} ×${connections}: ${load.rps.toFixed(0)} rps, p50 ${load.latency.p50.toFixed(2)} ms, p99 ${load.latency.p99.toFixed(2)} ms, ${load.errors} errors, ${usage.cpuPercent}% CPU, ${usage.peakRssMb} MB`);
+          const status = load.requests > 0 ? 'measured' : 'error';
+          results.cells.push({ contender: contender.id, workload: workload.id, connections, status, load, usage, ...(status === 'error' && { note: 'no response completed in the measured window (make --duration longer)' }) });
+          log(`(${contender.id}) ${workload.id} ×${connections}: ${load.rps.toFixed(0)} rps, p50 ${load.latency.p50?.toFixed(2) ?? '–'} ms, p99 ${load.latency.p99?.toFixed(2) ?? '–'} ms, ${load.errors} errors, ${usage.cpuPercent}% CPU, ${usage.peakRssMb} MB`);
         } catch (error) {
           log(`(${contender.id}) ${workload.id} ×${connections}: ${(error as Error).message}`);
           results.cells.push({ contender: contender.id, workload: workload.id, connections, status: 'error', note: (error as Error).message });

@@ -23,12 +23,12 @@ export interface ContenderSpec {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** Latency percentiles in milliseconds, measured by the load generator per response. */
+/** Latency percentiles in milliseconds, measured by the load generator per response; null without responses. */
 export interface Latency {
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  mean: number | null;
 }
 
 /** What the load generator process is asked to do for one cell. */

@@ -1,11 +1,14 @@
 import { Command } from 'commander';
+import { registerCheckCommand } from './commands/check.js';
 import { registerComposeCommand } from './commands/compose.js';
 import { registerDistributedCommand } from './commands/distributed.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerLineageCommand } from './commands/lineage.js';
+import { registerPolicyCommand } from './commands/policy.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSubgraphCommand } from './commands/subgraph.js';
+import { registerTokenCommand } from './commands/token.js';
 import { ErrorCode, StartupError } from './errors.js';
 
 /** `meshgate`, the package's command. Each subcommand lives in `commands/`, one file each. */
@@ -18,9 +21,12 @@ for (const register of [
   registerGatewayCommand,
   registerSubgraphCommand,
   registerComposeCommand,
+  registerCheckCommand,
   registerDistributedCommand,
   registerLineageCommand,
   registerRegistryCommands,
+  registerTokenCommand,
+  registerPolicyCommand,
 ]) {
   register(program);
 }

@@ -29,7 +29,10 @@ export function registrySupergraph(
         if (supergraph) initial = { sdl: supergraph.sdl, version: supergraph.version };
       } catch (error) {
         readiness.registryError = { message: (error as Error).message, at: new Date().toISOString() };
-        logger.warn({ err: error, registry: registry.location }, 'registry unreachable at start; serving the supergraph file');
+        logger.warn(
+          { err: error, registry: registry.location },
+          'registry unreachable at start; serving the supergraph file',
+        );
       }
       if (!initial) readiness.supergraph.source = `${fallbackPath} (until the registry has a supergraph)`;
       readiness.supergraph.version = initial?.version ?? null;
@@ -42,7 +45,10 @@ export function registrySupergraph(
             readiness.supergraph.version = supergraph.version;
             readiness.supergraph.source = `registry ${registry.location}`;
             readiness.lastRejected = null;
-            logger.info({ version: supergraph.version, id: supergraph.id, reason: supergraph.reason }, 'supergraph updated from the registry');
+            logger.info(
+              { version: supergraph.version, id: supergraph.id, reason: supergraph.reason },
+              'supergraph updated from the registry',
+            );
           } catch (error) {
             readiness.lastRejected = {
               version: supergraph.version,
@@ -50,15 +56,24 @@ export function registrySupergraph(
               error: (error as Error).message.split('\n')[0] ?? 'unknown error',
               at: new Date().toISOString(),
             };
-            logger.error({ err: error, version: supergraph.version }, 'registry supergraph rejected; keeping the one in service');
+            logger.error(
+              { err: error, version: supergraph.version },
+              'registry supergraph rejected; keeping the one in service',
+            );
           }
         },
         (error) => {
           readiness.registryError = { message: error.message, at: new Date().toISOString() };
-          logger.warn({ err: error, registry: registry.location }, 'registry unreachable; keeping the supergraph in service');
+          logger.warn(
+            { err: error, registry: registry.location },
+            'registry unreachable; keeping the supergraph in service',
+          );
         },
       );
-      return { supergraphSdl: initial?.sdl ?? readSupergraphFile(fallbackPath), cleanup: async () => stopWatching() };
+      return {
+        supergraphSdl: initial?.sdl ?? readSupergraphFile(fallbackPath),
+        cleanup: async () => stopWatching(),
+      };
     },
     stop: () => stopWatching(),
   };

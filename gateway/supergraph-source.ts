@@ -25,12 +25,22 @@ export function supergraphSource(config: MeshgateConfig, logger: Logger): Superg
   switch (supergraph.source) {
     case 'file': {
       const sdl = readSupergraphFile(supergraph.path);
-      return { supergraphSdl: sdl, describe: supergraph.path, readiness: new Readiness(supergraph.path), stop: () => undefined };
+      return {
+        supergraphSdl: sdl,
+        describe: supergraph.path,
+        readiness: new Readiness(supergraph.path),
+        stop: () => undefined,
+      };
     }
     case 'introspect': {
       const subgraphs = Object.entries(config.subgraphUrls).map(([name, url]) => ({ name, url }));
       const describe = `composed from ${subgraphs.map((s) => s.name).join(', ')}`;
-      return { supergraphSdl: new IntrospectAndCompose({ subgraphs }), describe, readiness: new Readiness(describe), stop: () => undefined };
+      return {
+        supergraphSdl: new IntrospectAndCompose({ subgraphs }),
+        describe,
+        readiness: new Readiness(describe),
+        stop: () => undefined,
+      };
     }
     case 'registry': {
       const registry = openRegistry(config.registry);

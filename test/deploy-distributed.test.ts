@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERY } from '../gateway/example-query.js';
 import { TEST_DATABASE_URL, graphql } from './support/mesh.js';
@@ -36,6 +37,21 @@ const EXAMPLE_ANSWER = {
     shipments: [{ carrier: 'DPD', trackingNumber: 'TRK000000084', status: 'DELIVERED' }],
   },
 };
+
+/** The gateways record lineage in the machine's Redis: under this run's own prefix, removed after. */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const LINEAGE_PREFIX = `meshgate-test:deploy-${process.pid}:`;
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
+      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** A launcher process and everything it has written so far. */
 class Launcher {
@@ -88,7 +104,12 @@ describe('npm run start:distributed', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'meshgate-deploy-'));
 
   beforeAll(async () => {
-    launcher = new Launcher({ DATABASE_URL: TEST_DATABASE_URL, MESHGATE_STATE_DIR: stateDir });
+    launcher = new Launcher({
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_URL,
+      LINEAGE_PREFIX,
+      MESHGATE_STATE_DIR: stateDir,
+    });
     await launcher.waitFor(/processes are up[\s\S]*redis:/, 'stdout');
     processes = endpoints(launcher.stdout);
   });
@@ -97,6 +118,7 @@ describe('npm run start:distributed', () => {
     if (launcher.proc.exitCode === null) launcher.proc.kill('SIGKILL');
     for (const { pid } of processes?.values() ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(stateDir, { recursive: true, force: true });
+    await deleteKeys(LINEAGE_PREFIX);
   });
 
   it('starts five subgraph processes and two gateway replicas, each its own pid', () => {

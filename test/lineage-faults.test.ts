@@ -77,7 +77,7 @@ describe('lineage survives Redis faults and gateway crashes, every event stored 
     await recorder.flush();
     const counts = await countsIn('slow', sent);
     console.info('fault: Redis slow', counts, recorder.stats);
-    expect(recorder.stats.degraded).toBe(false);
+    expect(recorder.stats.duplicates).toBeGreaterThan(0); // Redis did run the timed-out writes; the replay found them
     expect(counts).toEqual({ sent: 1_500, stored: 1_500, duplicates: 0, missing: 0 });
   });
 
@@ -179,6 +179,7 @@ async function startRedis(): Promise<void> {
   if (redisProcess) return;
   redisProcess = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
   const probe = new Redis(redisPort, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  probe.on('error', () => undefined); // refused until redis-server listens
   await probe.connect().catch(() => undefined);
   await until(async () => (await probe.ping().catch(() => '')) === 'PONG');
   probe.disconnect();

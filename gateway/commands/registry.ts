@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { openRegistry } from '../../schema/registry/open-registry.js';
-import { publishSubgraph, rollbackSubgraph, type ChangeCheck, type PublishOutcome } from '../../schema/registry/publish.js';
+import {
+  publishSubgraph,
+  rollbackSubgraph,
+  type ChangeCheck,
+  type PublishOutcome,
+} from '../../schema/registry/publish.js';
 import type { Registry } from '../../schema/registry/types.js';
 import { dataProducts, findDataProduct } from '../../subgraphs/index.js';
 import { readDescriptor } from '../../subgraphs/kit/descriptor.js';
@@ -22,28 +27,45 @@ export function registerRegistryCommands(program: Command): void {
     .option('--url <url>', 'where the gateway reaches the subgraph')
     .option('--schema <file>', "the subgraph's SDL (default: subgraphs/NAME/schema.graphql)")
     .option('--descriptor <file>', 'its data product descriptor (default: subgraphs/NAME/product.yaml)')
-    .option('--all', "publish every data product of this repository at its default URL (bootstraps a registry)")
+    .option(
+      '--all',
+      'publish every data product of this repository at its default URL (bootstraps a registry)',
+    )
     .option('--as <who>', 'who publishes (recorded with the version)', userInfo().username)
-    .action(async (options: { subgraph?: string; url?: string; schema?: string; descriptor?: string; all?: boolean; as: string }) =>
-      withRegistry(async (registry) => {
-        const names = options.all ? dataProducts.map((p) => p.name) : [required(options.subgraph, '--subgraph')];
-        for (const name of names) {
-          const product = dataProducts.find((p) => p.name === name);
-          const url = options.url ?? (product ? `http://localhost:${product.defaultPort}/graphql` : required(options.url, '--url'));
-          const outcome = await publishSubgraph(
-            registry,
-            {
-              name,
-              url,
-              sdl: options.schema ? readFileOrFail(options.schema) : findDataProduct(name).sdl,
-              descriptor: options.descriptor ? readDescriptor(options.descriptor) : (product?.descriptor ?? null),
-              publishedBy: options.as,
-            },
-            changeCheck,
-          );
-          report(outcome, registry);
-        }
-      }),
+    .action(
+      async (options: {
+        subgraph?: string;
+        url?: string;
+        schema?: string;
+        descriptor?: string;
+        all?: boolean;
+        as: string;
+      }) =>
+        withRegistry(async (registry) => {
+          const names = options.all
+            ? dataProducts.map((p) => p.name)
+            : [required(options.subgraph, '--subgraph')];
+          for (const name of names) {
+            const product = dataProducts.find((p) => p.name === name);
+            const url =
+              options.url ??
+              (product ? `http://localhost:${product.defaultPort}/graphql` : required(options.url, '--url'));
+            const outcome = await publishSubgraph(
+              registry,
+              {
+                name,
+                url,
+                sdl: options.schema ? readFileOrFail(options.schema) : findDataProduct(name).sdl,
+                descriptor: options.descriptor
+                  ? readDescriptor(options.descriptor)
+                  : (product?.descriptor ?? null),
+                publishedBy: options.as,
+              },
+              changeCheck,
+            );
+            report(outcome, registry);
+          }
+        }),
     );
 
   program
@@ -52,27 +74,39 @@ export function registerRegistryCommands(program: Command): void {
     .requiredOption('--subgraph <name>', 'the data product to roll back')
     .option('--as <who>', 'who rolls back (recorded with the version)', userInfo().username)
     .action(async (options: { subgraph: string; as: string }) =>
-      withRegistry(async (registry) => report(await rollbackSubgraph(registry, options.subgraph, options.as), registry)),
+      withRegistry(async (registry) =>
+        report(await rollbackSubgraph(registry, options.subgraph, options.as), registry),
+      ),
     );
 
   program
     .command('registry')
     .description("print what is in service in the registry, and a subgraph's history")
-    .option('--history <name>', "list every version of one subgraph")
+    .option('--history <name>', 'list every version of one subgraph')
     .option('--json', 'print JSON')
     .action(async (options: { history?: string; json?: boolean }) =>
       withRegistry(async (registry) => {
         const state = await registry.state();
         const history = options.history ? await registry.history(options.history) : undefined;
         if (options.json) {
-          console.log(JSON.stringify({ location: registry.location, ...state, ...(history && { history }) }, null, 2));
+          console.log(
+            JSON.stringify({ location: registry.location, ...state, ...(history && { history }) }, null, 2),
+          );
           return;
         }
         const s = state.supergraph;
         console.log(`registry: ${registry.location}`);
-        console.log(s ? `supergraph v${s.version} (${s.id}), ${s.reason}, by ${s.publishedBy} at ${s.composedAt}` : 'supergraph: none yet');
-        for (const sub of state.subgraphs) console.log(`  ${sub.name} v${sub.version}  ${sub.url}  by ${sub.publishedBy} at ${sub.publishedAt}`);
-        for (const h of history ?? []) console.log(`  history ${h.name} v${h.version}  ${h.url}  by ${h.publishedBy} at ${h.publishedAt}`);
+        console.log(
+          s
+            ? `supergraph v${s.version} (${s.id}), ${s.reason}, by ${s.publishedBy} at ${s.composedAt}`
+            : 'supergraph: none yet',
+        );
+        for (const sub of state.subgraphs)
+          console.log(
+            `  ${sub.name} v${sub.version}  ${sub.url}  by ${sub.publishedBy} at ${sub.publishedAt}`,
+          );
+        for (const h of history ?? [])
+          console.log(`  history ${h.name} v${h.version}  ${h.url}  by ${h.publishedBy} at ${h.publishedAt}`);
       }),
     );
 }
@@ -85,7 +119,9 @@ function report(outcome: PublishOutcome, registry: Registry): void {
     throw new StartupError(ErrorCode.PUBLISH_REJECTED, `change rejected; ${registry.location} is unchanged`);
   }
   const { subgraph, supergraph } = outcome;
-  console.log(`${supergraph.reason}: supergraph v${supergraph.version} (${supergraph.id}) in ${registry.location}; ${subgraph.name} at ${subgraph.url}`);
+  console.log(
+    `${supergraph.reason}: supergraph v${supergraph.version} (${supergraph.id}) in ${registry.location}; ${subgraph.name} at ${subgraph.url}`,
+  );
 }
 
 async function withRegistry(work: (registry: Registry) => Promise<void>): Promise<void> {
@@ -94,7 +130,11 @@ async function withRegistry(work: (registry: Registry) => Promise<void>): Promis
     await work(registry);
   } catch (error) {
     if (error instanceof StartupError) throw error;
-    throw new StartupError(ErrorCode.REGISTRY_UNAVAILABLE, `registry ${registry.location}: ${(error as Error).message}`, error);
+    throw new StartupError(
+      ErrorCode.REGISTRY_UNAVAILABLE,
+      `registry ${registry.location}: ${(error as Error).message}`,
+      error,
+    );
   } finally {
     await registry.close();
   }
@@ -109,6 +149,10 @@ function readFileOrFail(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new StartupError(ErrorCode.CONFIG_INVALID, `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, cause);
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+      cause,
+    );
   }
 }

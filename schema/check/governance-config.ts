@@ -37,6 +37,7 @@ const GovernanceFile = z
         ignore: z.array(z.string()).default([]),
       })
       .strict(),
+    policyCoverage: z.object({ classificationRulesCover: z.boolean() }).strict(),
     authDirectives: z.array(z.string().min(1)),
   })
   .strict();
@@ -76,6 +77,7 @@ export function readGovernanceConfig(path: string): GovernanceConfig {
       patterns: g.personalData.patterns.map((p) => ({ label: p.label, field: new RegExp(p.field, 'i'), types: p.types === undefined ? undefined : new RegExp(p.types, 'i') })),
       ignore: g.personalData.ignore,
     }),
+    policyCoverage: Object.freeze(g.policyCoverage),
     authDirectives: g.authDirectives,
   });
 }

@@ -98,6 +98,10 @@ export interface GovernanceConfig {
     /** Coordinates that match a pattern but are not personal. */
     readonly ignore: readonly string[];
   };
+  readonly policyCoverage: {
+    /** A rule targeting a whole classification covers its fields (off: a rule must name the field). */
+    readonly classificationRulesCover: boolean;
+  };
   /** Apollo authorization directives whose removal or loosening is weaker access. */
   readonly authDirectives: readonly string[];
 }

@@ -2,7 +2,13 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { ErrorCode, StartupError } from '../../gateway/errors.js';
 import { pollSupergraph } from './poll.js';
-import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryCommit, RegistryState } from './types.js';
+import type {
+  PublishedSubgraph,
+  PublishedSupergraph,
+  Registry,
+  RegistryCommit,
+  RegistryState,
+} from './types.js';
 
 /** Which versions are current. Replaced whole, by rename, so a reader never sees half a file. */
 interface Pointers {
@@ -49,7 +55,11 @@ export function directoryRegistry(dir: string, pollMs: number): Registry {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
         if (age > LOCK_STALE_MS) await rm(lock, { recursive: true, force: true });
-        else if (attempt > 100) throw new StartupError(ErrorCode.REGISTRY_CONFLICT, `registry ${dir} is locked by another publisher`);
+        else if (attempt > 100)
+          throw new StartupError(
+            ErrorCode.REGISTRY_CONFLICT,
+            `registry ${dir} is locked by another publisher`,
+          );
         else await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
@@ -66,15 +76,23 @@ export function directoryRegistry(dir: string, pollMs: number): Registry {
     async state(): Promise<RegistryState> {
       const current = await pointers();
       const subgraphs = await Promise.all(
-        Object.entries(current.subgraphs).map(([name, version]) => readJson<PublishedSubgraph>(file('subgraphs', name, `${version}.json`))),
+        Object.entries(current.subgraphs).map(([name, version]) =>
+          readJson<PublishedSubgraph>(file('subgraphs', name, `${version}.json`)),
+        ),
       );
-      const supergraph = current.supergraph ? await readJson<PublishedSupergraph>(file('supergraphs', `${current.supergraph}.json`)) : null;
+      const supergraph = current.supergraph
+        ? await readJson<PublishedSupergraph>(file('supergraphs', `${current.supergraph}.json`))
+        : null;
       return { subgraphs: subgraphs.sort((a, b) => a.name.localeCompare(b.name)), supergraph };
     },
     async history(name) {
       const names = await readdir(file('subgraphs', name)).catch(() => [] as string[]);
       const versions = names.filter((n) => /^\d+\.json$/.test(n)).map((n) => Number.parseInt(n, 10));
-      return Promise.all(versions.sort((a, b) => a - b).map((v) => readJson<PublishedSubgraph>(file('subgraphs', name, `${v}.json`))));
+      return Promise.all(
+        versions
+          .sort((a, b) => a - b)
+          .map((v) => readJson<PublishedSubgraph>(file('subgraphs', name, `${v}.json`))),
+      );
     },
     commit: (commit: RegistryCommit, expectedVersion: number) =>
       withLock(async () => {

@@ -5,5 +5,7 @@ import type { Registry } from './types.js';
 
 /** The registry the configuration names: Redis when REDIS_URL is set, else the local directory. */
 export function openRegistry(config: RegistryConfig): Registry {
-  return config.redisUrl ? redisRegistry(config.redisUrl, config.prefix, config.pollMs) : directoryRegistry(config.dir, config.pollMs);
+  return config.redisUrl
+    ? redisRegistry(config.redisUrl, config.prefix, config.pollMs)
+    : directoryRegistry(config.dir, config.pollMs);
 }

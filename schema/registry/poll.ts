@@ -24,7 +24,9 @@ export function pollSupergraph(
           onSupergraph(supergraph);
         }
       })
-      .catch((error: unknown) => stopped || onError(error instanceof Error ? error : new Error(String(error))))
+      .catch((error: unknown) => {
+        if (!stopped) onError(error instanceof Error ? error : new Error(String(error)));
+      })
       .finally(() => {
         running = null;
       }));

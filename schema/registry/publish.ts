@@ -25,7 +25,12 @@ export type ChangeCheck = (change: {
 }) => Promise<{ passed: boolean; report: string }>;
 
 export type PublishOutcome =
-  | { readonly published: true; readonly subgraph: PublishedSubgraph; readonly supergraph: PublishedSupergraph; readonly report: string }
+  | {
+      readonly published: true;
+      readonly subgraph: PublishedSubgraph;
+      readonly supergraph: PublishedSupergraph;
+      readonly report: string;
+    }
   | { readonly published: false; readonly errors: readonly CompositionFinding[]; readonly report: string };
 
 const ATTEMPTS = 3;
@@ -36,7 +41,11 @@ const ATTEMPTS = 3;
  * and the new supergraph in one commit. Gateways watching the registry pick it up.
  * A concurrent publish makes the commit conflict; the change is then checked again on top of it.
  */
-export async function publishSubgraph(registry: Registry, proposal: SubgraphProposal, check?: ChangeCheck): Promise<PublishOutcome> {
+export async function publishSubgraph(
+  registry: Registry,
+  proposal: SubgraphProposal,
+  check?: ChangeCheck,
+): Promise<PublishOutcome> {
   return withRetries(async () => {
     const state = await registry.state();
     const previous = await registry.history(proposal.name);
@@ -46,7 +55,16 @@ export async function publishSubgraph(registry: Registry, proposal: SubgraphProp
       publishedAt: new Date().toISOString(),
     };
     const next = [...state.subgraphs.filter((s) => s.name !== proposal.name), subgraph];
-    return commitIfValid(registry, state, next, [subgraph], `publish ${subgraph.name} v${subgraph.version}`, proposal.publishedBy, check, proposal.name);
+    return commitIfValid(
+      registry,
+      state,
+      next,
+      [subgraph],
+      `publish ${subgraph.name} v${subgraph.version}`,
+      proposal.publishedBy,
+      check,
+      proposal.name,
+    );
   });
 }
 
@@ -54,16 +72,32 @@ export async function publishSubgraph(registry: Registry, proposal: SubgraphProp
  * `meshgate rollback`: puts the subgraph's previous version back in service (history is
  * kept; a later publish gets the next unused version). The result must still compose.
  */
-export async function rollbackSubgraph(registry: Registry, name: string, by: string): Promise<PublishOutcome> {
+export async function rollbackSubgraph(
+  registry: Registry,
+  name: string,
+  by: string,
+): Promise<PublishOutcome> {
   return withRetries(async () => {
     const state = await registry.state();
     const current = state.subgraphs.find((s) => s.name === name);
-    const previous = (await registry.history(name)).filter((s) => current && s.version < current.version).at(-1);
+    const previous = (await registry.history(name))
+      .filter((s) => current && s.version < current.version)
+      .at(-1);
     if (!current || !previous) {
-      throw new StartupError(ErrorCode.NOTHING_TO_ROLL_BACK, `subgraph "${name}" has no earlier version in ${registry.location}`);
+      throw new StartupError(
+        ErrorCode.NOTHING_TO_ROLL_BACK,
+        `subgraph "${name}" has no earlier version in ${registry.location}`,
+      );
     }
     const next = state.subgraphs.map((s) => (s.name === name ? previous : s));
-    return commitIfValid(registry, state, next, [previous], `rollback ${name} v${current.version} to v${previous.version}`, by);
+    return commitIfValid(
+      registry,
+      state,
+      next,
+      [previous],
+      `rollback ${name} v${current.version} to v${previous.version}`,
+      by,
+    );
   });
 }
 
@@ -79,7 +113,9 @@ async function commitIfValid(
 ): Promise<PublishOutcome> {
   const composition = composeSupergraph(subgraphs);
   if (!composition.ok) {
-    const report = composition.errors.map((e) => `error[${e.code}] (${e.subgraphs.join(', ') || 'supergraph'}): ${e.message}`).join('\n');
+    const report = composition.errors
+      .map((e) => `error[${e.code}] (${e.subgraphs.join(', ') || 'supergraph'}): ${e.message}`)
+      .join('\n');
     return { published: false, errors: composition.errors, report };
   }
   let report = '';
@@ -106,7 +142,8 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof StartupError && error.code === ErrorCode.REGISTRY_CONFLICT) || i >= ATTEMPTS) throw error;
+      if (!(error instanceof StartupError && error.code === ErrorCode.REGISTRY_CONFLICT) || i >= ATTEMPTS)
+        throw error;
     }
   }
 }

@@ -17,7 +17,12 @@ import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryCommit }
 export function redisRegistry(url: string, prefix: string, pollMs: number): Registry {
   // Fail fast rather than wait forever while Redis is down: a gateway polling the registry
   // must get an error (and keep its supergraph), not hang.
-  const options = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 3_000 } as const;
+  const options = {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    commandTimeout: 3_000,
+  } as const;
   const redis = new Redis(url, options);
   redis.on('error', () => undefined); // Reported through the failing command instead.
   const key = (name: string) => `${prefix}${name}`;
@@ -31,18 +36,29 @@ export function redisRegistry(url: string, prefix: string, pollMs: number): Regi
     kind: 'redis',
     location: `${redactedUrl(url)} (prefix ${prefix})`,
     async state() {
-      const [pointers, supergraphVersion] = await Promise.all([redis.hgetall(key('subgraphs')), redis.get(key('supergraph'))]);
+      const [pointers, supergraphVersion] = await Promise.all([
+        redis.hgetall(key('subgraphs')),
+        redis.get(key('supergraph')),
+      ]);
       const subgraphs = await Promise.all(
-        Object.entries(pointers).map(([name, version]) => hgetJson<PublishedSubgraph>(`subgraph:${name}`, version)),
+        Object.entries(pointers).map(([name, version]) =>
+          hgetJson<PublishedSubgraph>(`subgraph:${name}`, version),
+        ),
       );
-      const supergraph = supergraphVersion ? await hgetJson<PublishedSupergraph>('supergraphs', supergraphVersion) : null;
+      const supergraph = supergraphVersion
+        ? await hgetJson<PublishedSupergraph>('supergraphs', supergraphVersion)
+        : null;
       return {
-        subgraphs: subgraphs.filter((s): s is PublishedSubgraph => s !== null).sort((a, b) => a.name.localeCompare(b.name)),
+        subgraphs: subgraphs
+          .filter((s): s is PublishedSubgraph => s !== null)
+          .sort((a, b) => a.name.localeCompare(b.name)),
         supergraph,
       };
     },
     async history(name) {
-      const versions = Object.values(await redis.hgetall(key(`subgraph:${name}`))).map((v) => JSON.parse(v) as PublishedSubgraph);
+      const versions = Object.values(await redis.hgetall(key(`subgraph:${name}`))).map(
+        (v) => JSON.parse(v) as PublishedSubgraph,
+      );
       return versions.sort((a, b) => a.version - b.version);
     },
     async commit(commit: RegistryCommit, expectedVersion: number) {
@@ -61,10 +77,18 @@ export function redisRegistry(url: string, prefix: string, pollMs: number): Regi
         if (current !== expectedVersion) throw conflict;
         const transaction = client.multi();
         for (const subgraph of commit.subgraphs) {
-          transaction.hset(key(`subgraph:${subgraph.name}`), String(subgraph.version), JSON.stringify(subgraph));
+          transaction.hset(
+            key(`subgraph:${subgraph.name}`),
+            String(subgraph.version),
+            JSON.stringify(subgraph),
+          );
           transaction.hset(key('subgraphs'), subgraph.name, String(subgraph.version));
         }
-        transaction.hset(key('supergraphs'), String(commit.supergraph.version), JSON.stringify(commit.supergraph));
+        transaction.hset(
+          key('supergraphs'),
+          String(commit.supergraph.version),
+          JSON.stringify(commit.supergraph),
+        );
         transaction.set(key('supergraph'), String(commit.supergraph.version));
         transaction.publish(key('updates'), String(commit.supergraph.version));
         if ((await transaction.exec()) === null) throw conflict;

@@ -12,7 +12,11 @@ export const registryEnv = {
   /** The registry directory when there is no REDIS_URL; default `<state dir>/registry`. */
   REGISTRY_DIR: z.string().min(1).optional(),
   /** How often a gateway polls the registry (besides Redis pub/sub), in milliseconds. */
-  REGISTRY_POLL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100, 'must be at least 100').default(2_000),
+  REGISTRY_POLL_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(100, 'must be at least 100')
+    .default(2_000),
 };
 
 type RegistryEnv = z.infer<z.ZodObject<typeof registryEnv>> & { REDIS_URL?: string | undefined };
@@ -24,7 +28,11 @@ export interface RegistryConfig {
   readonly pollMs: number;
 }
 
-export function registryConfig(e: RegistryEnv, stateDir: string, absolute: (path: string) => string): RegistryConfig {
+export function registryConfig(
+  e: RegistryEnv,
+  stateDir: string,
+  absolute: (path: string) => string,
+): RegistryConfig {
   return Object.freeze({
     redisUrl: e.REDIS_URL,
     prefix: e.REGISTRY_PREFIX,

@@ -22,9 +22,19 @@ afterAll(async () => {
 
 const proposal = (name: string, sdl?: string): SubgraphProposal => {
   const product = dataProducts.find((p) => p.name === name)!;
-  return { name, url: `http://localhost:${product.defaultPort}/graphql`, sdl: sdl ?? product.sdl, descriptor: product.descriptor, publishedBy: 'alice' };
+  return {
+    name,
+    url: `http://localhost:${product.defaultPort}/graphql`,
+    sdl: sdl ?? product.sdl,
+    descriptor: product.descriptor,
+    publishedBy: 'alice',
+  };
 };
-const withColor = (sdl: string) => sdl.replace('  "Whether the product can be ordered today."', '  "Marketing colour."\n  color: String\n  "Whether the product can be ordered today."');
+const withColor = (sdl: string) =>
+  sdl.replace(
+    '  "Whether the product can be ordered today."',
+    '  "Marketing colour."\n  color: String\n  "Whether the product can be ordered today."',
+  );
 
 describe.each([
   ['directory', () => directoryRegistry(mkdtempSync(join(tmpdir(), 'meshgate-registry-')), 100)],
@@ -38,30 +48,57 @@ describe.each([
         expect(await publishSubgraph(registry, proposal(product.name))).toMatchObject({ published: true });
       }
       const five = await registry.state();
-      expect(five.supergraph).toMatchObject({ version: 5, reason: 'publish shipping v1', publishedBy: 'alice' });
-      expect(five.subgraphs.map((s) => `${s.name}@${s.version}`)).toEqual(['catalog@1', 'customers@1', 'orders@1', 'payments@1', 'shipping@1']);
+      expect(five.supergraph).toMatchObject({
+        version: 5,
+        reason: 'publish shipping v1',
+        publishedBy: 'alice',
+      });
+      expect(five.subgraphs.map((s) => `${s.name}@${s.version}`)).toEqual([
+        'catalog@1',
+        'customers@1',
+        'orders@1',
+        'payments@1',
+        'shipping@1',
+      ]);
       expect(five.supergraph?.sdl).not.toContain('color: String');
 
-      const changed = await publishSubgraph(registry, proposal('catalog', withColor(proposal('catalog').sdl)));
-      expect(changed).toMatchObject({ published: true, subgraph: { name: 'catalog', version: 2 }, supergraph: { version: 6 } });
+      const changed = await publishSubgraph(
+        registry,
+        proposal('catalog', withColor(proposal('catalog').sdl)),
+      );
+      expect(changed).toMatchObject({
+        published: true,
+        subgraph: { name: 'catalog', version: 2 },
+        supergraph: { version: 6 },
+      });
       expect((await registry.state()).supergraph?.sdl).toContain('color: String');
 
       // Int where the other subgraphs say Float: a composition conflict. Nothing changes.
-      const broken = await publishSubgraph(registry, proposal('payments', proposal('payments').sdl.replace('amount: Float!', 'amount: Int!')));
+      const broken = await publishSubgraph(
+        registry,
+        proposal('payments', proposal('payments').sdl.replace('amount: Float!', 'amount: Int!')),
+      );
       expect(broken.published).toBe(false);
       expect(!broken.published && broken.errors.map((e) => e.code)).toEqual(['FIELD_TYPE_MISMATCH']);
       expect((await registry.state()).supergraph?.version).toBe(6);
 
       const rolledBack = await rollbackSubgraph(registry, 'catalog', 'bob');
-      expect(rolledBack).toMatchObject({ published: true, supergraph: { version: 7, reason: 'rollback catalog v2 to v1', publishedBy: 'bob' } });
+      expect(rolledBack).toMatchObject({
+        published: true,
+        supergraph: { version: 7, reason: 'rollback catalog v2 to v1', publishedBy: 'bob' },
+      });
       const after = await registry.state();
       expect(after.subgraphs.find((s) => s.name === 'catalog')?.version).toBe(1);
       expect(after.supergraph?.sdl).toBe(five.supergraph?.sdl);
       expect((await registry.history('catalog')).map((s) => s.version)).toEqual([1, 2]);
 
-      await expect(rollbackSubgraph(registry, 'catalog', 'bob')).rejects.toMatchObject({ code: ErrorCode.NOTHING_TO_ROLL_BACK });
+      await expect(rollbackSubgraph(registry, 'catalog', 'bob')).rejects.toMatchObject({
+        code: ErrorCode.NOTHING_TO_ROLL_BACK,
+      });
       // The next publish takes the next unused version: history is never rewritten.
-      expect(await publishSubgraph(registry, proposal('catalog'))).toMatchObject({ subgraph: { version: 3 } });
+      expect(await publishSubgraph(registry, proposal('catalog'))).toMatchObject({
+        subgraph: { version: 3 },
+      });
     } finally {
       await registry.close();
     }
@@ -74,7 +111,9 @@ describe.each([
       const { subgraphs, supergraph } = await registry.state();
       const stale = { subgraphs, supergraph: { ...supergraph!, version: 2 } };
       await registry.commit(stale, 1);
-      await expect(registry.commit({ ...stale, supergraph: { ...stale.supergraph, version: 3 } }, 1)).rejects.toMatchObject({
+      await expect(
+        registry.commit({ ...stale, supergraph: { ...stale.supergraph, version: 3 } }, 1),
+      ).rejects.toMatchObject({
         code: ErrorCode.REGISTRY_CONFLICT,
       });
       expect((await registry.state()).supergraph?.version).toBe(2);
@@ -87,7 +126,10 @@ describe.each([
     const registry = open();
     const seen: PublishedSupergraph[] = [];
     const errors: Error[] = [];
-    const stop = registry.watch((s) => seen.push(s), (error) => errors.push(error));
+    const stop = registry.watch(
+      (s) => seen.push(s),
+      (error) => errors.push(error),
+    );
     try {
       await publishSubgraph(registry, proposal('customers'));
       await expect.poll(() => seen.map((s) => s.version), { timeout: 5_000 }).toEqual([1]);
@@ -106,7 +148,10 @@ describe('an unreachable Redis registry', () => {
     const registry = redisRegistry('redis://127.0.0.1:1', prefix, 100);
     await expect(registry.state()).rejects.toThrow();
     const errors: Error[] = [];
-    const stop = registry.watch(() => expect.fail('nothing to see'), (error) => errors.push(error));
+    const stop = registry.watch(
+      () => expect.fail('nothing to see'),
+      (error) => errors.push(error),
+    );
     await expect.poll(() => errors.length, { timeout: 5_000 }).toBeGreaterThan(0);
     stop();
     await registry.close();

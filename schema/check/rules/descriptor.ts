@@ -1,16 +1,18 @@
 import { finding } from '../finding.js';
 import { domainOf, type SubgraphInput } from '../subgraph-sources.js';
 import type { Finding } from '../types.js';
-import type { RuleContext, StandardsRule } from './rule-context.js';
+import type { RuleContext } from './rule-context.js';
 
 /**
- * Rule `descriptor`: every subgraph has a data product descriptor (`product.yaml`, the schema
+ * Rule `descriptor` (runs even when composition fails): every subgraph has a data product descriptor (`product.yaml`, the schema
  * of subgraphs/kit/descriptor.ts) naming its owner and its domain — who to ask about a
  * change, whose report section it lands in.
  */
-export const descriptorRule: StandardsRule = (context) => context.inputs.flatMap((input) => check(context, input));
+export function descriptorRule(context: Pick<RuleContext, 'config' | 'inputs'>): Finding[] {
+  return context.inputs.flatMap((input) => check(context, input));
+}
 
-function check({ config }: RuleContext, input: SubgraphInput): Finding[] {
+function check({ config }: Pick<RuleContext, 'config'>, input: SubgraphInput): Finding[] {
   const { descriptor } = input;
   const domain = domainOf(input);
   const placement = {

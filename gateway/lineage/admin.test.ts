@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../context.js';
+import type { Principal } from '../types.js';
+import { lineageAdmin } from './admin.js';
+import { lineageEvent } from './event.js';
+import { memoryStore } from './memory-store.js';
+
+const principal = (sub: string, roles: string[]): Principal => ({ sub, anonymous: false, roles, scopes: [], attributes: {} });
+
+async function storeWith() {
+  const store = memoryStore({ maxEvents: 100 });
+  const record = (who: Principal, reads: { path: string; coordinate: string; product: string }[]) =>
+    lineageEvent({
+      context: { requestId: 'r', startedAt: process.hrtime.bigint(), client: { name: 'app', version: '1' }, principal: who, decisions: [], fetches: [] },
+      operation: { name: 'Q', type: 'query', hash: 'h' },
+      reads: reads.map((r) => ({ ...r, type: 'String' })),
+      response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
+    });
+  const events = [
+    record(principal('alice', ['analyst']), [{ path: 'customer.email', coordinate: 'Customer.email', product: 'customers' }]),
+    record(principal('alice', ['analyst']), [{ path: 'order.id', coordinate: 'Order.id', product: 'orders' }]),
+    record(principal('bob', ['support']), [{ path: 'customer.phone', coordinate: 'Customer.phone', product: 'customers' }]),
+  ];
+  await store.write(events.map((event) => ({ event, json: JSON.stringify(event) })));
+  return store;
+}
+
+describe('GET /admin/lineage', () => {
+  it('refuses anonymous and non-admin principals with 403 LINEAGE_FORBIDDEN', async () => {
+    const store = await storeWith();
+    for (const who of [ANONYMOUS, principal('alice', ['analyst'])]) {
+      const response = await lineageAdmin(store, who, { product: 'customers' });
+      expect(response.status).toBe(403);
+      expect(response.body).toMatchObject({ error: { code: 'LINEAGE_FORBIDDEN' } });
+    }
+  });
+
+  it('answers a data steward with the same filters as the CLI', async () => {
+    const store = await storeWith();
+    const steward = principal('sam', ['data-steward']);
+    const byProduct = await lineageAdmin(store, steward, { product: 'customers', since: '1h' });
+    expect(byProduct.status).toBe(200);
+    expect((byProduct.body as { count: number }).count).toBe(2);
+    const byPrincipal = await lineageAdmin(store, steward, { product: 'customers', principal: 'alice' });
+    expect((byPrincipal.body as { count: number }).count).toBe(1);
+    const byField = await lineageAdmin(store, principal('root', ['admin']), { field: 'Customer.phone' });
+    expect((byField.body as { events: { principal: { sub: string } }[] }).events.map((e) => e.principal.sub)).toEqual(['bob']);
+    const consumers = await lineageAdmin(store, steward, { product: 'customers', report: 'consumers' });
+    expect((consumers.body as { consumers: unknown[] }).consumers).toEqual([
+      { principal: 'alice', fields: ['Customer.email'], count: 1, lastSeen: expect.any(String) },
+      { principal: 'bob', fields: ['Customer.phone'], count: 1, lastSeen: expect.any(String) },
+    ]);
+  });
+
+  it('answers a bad parameter with 400 BAD_USER_INPUT naming it', async () => {
+    const store = await storeWith();
+    const steward = principal('sam', ['data-steward']);
+    expect(await lineageAdmin(store, steward, { since: 'yesterday' })).toMatchObject({ status: 400, body: { error: { code: 'BAD_USER_INPUT', message: expect.stringContaining('yesterday') } } });
+    expect(await lineageAdmin(store, steward, { field: 'email' })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^field:/) } } });
+    expect(await lineageAdmin(store, steward, { report: 'consumers' })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^product:/) } } });
+  });
+});
