@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCheckCommand } from './commands/check.js';
+import { registerCatalogCommand } from './commands/catalog.js';
 import { registerComposeCommand } from './commands/compose.js';
 import { registerDistributedCommand } from './commands/distributed.js';
 import { registerGatewayCommand } from './commands/gateway.js';
@@ -14,7 +15,13 @@ import { ErrorCode, StartupError } from './errors.js';
 /** `meshgate`, the package's command. Each subcommand lives in `commands/`, one file each. */
 const program = new Command('meshgate')
   .description('GraphQL federation gateway over domain data products')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .option('--config <file>', 'configuration file (YAML or JSON) of meshgate variables; the environment wins (MESHGATE_CONFIG)')
+  // Every command loads its configuration with loadConfig(process.env): the flag reaches it as MESHGATE_CONFIG.
+  .hook('preAction', (command) => {
+    const file = command.opts<{ config?: string }>().config;
+    if (file) process.env.MESHGATE_CONFIG = file;
+  });
 
 for (const register of [
   registerStartCommand,
@@ -25,6 +32,7 @@ for (const register of [
   registerDistributedCommand,
   registerLineageCommand,
   registerRegistryCommands,
+  registerCatalogCommand,
   registerTokenCommand,
   registerPolicyCommand,
 ]) {

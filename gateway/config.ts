@@ -1,7 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { securityConfig, securityEnv, type SecurityConfig } from './auth/security-config.js';
+import { readConfigFile } from './config-file.js';
 import { ErrorCode, StartupError } from './errors.js';
+import { limitsConfig, limitsEnv } from './limits/limits-config.js';
+import type { LimitsConfig } from './limits/types.js';
+import { persistedConfig, persistedEnv } from './persisted/persisted-config.js';
+import type { PersistedConfig } from './persisted/types.js';
 import { lineageConfig, lineageEnv, type LineageConfig } from './lineage/lineage-config.js';
 import { registryConfig, registryEnv, type RegistryConfig } from '../schema/registry/registry-config.js';
 
@@ -53,6 +58,12 @@ const EnvSchema = z.object({
   ...lineageEnv,
   // Schema registry and hot reload (schema/registry/registry-config.ts).
   ...registryEnv,
+  // Request limits and rate limits (limits/limits-config.ts).
+  ...limitsEnv,
+  // Automatic persisted queries and safelist mode (persisted/persisted-config.ts).
+  ...persistedEnv,
+  /** A YAML/JSON file of these same variables (config-file.ts); the environment wins over it. */
+  MESHGATE_CONFIG: z.string().min(1).optional(),
 });
 
 /** Every environment variable meshgate reads (test/deploy.test.ts checks docker-compose.yml uses no other). */
@@ -82,6 +93,10 @@ export interface MeshgateConfig {
   readonly lineage: LineageConfig;
   /** The schema registry: Redis (REDIS_URL) or a local directory. */
   readonly registry: RegistryConfig;
+  /** Depth, aliases, root fields, tokens, cost, body size, batch size, rate limits. */
+  readonly limits: LimitsConfig;
+  /** APQ (cache in Redis) and safelist mode. */
+  readonly persisted: PersistedConfig;
 }
 
 /** CLI flags; each overrides its environment variable. */
@@ -91,10 +106,15 @@ export interface ConfigOverrides {
   introspect?: boolean | undefined;
   /** Serve the registry's supergraph and hot-reload it (SUPERGRAPH_SOURCE=registry). */
   registry?: boolean | undefined;
+  /** A configuration file; overrides MESHGATE_CONFIG. */
+  configFile?: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): MeshgateConfig {
+  const configFile = overrides.configFile ?? env.MESHGATE_CONFIG;
+  const fromFile = configFile ? readConfigFile(absolute(configFile), CONFIG_VARIABLES) : {};
   const input = {
+    ...fromFile,
     ...env,
     ...(overrides.port !== undefined && { PORT: String(overrides.port) }),
     ...(overrides.supergraphPath !== undefined && { SUPERGRAPH_PATH: overrides.supergraphPath }),
@@ -103,7 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name}=${JSON.stringify(input[name as keyof typeof input] ?? '')}: ${issue.message}`;
+      const where = name in fromFile && !(name in env) ? ` (in ${configFile})` : '';
+      return `${name}=${JSON.stringify(input[name as keyof typeof input] ?? '')}${where}: ${issue.message}`;
     });
     throw new StartupError(ErrorCode.CONFIG_INVALID, `invalid configuration: ${problems.join('; ')}`);
   }
@@ -123,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     security: securityConfig(e, absolute),
     lineage: lineageConfig(e, absolute(e.MESHGATE_STATE_DIR)),
     registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute),
+    limits: limitsConfig(e),
+    persisted: persistedConfig(e, absolute),
   });
 }
 

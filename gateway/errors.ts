@@ -58,6 +58,31 @@ export enum ErrorCode {
   PUBLISH_REJECTED = 'PUBLISH_REJECTED',
   /** `meshgate rollback`: the subgraph has no earlier version to go back to. */
   NOTHING_TO_ROLL_BACK = 'NOTHING_TO_ROLL_BACK',
+  /** 403 from /catalog: the principal has none of the roles analyst, admin, data-steward. */
+  CATALOG_FORBIDDEN = 'CATALOG_FORBIDDEN',
+  // Limits, abuse and persisted operations (issue 8). Each answers with the status noted.
+  /** 400: the operation nests fields deeper than MAX_DEPTH. */
+  DEPTH_LIMIT_EXCEEDED = 'DEPTH_LIMIT_EXCEEDED',
+  /** 400: the operation uses more than MAX_ALIASES aliases. */
+  ALIAS_LIMIT_EXCEEDED = 'ALIAS_LIMIT_EXCEEDED',
+  /** 400: the operation selects more than MAX_ROOT_FIELDS root fields. */
+  ROOT_FIELD_LIMIT_EXCEEDED = 'ROOT_FIELD_LIMIT_EXCEEDED',
+  /** 400: the document has more than MAX_TOKENS lexical tokens (parsing stops there). */
+  TOKEN_LIMIT_EXCEEDED = 'TOKEN_LIMIT_EXCEEDED',
+  /** 400: the operation's estimated cost is above MAX_COST. */
+  COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
+  /** 400: a batched HTTP request carries more than MAX_BATCH operations. */
+  BATCH_LIMIT_EXCEEDED = 'BATCH_LIMIT_EXCEEDED',
+  /** 413: the request body is larger than MAX_BODY_BYTES. */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** 400: the body is not valid JSON. */
+  MALFORMED_REQUEST = 'MALFORMED_REQUEST',
+  /** 415: the content type is neither application/json nor application/graphql-response+json. */
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  /** 429 with Retry-After: the principal sent more than RATE_LIMIT_POINTS operations in RATE_LIMIT_WINDOW_SECONDS. */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** 400: SAFELIST=on and the operation is not in the published manifest (SAFELIST_PATH). */
+  OPERATION_NOT_IN_SAFELIST = 'OPERATION_NOT_IN_SAFELIST',
   // Anything else; its details are masked outside development.
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

@@ -2,14 +2,20 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
+import type { GraphQLSchema } from 'graphql';
 import { listen } from '../subgraphs/kit/server.js';
 import { contextTokenKey, createContextTokenSigner, useAuthentication } from './auth/index.js';
+import { catalogSources } from './catalog/catalog-sources.js';
+import { registerCatalogRoutes } from './catalog/catalog-routes.js';
 import type { MeshgateConfig } from './config.js';
 import { ANONYMOUS, type GatewayContext } from './context.js';
 import { ErrorCode, StartupError } from './errors.js';
 import { formatError } from './format-error.js';
 import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
+import { limitRules, useHttpLimits, useRateLimit, withLimitCodes } from './limits/index.js';
 import type { Logger } from './logger.js';
+import { createObservability } from './observability/index.js';
+import { usePersisted } from './persisted/index.js';
 import { requestIdFrom } from './request-id.js';
 import { usePolicy } from './policy/index.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
@@ -40,18 +46,33 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url ?? '', contextSigner),
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => readiness.loaded(coreSupergraphSdl));
+  let inService: { sdl: string; apiSchema: GraphQLSchema } | null = null;
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
+    inService = { sdl: coreSupergraphSdl, apiSchema };
+    readiness.loaded(coreSupergraphSdl);
+  });
   // authorize ─▶ plan + execute ─▶ mask: the policy stages wrap the gateway (MESHGATE_POLICY=off: none).
   const served = config.security.policy.enabled ? usePolicy(gateway, { policy: config.security.policy, stateDir: config.stateDir, logger }) : gateway;
 
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
   // Lineage: one event per operation, queued off the request path (MESHGATE_LINEAGE=off: none).
   const lineage = config.lineage.enabled ? await createLineage(config.lineage, logger) : null;
+  // Observe: Prometheus metrics at /metrics, one JSON log line per request.
+  const observability = createObservability({ logger, lineage: lineage && { recorder: lineage.recorder, spoolPath: lineage.store.durable ? config.lineage.spoolPath : null } });
+  // Persisted operations: APQ with the cache in Redis; SAFELIST=on refuses unpublished operations.
+  const persisted = usePersisted({ config: config.persisted, logger });
   const apollo = new ApolloServer<GatewayContext>({
     gateway: served,
-    plugins: [fastifyApolloDrainPlugin(app), ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : [])],
+    plugins: [fastifyApolloDrainPlugin(app), ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : []), observability.plugin, persisted.plugin, ...(config.limits.rateLimit.points > 0 ? [useRateLimit({ config: config.limits.rateLimit, logger })] : [])],
     includeStacktraceInErrorResponses: config.environment === 'development',
-    formatError: formatError(config.environment),
+    formatError: withLimitCodes(formatError(config.environment)),
+    // Limits (limits/): depth, aliases, root fields, cost as validation rules; tokens while parsing; batch size.
+    validationRules: limitRules(config.limits),
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    allowBatchedHttpRequests: config.limits.maxBatch > 1,
+    persistedQueries: persisted.persistedQueries,
+    // GET and "simple" POSTs (no JSON content type) need a preflight header: no cross-site requests.
+    csrfPrevention: true,
     logger,
   });
   try {
@@ -66,6 +87,8 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     );
   }
 
+  // Body size (413), batch size, malformed JSON and content types: refused with a code before GraphQL runs.
+  useHttpLimits(app, { limits: config.limits, onRefused: observability.refused });
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     context: async (request, reply): Promise<GatewayContext> => {
@@ -82,6 +105,9 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     },
   });
   app.get('/health', async () => ({ status: 'ok' }));
+  observability.metricsRoute(app);
+  // The data product catalog, for analysts and admins: GET /catalog, /catalog/:product.
+  registerCatalogRoutes(app, { authenticate, sources: () => inService && catalogSources(config, inService, lineage?.store ?? null) });
   if (lineage) {
     // Admin-only (role admin or data-steward). The principal is anonymous until authentication runs here.
     app.get('/admin/lineage', async (request, reply) => {

@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep, setImmediate as nextTurn } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../gateway/context.js';
 import { lineageEvent } from '../gateway/lineage/event.js';
-import { LineageRecorder, redisStore, type LineageEvent, type RedisLineageStore } from '../gateway/lineage/index.js';
+import { LineageRecorder, memoryStore, redisStore, type LineageEvent, type RedisLineageStore } from '../gateway/lineage/index.js';
+import type { Logger } from '../gateway/logger.js';
 
 /**
  * The issue's four faults, each ending with counts: sent N, stored N, duplicates 0 — read
@@ -110,6 +111,29 @@ describe('lineage survives Redis faults and gateway crashes, every event stored 
     const counts = await countIds(prefix, ids);
     console.info('fault: gateway SIGKILLed', counts, recorder.stats);
     expect(counts).toEqual({ sent: 2_000, stored: 2_000, duplicates: 0, missing: 0 });
+  });
+
+  it('a corrupt spool line is reported and skipped; the rest is replayed in order', async () => {
+    const spool = join(dir, 'corrupt', 'spool.ndjson');
+    const good = (await send(new LineageRecorder({ store: memoryStore() }), 3)).map((e) => JSON.stringify(e));
+    mkdirSync(dirname(spool), { recursive: true });
+    // A line cut by a crash mid-write, a stray edit, and a torn last line without its newline.
+    writeFileSync(spool, [good[0], good[1]!.slice(0, 40), 'not json at all', good[2], '{"id":"torn'].join('\n'));
+    const warnings: unknown[] = [];
+    const logger = { warn: (o: unknown) => warnings.push(o), info: () => undefined, error: () => undefined } as unknown as Logger;
+    const store = await redisStore({ url: `redis://127.0.0.1:${redisPort}`, prefix: 't:corrupt:' });
+    const recorder = new LineageRecorder({ store, spoolPath: spool, logger });
+    open.push({ recorder, store });
+    await startRedis();
+    await until(() => recorder.stats.stored === 2);
+    await recorder.flush();
+    expect(recorder.stats.corrupt).toBe(3);
+    expect(warnings.filter((w) => (w as { line?: string }).line !== undefined)).toHaveLength(3);
+    const redis = new Redis(redisPort, '127.0.0.1');
+    const stored = (await redis.xrange('t:corrupt:events', '-', '+')).map(([, f]) => f[f.indexOf('id') + 1]);
+    redis.disconnect();
+    expect(stored).toEqual([good[0]!, good[2]!].map((g) => (JSON.parse(g) as LineageEvent).id));
+    expect(statSync(spool).size).toBe(0); // all stored: truncated
   });
 });
 

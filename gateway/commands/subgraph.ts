@@ -24,6 +24,7 @@ export function registerSubgraphCommand(program: Command): void {
         host: config.host,
         databaseUrl: config.databaseUrl,
         dataDir: config.databaseUrl ? undefined : resolve(config.stateDir, 'pglite', name),
+        logger,
       });
       logger.info({ url: subgraph.url, storage: subgraph.db.kind, seed: subgraph.seeded }, 'subgraph ready');
       console.log(`meshgate subgraph ${name}: ${subgraph.url}`);

@@ -39,6 +39,8 @@ export class LineageRecorder {
   private queue: LineageEvent[] = [];
   /** Spool bytes known to be in the store. */
   private confirmed = 0;
+  /** Spool offset up to which corrupt lines were reported (a failed replay reads them again). */
+  private reportedTo = 0;
   private backoff = 0;
   private retryAt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -167,6 +169,7 @@ export class LineageRecorder {
       if (this.confirmed === this.spool.size) {
         this.spool.truncate();
         this.confirmed = 0;
+        this.reportedTo = 0;
       }
       this.recovered();
       this.persisted(seqEnd);
@@ -188,11 +191,12 @@ export class LineageRecorder {
         const event = parseLine(line.text);
         if (event) {
           events.push({ event, json: line.text });
-        } else {
+        } else if (line.end > this.reportedTo) {
           this.counters.corrupt++;
           this.logger?.warn({ spool: spool.path, endOffset: line.end, line: line.text.slice(0, 120) }, 'lineage: corrupt spool line skipped');
         }
       }
+      this.reportedTo = Math.max(this.reportedTo, lines[lines.length - 1]!.end);
       if (events.length > 0) this.count(await this.store.write(events));
       this.confirmed = lines[lines.length - 1]!.end;
     }

@@ -16,9 +16,10 @@ export type Place = (coordinate: string | null, view: SchemaView | null, subgrap
 /**
  * Places coordinates in the proposed sources: the owning subgraphs come from the supergraph
  * (the baseline's for a removed coordinate), the domain from each subgraph's descriptor, the
- * line from the subgraph's SDL (the type's line when the member is gone).
+ * line from the subgraph's SDL (the type's line when the member is gone) — of the proposed
+ * subgraph (`preferred`) when it is among the owners.
  */
-export function placer(inputs: readonly SubgraphInput[]): Place {
+export function placer(inputs: readonly SubgraphInput[], preferred?: string): Place {
   const byName = new Map(inputs.map((input) => [input.name, input]));
   const documents = new Map<string, DocumentNode | null>();
   const documentOf = (input: SubgraphInput) => {
@@ -36,7 +37,8 @@ export function placer(inputs: readonly SubgraphInput[]): Place {
   return (coordinate, view, given) => {
     const subgraphs = given ?? (coordinate && view ? view.subgraphsOf(coordinate) : []);
     const domains = [...new Set(subgraphs.map((s) => byName.get(s)).flatMap((input) => (input ? [domainOf(input) ?? `(${input.name}: no domain)`] : [])))].sort();
-    const first = subgraphs.map((s) => byName.get(s)).find((input) => input !== undefined);
+    // The proposed subgraph's file when it is one of them: that is where the change is.
+    const first = byName.get(subgraphs.includes(preferred ?? '') ? preferred! : '') ?? subgraphs.map((s) => byName.get(s)).find((input) => input !== undefined);
     if (!first) return { subgraphs, domains, location: null };
     const document = documentOf(first);
     return { subgraphs, domains, location: { file: first.schemaFile, line: (coordinate && document && lineOf(document, coordinate)) || 1 } };

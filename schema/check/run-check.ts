@@ -46,7 +46,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const fileConfig = readGovernanceConfig(options.governanceFile);
   const config: GovernanceConfig = options.window === undefined ? fileConfig : { ...fileConfig, usage: { ...fileConfig.usage, window: options.window, windowMs: parseWindow(options.window) } };
   const inputs = loadSubgraphs(options.root, options.proposed);
-  const place = placer(inputs);
+  const place = placer(inputs, options.proposed?.name);
   const policyDir = relative(options.root, options.policyDir) || '.';
   const findings: Finding[] = [];
 

@@ -18,6 +18,7 @@ export interface ChangeCheckInput {
 }
 
 const REMOVALS = new Set(['FIELD_REMOVED', 'ENUM_VALUE_REMOVED', 'INPUT_FIELD_REMOVED', 'TYPE_REMOVED']);
+const ADDITIONS = new Set(['FIELD_ADDED', 'ENUM_VALUE_ADDED', 'INPUT_FIELD_ADDED', 'TYPE_ADDED', 'FIELD_ARGUMENT_ADDED']);
 
 /**
  * Rules `breaking-change`, `dangerous-change`, `safe-change` and `removal-after-deprecation`:
@@ -29,9 +30,13 @@ const REMOVALS = new Set(['FIELD_REMOVED', 'ENUM_VALUE_REMOVED', 'INPUT_FIELD_RE
 export async function checkSchemaChanges(input: ChangeCheckInput): Promise<Finding[]> {
   const { base, proposed, config, place } = input;
   const changes = await diff(base.api, proposed.api);
+  const coordinateOf = (change: Change) => (change.path === undefined ? null : toCoordinate(change.path, base, proposed));
+  // A new element's description or directives come with it: one change, not several.
+  const added = new Set(changes.filter((c) => ADDITIONS.has(c.type)).map(coordinateOf));
   const findings: Finding[] = [];
   for (const change of changes) {
-    const coordinate = change.path === undefined ? null : toCoordinate(change.path, base, proposed);
+    const coordinate = coordinateOf(change);
+    if (!ADDITIONS.has(change.type) && coordinate !== null && added.has(coordinate)) continue;
     const view = coordinate !== null && !proposed.has(coordinate) ? base : proposed;
     const placement = place(coordinate, view);
     const level = change.criticality.level;

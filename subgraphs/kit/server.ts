@@ -4,6 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import type { Logger } from '../../gateway/logger.js';
 import { openDatabase, type Database } from './database.js';
 import type { DataProduct, SubgraphContext } from './data-product.js';
 import { defaultContextKey, requireGatewayContext } from './gateway-context.js';
@@ -19,6 +20,8 @@ export interface SubgraphServerOptions {
   dataDir?: string | undefined;
   /** Key of the gateway's context tokens (no bypass); CONTEXT_TOKEN_SECRET or the development key when absent. */
   contextKey?: KeyObject | undefined;
+  /** One line per request with the gateway's `x-request-id`, so a fetch correlates with the gateway's log. None when absent. */
+  logger?: Logger | undefined;
 }
 
 export interface RunningSubgraph {
@@ -47,6 +50,12 @@ export async function startSubgraph(product: DataProduct, options: SubgraphServe
     });
     await apollo.start();
     requireGatewayContext(app, '/graphql', options.contextKey ?? defaultContextKey());
+    const { logger } = options;
+    if (logger) {
+      app.addHook('onResponse', async (request, reply) => {
+        logger.info({ requestId: request.headers['x-request-id'], subgraph: product.name, status: reply.statusCode, durationMs: reply.elapsedTime }, 'subgraph request');
+      });
+    }
     await app.register(fastifyApollo(apollo), { path: '/graphql', context: async () => product.createContext(db) });
     app.get('/health', async () => ({ status: 'ok', subgraph: product.name }));
     app.get('/ready', async () => ({ status: 'ready', subgraph: product.name, storage: db.kind }));

@@ -1,6 +1,6 @@
 /** One order read across customers, orders, payments and shipping: the persona tests' query. */
 export const PERSONA_QUERY = `query PersonaOrder {
-  order(id: "44") {
+  order(id: "22") {
     id
     status
     total { amount currency }

@@ -1,0 +1,123 @@
+import { isInterfaceType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { supergraphId } from '../../schema/registry/supergraph-record.js';
+import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import { ownershipOf } from '../lineage/ownership.js';
+import type { Consumer } from '../lineage/types.js';
+import { CLASSIFICATIONS } from '../policy/policy-engine.js';
+import { indexSupergraph } from '../policy/schema-index.js';
+import type { PolicyRule } from '../policy/types.js';
+import { subgraphUrlsOf } from './subgraph-urls.js';
+import type { Catalog, CatalogEntry, CatalogField, CatalogType, SubgraphHealth } from './types.js';
+
+export interface CatalogSources {
+  readonly supergraphSdl: string;
+  /** The API schema of that supergraph (what clients can query). */
+  readonly apiSchema: GraphQLSchema;
+  readonly descriptors: readonly DataProductDescriptor[];
+  readonly rules: readonly PolicyRule[];
+  /** Routing overrides (SUBGRAPH_URLS) on top of the supergraph's own URLs. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  /** Consumers of a product since `since` (epoch ms); absent when lineage is off. */
+  readonly consumers?: ((product: string, since: number) => Promise<Consumer[]>) | undefined;
+  readonly consumersWindowMs?: number;
+  readonly health?: (url: string) => Promise<SubgraphHealth>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The data product catalog: for each subgraph of the supergraph, its descriptor (domain,
+ * owner, description, SLOs, version), the types and fields it serves with their
+ * classification and the policies that cover them, its consumers from lineage, and its health.
+ */
+export async function buildCatalog(sources: CatalogSources): Promise<Catalog> {
+  const ownership = ownershipOf(sources.supergraphSdl);
+  const { classification } = indexSupergraph(sources.apiSchema, sources.supergraphSdl, CLASSIFICATIONS);
+  const urls = { ...subgraphUrlsOf(sources.supergraphSdl), ...sources.subgraphUrls };
+  const since = Date.now() - (sources.consumersWindowMs ?? 30 * DAY_MS);
+  const health = sources.health ?? checkHealth;
+
+  const typesOf = (product: string): CatalogType[] =>
+    Object.values(sources.apiSchema.getTypeMap())
+      .filter((type) => (isObjectType(type) || isInterfaceType(type)) && !type.name.startsWith('__'))
+      .map((type) => {
+        const fields = Object.values((type as GraphQLObjectType).getFields())
+          .filter((field) => ownership.owners(type.name, field.name).includes(product))
+          .map((field): CatalogField => {
+            const coordinate = `${type.name}.${field.name}`;
+            const classes = classification.get(coordinate) ?? [];
+            return {
+              name: field.name,
+              type: String(field.type),
+              description: field.description ?? null,
+              classification: classes,
+              policies: coveringRules(sources.rules, type.name, coordinate, classes),
+            };
+          });
+        return { name: type.name, description: type.description ?? null, fields };
+      })
+      .filter((type) => type.fields.length > 0);
+
+  const products = await Promise.all(
+    Object.entries(urls).map(async ([name, url]): Promise<CatalogEntry> => {
+      const descriptor = sources.descriptors.find((d) => d.name === name);
+      const [status, consumers] = await Promise.all([
+        health(url),
+        sources.consumers ? sources.consumers(name, since) : null,
+      ]);
+      return {
+        name,
+        descriptor: descriptor
+          ? {
+              domain: descriptor.domain,
+              owner: descriptor.owner,
+              description: descriptor.description,
+              version: descriptor.version,
+              status: descriptor.status,
+              slo: descriptor.slo,
+              tags: descriptor.tags,
+            }
+          : null,
+        url,
+        health: status,
+        types: typesOf(name),
+        consumers,
+      };
+    }),
+  );
+  return {
+    supergraphId: supergraphId(sources.supergraphSdl),
+    generatedAt: new Date().toISOString(),
+    consumersSince: new Date(since).toISOString(),
+    products: products.sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+function coveringRules(
+  rules: readonly PolicyRule[],
+  typeName: string,
+  coordinate: string,
+  classes: readonly string[],
+): string[] {
+  return rules
+    .filter(
+      (rule) =>
+        rule.fields.includes(coordinate) ||
+        rule.fields.includes(`${typeName}.*`) ||
+        rule.classifications.some((c) => classes.includes(c)),
+    )
+    .map((rule) => rule.id);
+}
+
+/** A subgraph is up when its `/health` answers 200 within two seconds. */
+async function checkHealth(url: string): Promise<SubgraphHealth> {
+  const started = performance.now();
+  try {
+    const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2_000) });
+    if (response.ok) return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+    return { status: 'down', error: `HTTP ${response.status}` };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { status: 'down', error: cause ?? (error as Error).message };
+  }
+}

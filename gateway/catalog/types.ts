@@ -1,0 +1,47 @@
+import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { Consumer } from '../lineage/types.js';
+
+/** One field of a data product, as an analyst browsing the catalog sees it. */
+export interface CatalogField {
+  readonly name: string;
+  /** The GraphQL type, e.g. `String!`, `[Payment!]`. */
+  readonly type: string;
+  readonly description: string | null;
+  /** pii, pci, confidential: what the domain declared in its SDL. Empty when unclassified. */
+  readonly classification: readonly string[];
+  /** Ids of the policy rules that cover the field (by coordinate, `Type.*` or classification). */
+  readonly policies: readonly string[];
+}
+
+export interface CatalogType {
+  readonly name: string;
+  readonly description: string | null;
+  /** The fields this data product serves (another product may add more to the same type). */
+  readonly fields: readonly CatalogField[];
+}
+
+export type SubgraphHealth =
+  { readonly status: 'up'; readonly latencyMs: number } | { readonly status: 'down'; readonly error: string };
+
+/** A data product in the catalog: its descriptor, its API, who uses it, whether it is up. */
+export interface CatalogEntry {
+  readonly name: string;
+  /** From the descriptor; null for a subgraph that has none (governance flags it). */
+  readonly descriptor: Pick<
+    DataProductDescriptor,
+    'domain' | 'owner' | 'description' | 'version' | 'status' | 'slo' | 'tags'
+  > | null;
+  readonly url: string;
+  readonly health: SubgraphHealth;
+  readonly types: readonly CatalogType[];
+  /** From lineage, over the catalog's window; null when lineage is off. */
+  readonly consumers: readonly Consumer[] | null;
+}
+
+export interface Catalog {
+  readonly supergraphId: string;
+  readonly generatedAt: string;
+  /** How far back `consumers` looks. */
+  readonly consumersSince: string;
+  readonly products: readonly CatalogEntry[];
+}

@@ -1,0 +1,66 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { GatewayContext } from '../context.js';
+import { ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Principal } from '../types.js';
+import { failFastRedis } from './fail-fast-redis.js';
+import { limitError } from './limit-error.js';
+import type { RateLimitConfig } from './types.js';
+
+export interface UseRateLimitOptions {
+  config: RateLimitConfig;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Rate limits per principal: each operation (each one of a batch) consumes one point of its
+ * principal's budget of `points` per `windowSeconds`; beyond it, 429 RATE_LIMITED with
+ * Retry-After. Anonymous callers share one budget. The counters are kept in Redis (shared by
+ * every gateway replica); while Redis is down an in-memory limiter per replica stands in
+ * (rate-limiter-flexible's insurance limiter), so an outage neither blocks nor unlimits traffic.
+ * Runs in `didResolveOperation`, after authentication, once the operation is known.
+ */
+export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloServerPlugin<GatewayContext> {
+  const memory = new RateLimiterMemory({ points: config.points, duration: config.windowSeconds });
+  let redis: Redis | null = null;
+  let limiter: RateLimiterAbstract = memory;
+  if (config.redisUrl) {
+    redis = failFastRedis(config.redisUrl, 'rate limit', logger);
+    limiter = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: config.prefix.replace(/:$/, ''),
+      points: config.points,
+      duration: config.windowSeconds,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    });
+  }
+  return {
+    async serverWillStart() {
+      return {
+        async serverWillStop() {
+          redis?.disconnect();
+        },
+      };
+    },
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue }) {
+          try {
+            await limiter.consume(keyOf(contextValue.principal));
+          } catch (outcome) {
+            if (!(outcome instanceof RateLimiterRes)) throw outcome;
+            const retryAfter = Math.max(1, Math.ceil(outcome.msBeforeNext / 1_000));
+            throw limitError(ErrorCode.RATE_LIMITED, `Rate limit of ${config.points} operations per ${config.windowSeconds} s exceeded; retry in ${retryAfter} s`, { retryAfterSeconds: retryAfter }, 429, { 'retry-after': String(retryAfter) });
+          }
+        },
+      };
+    },
+  };
+}
+
+function keyOf(principal: Principal): string {
+  return principal.anonymous ? 'anonymous' : `sub:${principal.sub}`;
+}

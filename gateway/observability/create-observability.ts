@@ -1,0 +1,83 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { FastifyInstance } from 'fastify';
+import type { GatewayContext } from '../context.js';
+import type { LineageRecorder } from '../lineage/index.js';
+import type { Logger } from '../logger.js';
+import { lineageGauges } from './lineage-gauges.js';
+import { createMetrics, operationLabels } from './metrics.js';
+import { summarize } from './request-outcome.js';
+import type { Observability, RequestSummary } from './types.js';
+
+export interface ObservabilityOptions {
+  logger: Logger;
+  /** Lineage gauges read this recorder (and its spool file) when scraped; none without lineage. */
+  lineage?: { recorder: LineageRecorder; spoolPath: string | null } | null | undefined;
+  /** Operation names kept as their own label before the rest count as `__other`. Default 200. */
+  maxOperationLabels?: number | undefined;
+}
+
+/**
+ * Metrics and the request log, for one gateway instance. `plugin` observes each operation
+ * once it has its response (`willSendResponse`), reading what the pipeline stages recorded on
+ * the context: the subgraph fetches (`context.fetches`, recorded by the data source — not
+ * timed twice) and the policy decisions (`context.decisions`). One JSON log line per request
+ * at info — a client's mistake (4xx) never at error; a 5xx at error; a partial at warn.
+ */
+export function createObservability({ logger, lineage, maxOperationLabels = 200 }: ObservabilityOptions) {
+  const metrics = createMetrics();
+  if (lineage) lineageGauges(metrics.registry, lineage);
+  const label = operationLabels(maxOperationLabels);
+
+  const observability: Observability = {
+    registry: metrics.registry,
+    request(summary: RequestSummary) {
+      const labels = { operation: label(summary.operation), outcome: summary.outcome };
+      metrics.requests.inc(labels);
+      if (summary.durationMs !== undefined) metrics.duration.observe(labels, summary.durationMs / 1_000);
+      for (const code of summary.errorCodes) metrics.errors.inc({ code });
+      const level = summary.status >= 500 ? 'error' : summary.outcome === 'partial' || summary.outcome === 'error' ? 'warn' : 'info';
+      logger[level]({ requestId: summary.requestId, operation: summary.operation, outcome: summary.outcome, status: summary.status, durationMs: summary.durationMs, errorCodes: summary.errorCodes }, 'request');
+    },
+    refused({ status, code, method, url, requestId }) {
+      metrics.requests.inc({ operation: '__refused', outcome: status >= 500 ? 'error' : 'rejected' });
+      metrics.errors.inc({ code });
+      logger[status >= 500 ? 'error' : 'info']({ requestId, method, url, outcome: 'rejected', status, errorCodes: [code] }, 'request refused');
+    },
+  };
+
+  const refusedByApollo = (error: Error & { extensions?: Record<string, unknown> }) => {
+    const http = error.extensions?.http as { status?: number } | undefined;
+    const status = http?.status ?? 400;
+    observability.request({ requestId: undefined, operation: null, outcome: status >= 500 ? 'error' : 'rejected', status, durationMs: undefined, errorCodes: [String(error.extensions?.code ?? 'BAD_REQUEST')] });
+  };
+
+  const plugin: ApolloServerPlugin<GatewayContext> = {
+    // 401 (authentication in the context function) and malformed requests (CSRF, bad batch):
+    // no operation ran, but they are requests all the same.
+    async contextCreationDidFail({ error }) {
+      refusedByApollo(error);
+    },
+    async invalidRequestWasReceived({ error }) {
+      refusedByApollo(error);
+    },
+    async requestDidStart() {
+      return {
+        async willSendResponse(rc) {
+          observability.request(summarize(rc));
+          const context: Partial<GatewayContext> = rc.contextValue;
+          for (const fetch of context.fetches ?? []) {
+            metrics.fetchDuration.observe({ subgraph: fetch.subgraph }, fetch.durationMs / 1_000);
+            if (!fetch.ok) metrics.fetchErrors.inc({ subgraph: fetch.subgraph });
+          }
+          for (const decision of context.decisions ?? []) metrics.decisions.inc({ effect: decision.effect, rule: decision.rule ?? 'default' });
+        },
+      };
+    },
+  };
+
+  /** GET /metrics: the Prometheus text exposition format. */
+  const metricsRoute = (app: FastifyInstance) =>
+    app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  return { ...observability, plugin, metricsRoute };
+}

@@ -1,0 +1,61 @@
+import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
+import type { Redis } from 'ioredis';
+import type { GatewayContext } from '../context.js';
+import { ErrorCode, MeshgateGraphQLError } from '../errors.js';
+import { failFastRedis } from '../limits/fail-fast-redis.js';
+import type { Logger } from '../logger.js';
+import { PersistedQueryCache } from './persisted-cache.js';
+import { readSafelist } from './safelist.js';
+import type { PersistedConfig } from './types.js';
+
+export interface UsePersistedOptions {
+  config: PersistedConfig;
+  logger?: Logger | undefined;
+}
+
+export interface PersistedOperations {
+  /** Apollo Server's `persistedQueries` option. */
+  readonly persistedQueries: NonNullable<ApolloServerOptions<GatewayContext>['persistedQueries']>;
+  /** Refuses operations outside the safelist (SAFELIST=on); closes the Redis client on stop. */
+  readonly plugin: ApolloServerPlugin<GatewayContext>;
+}
+
+/**
+ * Persisted operations: automatic persisted queries (APQ) with the cache in Redis, and a
+ * safelist mode that refuses (400 OPERATION_NOT_IN_SAFELIST) any operation whose sha256 is
+ * not in the published manifest — sent as a hash or as a full body alike. The check runs in
+ * `didResolveOperation`, as Apollo's operation-registry plugin did, so a refused operation is
+ * still logged, counted and recorded in lineage. The manifest is read at start.
+ */
+export function usePersisted({ config, logger }: UsePersistedOptions): PersistedOperations {
+  const safelist = config.safelist && config.safelistPath ? readSafelist(config.safelistPath) : null;
+  const redis: Redis | null = config.apq && config.redisUrl ? failFastRedis(config.redisUrl, 'persisted queries', logger) : null;
+  if (safelist) logger?.info({ manifest: safelist.path, operations: safelist.operations.size }, 'safelist mode: only published operations run');
+  return {
+    persistedQueries:
+      config.apq || safelist
+        ? { cache: new PersistedQueryCache({ redis, prefix: config.apqPrefix, safelist, registers: config.apq && !safelist }), ttl: config.apqTtlSeconds }
+        : false,
+    plugin: {
+      async serverWillStart() {
+        return {
+          async serverWillStop() {
+            redis?.disconnect();
+          },
+        };
+      },
+      async requestDidStart() {
+        if (!safelist) return;
+        return {
+          async didResolveOperation({ queryHash }) {
+            if (!safelist.has(queryHash)) {
+              throw new MeshgateGraphQLError(ErrorCode.OPERATION_NOT_IN_SAFELIST, 'Operation is not in the published safelist', {
+                http: { status: 400, headers: new Map<string, string>() },
+              });
+            }
+          },
+        };
+      },
+    },
+  };
+}
