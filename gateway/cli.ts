@@ -6,6 +6,7 @@ import { registerDistributedCommand } from './commands/distributed.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerLineageCommand } from './commands/lineage.js';
 import { registerPolicyCommand } from './commands/policy.js';
+import { registerProductCommand } from './commands/product.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSubgraphCommand } from './commands/subgraph.js';
@@ -33,6 +34,7 @@ for (const register of [
   registerLineageCommand,
   registerRegistryCommands,
   registerCatalogCommand,
+  registerProductCommand,
   registerTokenCommand,
   registerPolicyCommand,
 ]) {

@@ -16,7 +16,7 @@ import { graphql, sharedMesh, testConfig } from './support/mesh.js';
  * denied field's value never appears (it is null) and a masked field's value never appears
  * in clear; everything allowed reads as the data steward reads it.
  */
-const RUNS = 150;
+const RUNS = Number(process.env.POLICY_PROPERTY_RUNS ?? 150);
 
 let mesh: RunningMesh;
 let engine: PolicyEngine;
@@ -148,9 +148,13 @@ describe('property: denied never appears, masked never in clear', () => {
         const { text, selections } = buildOperation(g, engine.schema);
         const headers = principal.anonymous ? {} : bearer(issueToken(config.security.auth, config.stateDir, { sub: principal.sub, roles: principal.roles, attributes: principal.attributes }));
         const [asPrincipal, asSteward] = await Promise.all([graphql(mesh.gateway.url, text, { headers }), graphql(mesh.gateway.url, text, { headers: steward })]);
-        expect(asPrincipal.status, text).toBe(200);
-        expect(asSteward.body.errors, text).toBeUndefined();
-        check(selections, asPrincipal.body.data, asSteward.body.data, principal, counts);
+        expect(asPrincipal.status, `${text} ${JSON.stringify(asPrincipal.body.errors)}`).toBe(200);
+        expect(asSteward.body.errors, `${text} ${JSON.stringify(asSteward.body.errors)}`).toBeUndefined();
+        try {
+          check(selections, asPrincipal.body.data, asSteward.body.data, principal, counts);
+        } catch (error) {
+          throw new Error(`${(error as Error).message}\nquery: ${text}\nerrors: ${JSON.stringify(asPrincipal.body.errors)}`);
+        }
         for (const error of asPrincipal.body.errors ?? []) expect(error.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
       }),
       { numRuns: RUNS },

@@ -2,16 +2,11 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { openRegistry } from '../../schema/registry/open-registry.js';
-import {
-  publishSubgraph,
-  rollbackSubgraph,
-  type ChangeCheck,
-  type PublishOutcome,
-} from '../../schema/registry/publish.js';
+import { publishSubgraph, rollbackSubgraph, type PublishOutcome } from '../../schema/registry/publish.js';
 import type { Registry } from '../../schema/registry/types.js';
 import { dataProducts, findDataProduct } from '../../subgraphs/index.js';
 import { readDescriptor } from '../../subgraphs/kit/descriptor.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type MeshgateConfig } from '../config.js';
 import { ErrorCode, StartupError } from '../errors.js';
 import { registryChangeCheck } from './registry-check.js';
 
@@ -41,7 +36,7 @@ export function registerRegistryCommands(program: Command): void {
         all?: boolean;
         as: string;
       }) =>
-        withRegistry(async (registry) => {
+        withRegistry(async (registry, config) => {
           const names = options.all
             ? dataProducts.map((p) => p.name)
             : [required(options.subgraph, '--subgraph')];
@@ -61,7 +56,7 @@ export function registerRegistryCommands(program: Command): void {
                   : (product?.descriptor ?? null),
                 publishedBy: options.as,
               },
-              changeCheck,
+              registryChangeCheck(config),
             );
             report(outcome, registry);
           }
@@ -111,11 +106,9 @@ export function registerRegistryCommands(program: Command): void {
     );
 }
 
-const changeCheck: ChangeCheck = registryChangeCheck;
-
 function report(outcome: PublishOutcome, registry: Registry): void {
-  if (outcome.report) console.log(outcome.report);
   if (!outcome.published) {
+    if (outcome.report) console.log(outcome.report);
     throw new StartupError(ErrorCode.PUBLISH_REJECTED, `change rejected; ${registry.location} is unchanged`);
   }
   const { subgraph, supergraph } = outcome;
@@ -124,10 +117,13 @@ function report(outcome: PublishOutcome, registry: Registry): void {
   );
 }
 
-async function withRegistry(work: (registry: Registry) => Promise<void>): Promise<void> {
-  const registry = openRegistry(loadConfig().registry);
+async function withRegistry(
+  work: (registry: Registry, config: MeshgateConfig) => Promise<void>,
+): Promise<void> {
+  const config = loadConfig();
+  const registry = openRegistry(config.registry);
   try {
-    await work(registry);
+    await work(registry, config);
   } catch (error) {
     if (error instanceof StartupError) throw error;
     throw new StartupError(

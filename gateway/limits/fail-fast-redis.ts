@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
@@ -23,4 +25,15 @@ export function failFastRedis(url: string, what: string, logger: Logger | undefi
     down = false;
   });
   return client;
+}
+
+/**
+ * Waits (at most `ms`) for the first connection, so requests right after start use Redis, not
+ * the fallback. Resolves either way: a Redis that is down at start must not block start-up.
+ */
+export async function firstConnection(client: Redis, ms = 2_000): Promise<void> {
+  if (client.status === 'ready') return;
+  const timeout = new AbortController();
+  await Promise.race([once(client, 'ready', { signal: timeout.signal }).catch(() => undefined), sleep(ms, undefined, { ref: false })]);
+  timeout.abort();
 }

@@ -3,8 +3,8 @@ import { ErrorCode } from '../errors.js';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-/** graphql-js's message when `parse(..., { maxTokens })` stops. */
-const TOO_MANY_TOKENS = /Document contains more than (\d+) tokens/;
+/** graphql-js's message when `parse(..., { maxTokens })` stops (16.x spells it "more that"). */
+const TOO_MANY_TOKENS = /Document contains more (?:than|that) (\d+) tokens/;
 
 /**
  * Apollo Server wraps validation and parse errors, replacing their code with

@@ -5,7 +5,7 @@ import type { GatewayContext } from '../context.js';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Principal } from '../types.js';
-import { failFastRedis } from './fail-fast-redis.js';
+import { failFastRedis, firstConnection } from './fail-fast-redis.js';
 import { limitError } from './limit-error.js';
 import type { RateLimitConfig } from './types.js';
 
@@ -39,6 +39,7 @@ export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloSer
   }
   return {
     async serverWillStart() {
+      if (redis) await firstConnection(redis);
       return {
         async serverWillStop() {
           redis?.disconnect();

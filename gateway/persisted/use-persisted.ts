@@ -2,7 +2,7 @@ import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import type { Redis } from 'ioredis';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, MeshgateGraphQLError } from '../errors.js';
-import { failFastRedis } from '../limits/fail-fast-redis.js';
+import { failFastRedis, firstConnection } from '../limits/fail-fast-redis.js';
 import type { Logger } from '../logger.js';
 import { PersistedQueryCache } from './persisted-cache.js';
 import { readSafelist } from './safelist.js';
@@ -38,6 +38,7 @@ export function usePersisted({ config, logger }: UsePersistedOptions): Persisted
         : false,
     plugin: {
       async serverWillStart() {
+        if (redis) await firstConnection(redis);
         return {
           async serverWillStop() {
             redis?.disconnect();

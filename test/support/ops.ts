@@ -29,12 +29,17 @@ export async function opsGateway(mesh: RunningMesh, env: Record<string, string>,
 }
 
 /** POSTs any body with any headers; the status, the headers and the parsed JSON body (null if not JSON). */
+export interface ResponseBody {
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  data?: unknown;
+}
+
 export async function post(url: string, body: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const response = await fetch(url, { method: 'POST', headers, body });
   const text = await response.text();
-  let json: { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: unknown } | null = null;
+  let json: ResponseBody | null = null;
   try {
-    json = JSON.parse(text) as typeof json;
+    json = JSON.parse(text) as ResponseBody;
   } catch {
     json = null;
   }
