@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERY } from '../gateway/example-query.js';
 import type { RunningMesh } from '../gateway/mesh.js';
 import { graphql, sharedMesh, sharedPostgresMesh } from './support/mesh.js';
+import { personaHeaders } from './support/personas.js';
 import { ORDERS_PAGE } from './support/queries.js';
 
 let pglite: RunningMesh;
@@ -50,9 +51,11 @@ describe('both storage modes serve the same data from the same SQL', () => {
       { after: 'azoyMDA' },
     ],
   ])('answers %s identically', async (_name, query, variables) => {
+    // As the data steward, who may read everything: storage, not policy, is under test here.
+    const headers = personaHeaders('data-steward');
     const [fromPglite, fromPostgres] = await Promise.all([
-      graphql(pglite.gateway.url, query, { variables }),
-      graphql(postgres.gateway.url, query, { variables }),
+      graphql(pglite.gateway.url, query, { variables, headers }),
+      graphql(postgres.gateway.url, query, { variables, headers }),
     ]);
     expect(fromPglite.body.errors).toBeUndefined();
     expect(fromPglite.body.data).not.toBeNull();
