@@ -87,6 +87,16 @@ export enum ErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
+/** Apollo Server's own codes for a request refused before it ran: a client's mistake, never masked. */
+export const APOLLO_REQUEST_ERROR_CODES: readonly string[] = [
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+];
+
 /** An error a GraphQL client sees; `extensions.code` is always set. */
 export class MeshgateGraphQLError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {

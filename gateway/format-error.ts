@@ -1,17 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Environment } from './config.js';
-import { ErrorCode } from './errors.js';
+import { APOLLO_REQUEST_ERROR_CODES, ErrorCode } from './errors.js';
 
-const KNOWN_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
-  // Apollo Server's own client-error codes.
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), ...APOLLO_REQUEST_ERROR_CODES]);
 
 /**
  * Outside development an error without a known code is masked: its message may carry a

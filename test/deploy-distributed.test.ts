@@ -8,35 +8,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERY } from '../gateway/example-query.js';
 import { TEST_DATABASE_URL, graphql } from './support/mesh.js';
+import { EXAMPLE_ANSWER } from './support/queries.js';
 
 /**
  * `npm run start:distributed` for real: the launcher as a child process on free ports and the
  * machine's PostgreSQL, spawning five subgraph processes and two gateway replicas.
  */
 const BIN = fileURLToPath(new URL('../gateway/bin/meshgate.js', import.meta.url));
-
-/** The answer test/federation.test.ts asserts for the example query (same seed). */
-const EXAMPLE_ANSWER = {
-  order: {
-    id: '42',
-    status: 'DELIVERED',
-    total: { amount: 583.16, currency: 'EUR' },
-    customer: { name: 'Ken Turing', country: 'AT' },
-    lines: [
-      {
-        quantity: 4,
-        product: {
-          name: 'Compact Knife',
-          price: { amount: 145.79 },
-          unitsSold: 604,
-          shippingEstimate: { carrier: 'DHL', days: 2, cost: { amount: 10.5 } },
-        },
-      },
-    ],
-    payments: [{ method: 'INVOICE', status: 'CAPTURED', amount: { amount: 583.16 } }],
-    shipments: [{ carrier: 'DPD', trackingNumber: 'TRK000000084', status: 'DELIVERED' }],
-  },
-};
 
 /** The gateways record lineage in the machine's Redis: under this run's own prefix, removed after. */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
