@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   MESHGATE_STATE_DIR: z.string().min(1).default('.meshgate'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Identical subgraph queries in flight at once share one round trip (gateway/inflight-fetch.ts). */
+  SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on'),
   // Policy layer: authentication, policies, subgraph context tokens (auth/security-config.ts).
   ...securityEnv,
   // Lineage: store, spool, retention, OpenLineage export (lineage/lineage-config.ts).
@@ -87,6 +89,8 @@ export interface MeshgateConfig {
   /** Local state: PGlite data directories, development keys. Git-ignored. */
   readonly stateDir: string;
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Share identical in-flight subgraph queries. */
+  readonly subgraphDedup: boolean;
   /** JWT verification, policies and gateway → subgraph context tokens. */
   readonly security: SecurityConfig;
   /** Lineage recording: Redis or the in-memory store, spool, retention, strict mode. */
@@ -141,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     databaseUrl: e.DATABASE_URL,
     stateDir: absolute(e.MESHGATE_STATE_DIR),
     logLevel: e.LOG_LEVEL,
+    subgraphDedup: e.SUBGRAPH_DEDUP === 'on',
     security: securityConfig(e, absolute),
     lineage: lineageConfig(e, absolute(e.MESHGATE_STATE_DIR)),
     registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute),

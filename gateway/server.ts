@@ -12,12 +12,12 @@ import { ANONYMOUS, type GatewayContext } from './context.js';
 import { ErrorCode, StartupError } from './errors.js';
 import { formatError } from './format-error.js';
 import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
-import { limitRules, useHttpLimits, useRateLimit, withLimitCodes } from './limits/index.js';
+import { limitRules, requireOperation, useHttpLimits, useRateLimit, withLimitCodes } from './limits/index.js';
 import type { Logger } from './logger.js';
 import { createObservability } from './observability/index.js';
 import { usePersisted } from './persisted/index.js';
 import { requestIdFrom } from './request-id.js';
-import { usePolicy } from './policy/index.js';
+import { usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { supergraphSource } from './supergraph-source.js';
 
@@ -41,9 +41,10 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   const contextSigner = createContextTokenSigner(contextTokenKey(contextToken, config.stateDir), contextToken.ttlSeconds);
 
   const gateway = new ApolloGateway({
-    supergraphSdl: source.supergraphSdl,
+    // With the policy layer on, meshgate enforces @authenticated/@requiresScopes/@policy itself.
+    supergraphSdl: config.security.policy.enabled ? withEnforcedSecurityFeatures(source.supergraphSdl) : source.supergraphSdl,
     // A supergraph names each subgraph's URL; SUBGRAPH_URLS re-routes it (e.g. in containers).
-    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url ?? '', contextSigner),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url ?? '', contextSigner, config.subgraphDedup),
     logger,
   });
   let inService: { sdl: string; apiSchema: GraphQLSchema } | null = null;
@@ -63,7 +64,7 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   const persisted = usePersisted({ config: config.persisted, logger });
   const apollo = new ApolloServer<GatewayContext>({
     gateway: served,
-    plugins: [fastifyApolloDrainPlugin(app), ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : []), observability.plugin, persisted.plugin, ...(config.limits.rateLimit.points > 0 ? [useRateLimit({ config: config.limits.rateLimit, logger })] : [])],
+    plugins: [fastifyApolloDrainPlugin(app), ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : []), observability.plugin, requireOperation(), persisted.plugin, ...(config.limits.rateLimit.points > 0 ? [useRateLimit({ config: config.limits.rateLimit, logger })] : [])],
     includeStacktraceInErrorResponses: config.environment === 'development',
     formatError: withLimitCodes(formatError(config.environment)),
     // Limits (limits/): depth, aliases, root fields, cost as validation rules; tokens while parsing; batch size.

@@ -3,15 +3,19 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { CONTEXT_TOKEN_HEADER, type ContextTokenSigner } from './auth/index.js';
 import type { GatewayContext } from './context.js';
 import { ErrorCode, MeshgateGraphQLError } from './errors.js';
+import { inflightDedupFetch } from './inflight-fetch.js';
 
 /**
  * Subgraph fetches use Node's built-in fetch (undici): keep-alive connections pooled per
  * origin, without the HTTP-cache and retry layers of @apollo/gateway's default fetcher
  * (make-fetch-happen), which cost CPU on every fetch (bench/README.md, "keep-alive client").
  */
-const builtInFetch: RemoteGraphQLDataSource['fetcher'] = (url, init) =>
+const asFetcher = (fetchImpl: typeof fetch): RemoteGraphQLDataSource['fetcher'] => (url, init) =>
   // The two fetch APIs agree on what the data source uses (method, headers, body; status, headers, json).
-  fetch(url, init as RequestInit) as unknown as ReturnType<RemoteGraphQLDataSource['fetcher']>;
+  fetchImpl(url, init as RequestInit) as unknown as ReturnType<RemoteGraphQLDataSource['fetcher']>;
+const builtInFetch = asFetcher(fetch);
+/** One per process: identical subgraph queries in flight at once share a round trip (inflight-fetch.ts). */
+const dedupingFetch = asFetcher(inflightDedupFetch(fetch));
 
 /**
  * All subgraph I/O goes through this one class: it forwards the request id, and turns a
@@ -24,8 +28,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     /** Signs the context token every fetch carries (no bypass: subgraphs refuse requests without one). */
     private readonly contextToken?: ContextTokenSigner,
+    /** Share identical in-flight subgraph queries (SUBGRAPH_DEDUP, on by default). */
+    dedup = false,
   ) {
-    super({ url, fetcher: builtInFetch });
+    super({ url, fetcher: dedup ? dedupingFetch : builtInFetch });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -69,4 +69,18 @@ describe('batching: one statement per type and relation, never one per parent', 
     const after = mesh.subgraphs.find((s) => s.name === 'orders')!.db.stats.statements;
     expect(after - before).toBe(2); // one windowed page query, one grouped count
   });
+
+  it('shares identical subgraph queries in flight at once (in-flight de-duplication)', async () => {
+    const orders = mesh.subgraphs.find((s) => s.name === 'orders')!.db;
+    const before = orders.stats.statements;
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        graphql<{ orders: { edges: unknown[] } }>(mesh.gateway.url, ORDERS_PAGE, { variables: { first: 7 } }),
+      ),
+    );
+    expect(responses.map((r) => r.body.data?.orders.edges.length)).toEqual(Array(10).fill(7));
+    expect(responses.every((r) => JSON.stringify(r.body) === JSON.stringify(responses[0]!.body))).toBe(true);
+    // Without sharing: 10 requests × 2 statements. Concurrent identical fetches share a round trip.
+    expect(orders.stats.statements - before).toBeLessThan(20);
+  });
 });

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { inflightDedupFetch } from './inflight-fetch.js';
+
+function countingFetch() {
+  const calls: string[] = [];
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const fetcher = async (_url: string, init?: { body?: unknown }) => {
+    calls.push(String(init?.body));
+    await gate;
+    return new Response(JSON.stringify({ data: { n: calls.length } }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+  return { calls, release, fetcher: fetcher as unknown as typeof fetch };
+}
+
+const post = (query: string) => ({
+  method: 'POST',
+  body: JSON.stringify({ query, variables: {} }),
+  headers: {},
+});
+
+describe('in-flight de-duplication of subgraph fetches', () => {
+  it('makes one round trip for identical concurrent queries, and gives each caller its own body', async () => {
+    const { calls, release, fetcher } = countingFetch();
+    const dedup = inflightDedupFetch(fetcher);
+    const pending = [1, 2, 3].map(() =>
+      dedup('http://orders/graphql', post('query Q__orders__0{orders{id}}') as RequestInit),
+    );
+    expect(dedup.inflight()).toBe(1);
+    release();
+    const bodies = await Promise.all(pending.map(async (p) => (await p).json()));
+    expect(calls).toHaveLength(1);
+    expect(bodies).toEqual([{ data: { n: 1 } }, { data: { n: 1 } }, { data: { n: 1 } }]);
+    expect(bodies[0]).not.toBe(bodies[1]);
+    expect(dedup.inflight()).toBe(0);
+  });
+
+  it('never shares different queries, other subgraphs, or mutations', async () => {
+    const { calls, release, fetcher } = countingFetch();
+    const dedup = inflightDedupFetch(fetcher);
+    const pending = [
+      dedup('http://orders/graphql', post('query A{orders{id}}') as RequestInit),
+      dedup('http://orders/graphql', post('query B{orders{id}}') as RequestInit),
+      dedup('http://payments/graphql', post('query A{orders{id}}') as RequestInit),
+      dedup('http://orders/graphql', post('mutation M{cancel(id:1)}') as RequestInit),
+      dedup('http://orders/graphql', post('mutation M{cancel(id:1)}') as RequestInit),
+    ];
+    release();
+    await Promise.all(pending);
+    expect(calls).toHaveLength(5);
+  });
+
+  it('shares nothing once a fetch has completed: it is not a cache', async () => {
+    const { calls, release, fetcher } = countingFetch();
+    release();
+    const dedup = inflightDedupFetch(fetcher);
+    await dedup('http://orders/graphql', post('query A{orders{id}}') as RequestInit);
+    await dedup('http://orders/graphql', post('query A{orders{id}}') as RequestInit);
+    expect(calls).toHaveLength(2);
+  });
+});
