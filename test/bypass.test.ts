@@ -24,9 +24,23 @@ const key = contextTokenKey(config.security.contextToken, config.stateDir);
 const principal = { sub: 'mallory', anonymous: false, roles: ['data-steward'], scopes: [], attributes: {} };
 const claims = { rid: 'bypass-test', anon: false, roles: ['data-steward'], scopes: [], attrs: {} };
 const validToken = () => createContextTokenSigner(key, 60).sign(principal, `bypass-${Date.now()}`);
-const forged = () => jwt.sign(claims, createSecretKey(Buffer.alloc(32, 7)), { algorithm: 'HS256', expiresIn: 60, issuer: 'meshgate-gateway', audience: 'meshgate-subgraph', subject: 'mallory' });
-const expired = () => jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 120 }, key, { algorithm: 'HS256', issuer: 'meshgate-gateway', audience: 'meshgate-subgraph', subject: 'mallory' });
-const unsigned = () => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: 'mallory', iss: 'meshgate-gateway', aud: 'meshgate-subgraph', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url')}.`;
+const forged = () =>
+  jwt.sign(claims, createSecretKey(Buffer.alloc(32, 7)), {
+    algorithm: 'HS256',
+    expiresIn: 60,
+    issuer: 'meshgate-gateway',
+    audience: 'meshgate-subgraph',
+    subject: 'mallory',
+  });
+const expired = () =>
+  jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 120 }, key, {
+    algorithm: 'HS256',
+    issuer: 'meshgate-gateway',
+    audience: 'meshgate-subgraph',
+    subject: 'mallory',
+  });
+const unsigned = () =>
+  `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: 'mallory', iss: 'meshgate-gateway', aud: 'meshgate-subgraph', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url')}.`;
 
 const operations = {
   root: '{ __typename }',
@@ -40,7 +54,10 @@ async function direct(url: string, query: string, token: string | undefined) {
     headers: { 'content-type': 'application/json', ...(token ? { [CONTEXT_TOKEN_HEADER]: token } : {}) },
     body: JSON.stringify({ query, variables: { r: [] } }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
+  };
 }
 
 describe('direct subgraph calls', () => {
@@ -49,7 +66,10 @@ describe('direct subgraph calls', () => {
     ['a forged context token (another key)', forged],
     ['an expired context token', expired],
     ['an unsigned (alg none) context token', unsigned],
-    ['a user bearer token in place of a context token', () => personaHeaders('data-steward').authorization!.slice(7)],
+    [
+      'a user bearer token in place of a context token',
+      () => personaHeaders('data-steward').authorization!.slice(7),
+    ],
   ];
   for (const [label, token] of cases) {
     it(`are refused with ${label}: every subgraph, every operation`, async () => {
@@ -67,7 +87,7 @@ describe('direct subgraph calls', () => {
     });
   }
 
-  it('are answered with a valid context token (the gateway\'s)', async () => {
+  it("are answered with a valid context token (the gateway's)", async () => {
     for (const subgraph of mesh.subgraphs) {
       const service = await direct(subgraph.url, operations._service, validToken());
       expect(service.status).toBe(200);
@@ -91,14 +111,35 @@ describe('the gateway signs every fetch', () => {
   });
 
   it('serves the mesh (its fetches carry the token)', async () => {
-    const { status, body } = await graphql(mesh.gateway.url, '{ order(id: "22") { id customer { name } payments { method } shipments { carrier } } }');
+    const { status, body } = await graphql(
+      mesh.gateway.url,
+      '{ order(id: "22") { id customer { name } payments { method } shipments { carrier } } }',
+    );
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { order: { id: '22', customer: { name: 'Tim Dijkstra' }, payments: [{ method: 'CARD' }, { method: 'INVOICE' }], shipments: [{ carrier: 'DPD' }] } } });
+    expect(body).toEqual({
+      data: {
+        order: {
+          id: '22',
+          customer: { name: 'Tim Dijkstra' },
+          payments: [{ method: 'CARD' }, { method: 'INVOICE' }],
+          shipments: [{ carrier: 'DPD' }],
+        },
+      },
+    });
   });
 
   it('composes from live subgraphs in development: its own _service calls carry the token', async () => {
     const urls = mesh.subgraphs.map((s) => `${s.name}=${s.url}`).join(',');
-    const introspect = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', MESHGATE_LINEAGE: 'off', SUBGRAPH_URLS: urls }, { introspect: true, port: 0 });
+    const introspect = loadConfig(
+      {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        MESHGATE_LINEAGE: 'off',
+        SUBGRAPH_URLS: urls,
+      },
+      { introspect: true, port: 0 },
+    );
     composed = await startGateway(introspect, createLogger('silent'));
     const { status, body } = await graphql(composed.url, '{ order(id: "22") { id customer { name } } }');
     expect(status).toBe(200);

@@ -26,6 +26,7 @@ import { SubgraphDataSource } from '../gateway/subgraph-data-source.js';
 import type { FieldDecision, Principal } from '../gateway/types.js';
 import { useLineage } from '../gateway/lineage/use-lineage.js';
 import { graphql, sharedMesh, testConfig } from './support/mesh.js';
+import { issueToken } from '../gateway/auth/index.js';
 
 /**
  * Lineage events of real operations through the real gateway and subgraphs, stored in the
@@ -50,7 +51,13 @@ const QUERY = `query CustomerOrder($id: ID!) {
   }
 }`;
 
-const persona = (sub: string, roles: string[]): Principal => ({ sub, anonymous: false, roles, scopes: [], attributes: {} });
+const persona = (sub: string, roles: string[]): Principal => ({
+  sub,
+  anonymous: false,
+  roles,
+  scopes: [],
+  attributes: {},
+});
 const PERSONAS: { principal: Principal; decisions: FieldDecision[] }[] = [
   {
     principal: persona('alice', ['analyst']),
@@ -59,8 +66,14 @@ const PERSONAS: { principal: Principal; decisions: FieldDecision[] }[] = [
       { coordinate: 'Customer.phone', effect: 'deny', rule: 'analyst-no-phone' },
     ],
   },
-  { principal: persona('sven', ['support']), decisions: [{ coordinate: 'Customer.email', effect: 'allow', rule: 'support-contact' }] },
-  { principal: persona('fiona', ['finance']), decisions: [{ coordinate: 'Customer.phone', effect: 'deny', rule: 'finance-no-contact' }] },
+  {
+    principal: persona('sven', ['support']),
+    decisions: [{ coordinate: 'Customer.email', effect: 'allow', rule: 'support-contact' }],
+  },
+  {
+    principal: persona('fiona', ['finance']),
+    decisions: [{ coordinate: 'Customer.phone', effect: 'deny', rule: 'finance-no-contact' }],
+  },
   { principal: persona('dana', ['data-steward']), decisions: [] },
 ];
 
@@ -71,17 +84,29 @@ beforeAll(async () => {
   const urls = Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url]));
   // Signed as the shared mesh's gateway signs, so its subgraphs take the requests.
   const { contextToken } = testConfig().security;
-  const signer = createContextTokenSigner(contextTokenKey(contextToken, testConfig().stateDir), contextToken.ttlSeconds);
+  const signer = createContextTokenSigner(
+    contextTokenKey(contextToken, testConfig().stateDir),
+    contextToken.ttlSeconds,
+  );
   server = new ApolloServer<GatewayContext>({
-    gateway: new ApolloGateway({ supergraphSdl: SUPERGRAPH, buildService: ({ name }) => new SubgraphDataSource(name, urls[name]!, signer) }),
+    gateway: new ApolloGateway({
+      supergraphSdl: SUPERGRAPH,
+      buildService: ({ name }) => new SubgraphDataSource(name, urls[name]!, signer),
+    }),
     plugins: [useLineage({ recorder, closeOnStop: false })],
   });
   await server.start();
   for (const { principal, decisions } of PERSONAS) {
-    const result = await server.executeOperation({ query: QUERY, variables: { id: '42' } }, { contextValue: context(principal, decisions) });
+    const result = await server.executeOperation(
+      { query: QUERY, variables: { id: '42' } },
+      { contextValue: context(principal, decisions) },
+    );
     expect(result.body.kind === 'single' && result.body.singleResult.errors).toBeUndefined();
   }
-  await server.executeOperation({ query: '{ order(id: ' }, { contextValue: context(persona('mallory', ['analyst']), []) });
+  await server.executeOperation(
+    { query: '{ order(id: ' },
+    { contextValue: context(persona('mallory', ['analyst']), []) },
+  );
   await recorder.flush();
 });
 
@@ -93,7 +118,14 @@ afterAll(async () => {
 });
 
 function context(principal: Principal, decisions: FieldDecision[]): GatewayContext {
-  return { requestId: `req-${principal.sub}`, startedAt: process.hrtime.bigint(), client: { name: 'lineage-test', version: '2.1' }, principal, decisions, fetches: [] };
+  return {
+    requestId: `req-${principal.sub}`,
+    startedAt: process.hrtime.bigint(),
+    client: { name: 'lineage-test', version: '2.1' },
+    principal,
+    decisions,
+    fetches: [],
+  };
 }
 
 const since = () => Date.now() - 3_600_000;
@@ -110,7 +142,11 @@ describe('a lineage event per operation, per persona, in Redis', () => {
       requestId: 'req-alice',
       principal: { sub: 'alice', anonymous: false, roles: ['analyst'] },
       client: { name: 'lineage-test', version: '2.1' },
-      operation: { name: 'CustomerOrder', type: 'query', hash: createHash('sha256').update(QUERY).digest('hex') },
+      operation: {
+        name: 'CustomerOrder',
+        type: 'query',
+        hash: createHash('sha256').update(QUERY).digest('hex'),
+      },
       products: ['customers', 'orders', 'payments'],
       outcome: 'ok',
       errorCodes: [],
@@ -120,7 +156,12 @@ describe('a lineage event per operation, per persona, in Redis', () => {
       ['order.id', 'Order.id', 'orders', { effect: 'allow', rule: null }],
       ['order.customer', 'Order.customer', 'orders', { effect: 'allow', rule: null }],
       ['order.customer.name', 'Customer.name', 'customers', { effect: 'allow', rule: null }],
-      ['order.customer.email', 'Customer.email', 'customers', { effect: 'mask', strategy: 'hash', rule: 'analyst-pseudonymise-email' }],
+      [
+        'order.customer.email',
+        'Customer.email',
+        'customers',
+        { effect: 'mask', strategy: 'hash', rule: 'analyst-pseudonymise-email' },
+      ],
       ['order.customer.phone', 'Customer.phone', 'customers', { effect: 'deny', rule: 'analyst-no-phone' }],
       ['order.payments', 'Order.payments', 'payments', { effect: 'allow', rule: null }],
       ['order.payments.method', 'Payment.method', 'payments', { effect: 'allow', rule: null }],
@@ -135,9 +176,16 @@ describe('a lineage event per operation, per persona, in Redis', () => {
   });
 
   it('records each persona with its own decisions', async () => {
-    const decisionOn = (e: LineageEvent, coordinate: string) => e.fields.find((f) => f.coordinate === coordinate)?.decision;
-    expect(decisionOn(await eventOf('sven'), 'Customer.email')).toEqual({ effect: 'allow', rule: 'support-contact' });
-    expect(decisionOn(await eventOf('fiona'), 'Customer.phone')).toEqual({ effect: 'deny', rule: 'finance-no-contact' });
+    const decisionOn = (e: LineageEvent, coordinate: string) =>
+      e.fields.find((f) => f.coordinate === coordinate)?.decision;
+    expect(decisionOn(await eventOf('sven'), 'Customer.email')).toEqual({
+      effect: 'allow',
+      rule: 'support-contact',
+    });
+    expect(decisionOn(await eventOf('fiona'), 'Customer.phone')).toEqual({
+      effect: 'deny',
+      rule: 'finance-no-contact',
+    });
     const dana = await eventOf('dana');
     expect(dana.principal.roles).toEqual(['data-steward']);
     expect(dana.fields.every((f) => f.decision.effect === 'allow')).toBe(true);
@@ -145,7 +193,12 @@ describe('a lineage event per operation, per persona, in Redis', () => {
 
   it('records rejected operations too (a parse error)', async () => {
     const event = await eventOf('mallory');
-    expect(event).toMatchObject({ outcome: 'rejected', errorCodes: ['GRAPHQL_PARSE_FAILED'], fields: [], operation: { name: null } });
+    expect(event).toMatchObject({
+      outcome: 'rejected',
+      errorCodes: ['GRAPHQL_PARSE_FAILED'],
+      fields: [],
+      operation: { name: null },
+    });
   });
 });
 
@@ -163,7 +216,10 @@ describe('lineage query filters (Redis indexes)', () => {
   });
 
   it('reports the consumers of a data product: principal, fields, count, last seen', async () => {
-    const consumers = consumersOf(await store.query({ since: since(), product: 'customers', limit: 100 }), 'customers');
+    const consumers = consumersOf(
+      await store.query({ since: since(), product: 'customers', limit: 100 }),
+      'customers',
+    );
     expect(consumers.map((c) => [c.principal, c.fields, c.count])).toEqual([
       ['alice', ['Customer.email', 'Customer.name'], 1],
       ['dana', ['Customer.email', 'Customer.name', 'Customer.phone'], 1],
@@ -181,18 +237,37 @@ describe('OpenLineage export', () => {
     for (const event of events) expect(validate(toOpenLineage(event))).toEqual([]);
     const run = toOpenLineage(await eventOf('alice')) as ReturnType<typeof toOpenLineage> & {
       inputs: { name: string }[];
-      outputs: { facets: { columnLineage: { fields: Record<string, { inputFields: { name: string; field: string; transformations: { masking: boolean }[] }[] }> } } }[];
+      outputs: {
+        facets: {
+          columnLineage: {
+            fields: Record<
+              string,
+              { inputFields: { name: string; field: string; transformations: { masking: boolean }[] }[] }
+            >;
+          };
+        };
+      }[];
     };
     expect(run.eventType).toBe('COMPLETE');
     expect(run.job.name).toBe('CustomerOrder');
     expect(run.inputs.map((i) => i.name)).toEqual(['orders', 'customers', 'payments']);
     const lineage = run.outputs[0]!.facets.columnLineage.fields;
-    expect(lineage['order.customer.email']!.inputFields[0]).toMatchObject({ name: 'customers', field: 'Customer.email', transformations: [{ masking: true }] });
-    expect(lineage['order.customer.name']!.inputFields[0]).toMatchObject({ name: 'customers', field: 'Customer.name', transformations: [{ masking: false }] });
+    expect(lineage['order.customer.email']!.inputFields[0]).toMatchObject({
+      name: 'customers',
+      field: 'Customer.email',
+      transformations: [{ masking: true }],
+    });
+    expect(lineage['order.customer.name']!.inputFields[0]).toMatchObject({
+      name: 'customers',
+      field: 'Customer.name',
+      transformations: [{ masking: false }],
+    });
     expect(lineage['order.customer.phone']).toBeUndefined(); // denied: not in the response
     expect(toOpenLineage(await eventOf('mallory')).eventType).toBe('FAIL');
     // A broken event is caught, not exported.
-    expect(validate({ ...run, run: { runId: 'not-a-uuid' } })).toContain('/run/runId: must match format "uuid"');
+    expect(validate({ ...run, run: { runId: 'not-a-uuid' } })).toContain(
+      '/run/runId: must match format "uuid"',
+    );
   });
 
   it('posts RunEvents to an OpenLineage endpoint, retrying 5xx, failing on 4xx', async () => {
@@ -215,7 +290,9 @@ describe('OpenLineage export', () => {
       const runs = (await store.query({ since: since(), limit: 100 })).map((e) => toOpenLineage(e));
       expect(await postOpenLineage(runs, { url, backoffMs: 10 })).toEqual({ posted: 5, attempts: 7 });
       expect(received).toEqual(runs.map((r) => r.run.runId));
-      await expect(postOpenLineage([{ ...runs[0], job: { namespace: 'x', name: 'reject-me' } }], { url, backoffMs: 10 })).rejects.toMatchObject({
+      await expect(
+        postOpenLineage([{ ...runs[0], job: { namespace: 'x', name: 'reject-me' } }], { url, backoffMs: 10 }),
+      ).rejects.toMatchObject({
         code: 'LINEAGE_SINK_FAILED',
         message: expect.stringContaining('HTTP 422'),
       });
@@ -228,27 +305,71 @@ describe('OpenLineage export', () => {
 describe('the gateway wiring', () => {
   let gateway: RunningGateway;
   const gatewayPrefix = `${prefix}gw:`;
+  const config = testConfig({
+    PORT: '0',
+    REDIS_URL,
+    LINEAGE_PREFIX: gatewayPrefix,
+    MESHGATE_STATE_DIR: join(dir, 'gateway'),
+  });
   beforeAll(async () => {
-    const config = testConfig({ PORT: '0', REDIS_URL, LINEAGE_PREFIX: gatewayPrefix, MESHGATE_STATE_DIR: join(dir, 'gateway') });
-    gateway = await startGateway({ ...config, subgraphUrls: Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url])) }, createLogger('silent'));
+    gateway = await startGateway(
+      { ...config, subgraphUrls: Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url])) },
+      createLogger('silent'),
+    );
   });
   afterAll(async () => {
     await gateway?.stop();
   });
 
   it('records an HTTP operation in Redis, flushed by stop(), and keeps /admin/lineage to admins', async () => {
-    const { status, body } = await graphql(gateway.url, 'query Ping { order(id: "42") { id } }', { headers: { 'apollographql-client-name': 'curl', 'x-request-id': 'lineage-http-1' } });
+    const { status, body } = await graphql(gateway.url, 'query Ping { order(id: "42") { id } }', {
+      headers: { 'apollographql-client-name': 'curl', 'x-request-id': 'lineage-http-1' },
+    });
     expect(status).toBe(200);
     const admin = await fetch(gateway.url.replace('/graphql', '/admin/lineage?product=orders'));
     expect(admin.status).toBe(403);
     expect(await admin.json()).toMatchObject({ error: { code: 'LINEAGE_FORBIDDEN' } });
+    const broken = await fetch(gateway.url.replace('/graphql', '/admin/lineage'), {
+      headers: { authorization: 'Bearer not.a.jwt' },
+    });
+    expect(broken.status).toBe(401);
+    const steward = issueToken(config.security.auth, config.stateDir, {
+      sub: 'stew',
+      roles: ['data-steward'],
+    });
+    await expect
+      .poll(
+        async () => {
+          const allowed = await fetch(gateway.url.replace('/graphql', '/admin/lineage?product=orders'), {
+            headers: { authorization: `Bearer ${steward}` },
+          });
+          return {
+            status: allowed.status,
+            ids: ((await allowed.json()) as { events?: { requestId: string }[] }).events?.map(
+              (e) => e.requestId,
+            ),
+          };
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual({ status: 200, ids: ['lineage-http-1'] });
     await gateway.stop(); // graceful: flushes the recorder
     const reader = await redisStore({ url: REDIS_URL, prefix: gatewayPrefix, connect: true });
     try {
       const events = await reader.query({ since: since(), limit: 10 });
       // Whatever the policies let anonymous read, the event's outcome and codes are the response's.
       const codes = (body.errors ?? []).map((e) => e.extensions?.code);
-      expect(events.map((e) => [e.requestId, e.client.name, e.operation.name, e.principal.sub, e.outcome, e.errorCodes, e.products])).toEqual([
+      expect(
+        events.map((e) => [
+          e.requestId,
+          e.client.name,
+          e.operation.name,
+          e.principal.sub,
+          e.outcome,
+          e.errorCodes,
+          e.products,
+        ]),
+      ).toEqual([
         ['lineage-http-1', 'curl', 'Ping', 'anonymous', codes.length ? 'partial' : 'ok', codes, ['orders']],
       ]);
     } finally {

@@ -4,7 +4,14 @@ import type { RunningMesh } from '../gateway/mesh.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 import { PERSONA_QUERY } from './support/persona-query.js';
-import { TEST_HASH_KEY, bearer, gatewayOver, personaHeaders, personaToken, type Persona } from './support/personas.js';
+import {
+  TEST_HASH_KEY,
+  bearer,
+  gatewayOver,
+  personaHeaders,
+  personaToken,
+  type Persona,
+} from './support/personas.js';
 
 /**
  * The five personas of the example policies (policies/*.yaml) read the same cross-domain
@@ -22,10 +29,37 @@ afterAll(async () => {
   await gateway?.stop();
 });
 
-const customer = { id: '4219', name: 'Tim Dijkstra', country: 'ES', email: 'tim.dijkstra4219@example.com', phone: '+49 30 3410261', birthDate: '1976-06-12' };
-const cardPayment = { method: 'CARD', status: 'FAILED', cardBrand: 'MASTERCARD', cardLast4: '3954', cardHolder: 'TIM DIJKSTRA', amount: { amount: 361.18 } };
-const invoicePayment = { method: 'INVOICE', status: 'CAPTURED', cardBrand: null, cardLast4: null, cardHolder: null, amount: { amount: 361.18 } };
-const address = { recipient: 'Tim Dijkstra', street: '23 Station Way', postalCode: '02134', city: 'Madrid', country: 'ES' };
+const customer = {
+  id: '4219',
+  name: 'Tim Dijkstra',
+  country: 'ES',
+  email: 'tim.dijkstra4219@example.com',
+  phone: '+49 30 3410261',
+  birthDate: '1976-06-12',
+};
+const cardPayment = {
+  method: 'CARD',
+  status: 'FAILED',
+  cardBrand: 'MASTERCARD',
+  cardLast4: '3954',
+  cardHolder: 'TIM DIJKSTRA',
+  amount: { amount: 361.18 },
+};
+const invoicePayment = {
+  method: 'INVOICE',
+  status: 'CAPTURED',
+  cardBrand: null,
+  cardLast4: null,
+  cardHolder: null,
+  amount: { amount: 361.18 },
+};
+const address = {
+  recipient: 'Tim Dijkstra',
+  street: '23 Station Way',
+  postalCode: '02134',
+  city: 'Madrid',
+  country: 'ES',
+};
 const order = (parts: { customer: object; payments: object[]; address: object | null }) => ({
   order: {
     id: '22',
@@ -40,7 +74,11 @@ const noCard = { cardLast4: null, cardHolder: null };
 
 const expected: Record<Persona, { data: object; denied: Record<string, string> }> = {
   anonymous: {
-    data: order({ customer: { ...customer, email: null, phone: null, birthDate: null }, payments: [{ ...cardPayment, ...noCard }, invoicePayment], address: null }),
+    data: order({
+      customer: { ...customer, email: null, phone: null, birthDate: null },
+      payments: [{ ...cardPayment, ...noCard }, invoicePayment],
+      address: null,
+    }),
     denied: {
       'order.customer.email': 'default-deny:pii',
       'order.customer.phone': 'default-deny:pii',
@@ -70,7 +108,11 @@ const expected: Record<Persona, { data: object; denied: Record<string, string> }
     },
   },
   support: {
-    data: order({ customer: { ...customer, birthDate: null }, payments: [{ ...cardPayment, ...noCard }, invoicePayment], address }),
+    data: order({
+      customer: { ...customer, birthDate: null },
+      payments: [{ ...cardPayment, ...noCard }, invoicePayment],
+      address,
+    }),
     denied: {
       'order.customer.birthDate': 'default-deny:pii',
       'order.payments.0.cardLast4': 'default-deny:pci',
@@ -100,25 +142,36 @@ const expected: Record<Persona, { data: object; denied: Record<string, string> }
 describe('personas read the same cross-domain query', () => {
   for (const persona of Object.keys(expected) as Persona[]) {
     it(`${persona}: exactly its entitlement`, async () => {
-      const { status, body } = await graphql(gateway.url, PERSONA_QUERY, { headers: personaHeaders(persona) });
+      const { status, body } = await graphql(gateway.url, PERSONA_QUERY, {
+        headers: personaHeaders(persona),
+      });
       expect(status).toBe(200);
       expect(body.data).toEqual(expected[persona].data);
-      const denied = Object.fromEntries((body.errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.rule]));
+      const denied = Object.fromEntries(
+        (body.errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.rule]),
+      );
       expect(denied).toEqual(expected[persona].denied);
-      for (const error of body.errors ?? []) expect(error.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+      for (const error of body.errors ?? [])
+        expect(error.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     });
   }
 
   it("the analyst's e-mail hash is the keyed HMAC, so it joins across queries", async () => {
     const hmac = createHmac('sha256', TEST_HASH_KEY).update(customer.email).digest('hex').slice(0, 16);
     expect(`h:${hmac}`).toBe('h:4abac5050441466c');
-    const { body } = await graphql<{ customer: { email: string } }>(gateway.url, '{ customer(id: "4219") { email } }', { headers: personaHeaders('analyst') });
+    const { body } = await graphql<{ customer: { email: string } }>(
+      gateway.url,
+      '{ customer(id: "4219") { email } }',
+      { headers: personaHeaders('analyst') },
+    );
     expect(body.data?.customer.email).toBe('h:4abac5050441466c');
   });
 
   it('support without a support purpose reads no contact data', async () => {
     const token = personaToken('support', { attributes: { purpose: 'marketing' } });
-    const { body } = await graphql(gateway.url, '{ customer(id: "4219") { name email phone } }', { headers: bearer(token) });
+    const { body } = await graphql(gateway.url, '{ customer(id: "4219") { name email phone } }', {
+      headers: bearer(token),
+    });
     expect(body.data).toEqual({ customer: { name: 'Tim Dijkstra', email: null, phone: null } });
     expect(body.errors?.map((e) => e.extensions?.rule)).toEqual(['default-deny:pii', 'default-deny:pii']);
   });

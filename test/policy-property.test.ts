@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { getNamedType, isCompositeType, isLeafType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isCompositeType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../gateway/auth/index.js';
 import { ANONYMOUS } from '../gateway/context.js';
@@ -16,14 +24,17 @@ import { graphql, sharedMesh, testConfig } from './support/mesh.js';
  * denied field's value never appears (it is null) and a masked field's value never appears
  * in clear; everything allowed reads as the data steward reads it.
  */
-const RUNS = Number(process.env.POLICY_PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.POLICY_PROPERTY_RUNS ?? 200);
 
 let mesh: RunningMesh;
 let engine: PolicyEngine;
 const config = testConfig();
 beforeAll(async () => {
   mesh = await sharedMesh();
-  engine = await loadPolicyEngine(config.supergraph.source === 'file' ? config.supergraph.path : '', config.security.policy.dir);
+  engine = await loadPolicyEngine(
+    config.supergraph.source === 'file' ? config.supergraph.path : '',
+    config.security.policy.dir,
+  );
 });
 
 interface Selection {
@@ -51,12 +62,20 @@ function buildOperation(g: Gen, schema: GraphQLSchema): { text: string; selectio
   let counter = 0;
   const fragments: string[] = [];
   const pick = (type: GraphQLObjectType, depth: number): Selection[] => {
-    const fields = Object.values(type.getFields()).filter((f) => f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined));
-    const reachable = depth >= 4 ? fields.filter((f) => isLeafType(getNamedType(f.type))) : fields;
+    const fields = Object.values(type.getFields()).filter((f) =>
+      f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined),
+    );
+    // Bounded so the gateway's operation limits (aliases, depth) never refuse a generated operation.
+    const full = depth >= 4 || counter >= 20;
+    const reachable = full ? fields.filter((f) => isLeafType(getNamedType(f.type))) : fields;
     // Fields a rule or a classification covers are drawn three times as often.
-    const usable = reachable.flatMap((f) => (engine.decideField(type.name, f.name, ANONYMOUS).rule === null ? [f] : [f, f, f]));
-    const count = g(fc.integer, { min: 1, max: Math.min(4, usable.length) });
-    return Array.from({ length: count }, () => {
+    const usable = reachable.flatMap((f) =>
+      engine.decideField(type.name, f.name, ANONYMOUS).rule === null ? [f] : [f, f, f],
+    );
+    const count = full ? 1 : g(fc.integer, { min: 1, max: Math.min(4, usable.length) });
+    // The first selection is never skipped: @apollo/gateway answers null for an all-skipped
+    // selection set where the spec wants {}, which is the stock gateway's quirk, not a leak.
+    return Array.from({ length: count }, (_, index) => {
       const field = usable[g(fc.integer, { min: 0, max: usable.length - 1 })]!;
       const named = getNamedType(field.type);
       const children = isCompositeType(named) && isObjectType(named) ? pick(named, depth + 1) : undefined;
@@ -65,7 +84,9 @@ function buildOperation(g: Gen, schema: GraphQLSchema): { text: string; selectio
         parent: type.name,
         field: field.name,
         args: '',
-        directive: g(fc.constantFrom, 'none', 'none', 'include', 'skip') as Selection['directive'],
+        directive: (index === 0
+          ? g(fc.constantFrom, 'none', 'include')
+          : g(fc.constantFrom, 'none', 'none', 'include', 'skip')) as Selection['directive'],
         children,
         wrap: g(fc.constantFrom, 'none', 'none', 'inline', 'named') as Selection['wrap'],
       };
@@ -74,9 +95,20 @@ function buildOperation(g: Gen, schema: GraphQLSchema): { text: string; selectio
   const query = schema.getQueryType()!;
   const [root, args] = ROOTS[g(fc.integer, { min: 0, max: ROOTS.length - 1 })]!;
   const rootType = getNamedType(query.getFields()[root]!.type) as GraphQLObjectType;
-  const selections: Selection[] = [{ key: 'root', parent: 'Query', field: root, args: args.replace('ID', String(g(fc.integer, { min: 1, max: 80 }))), directive: 'none', children: pick(rootType, 1), wrap: 'none' }];
+  const selections: Selection[] = [
+    {
+      key: 'root',
+      parent: 'Query',
+      field: root,
+      args: args.replace('ID', String(g(fc.integer, { min: 1, max: 80 }))),
+      directive: 'none',
+      children: pick(rootType, 1),
+      wrap: 'none',
+    },
+  ];
   const print = (s: Selection): string => {
-    const directive = s.directive === 'include' ? ' @include(if: $yes)' : s.directive === 'skip' ? ' @skip(if: $yes)' : '';
+    const directive =
+      s.directive === 'include' ? ' @include(if: $yes)' : s.directive === 'skip' ? ' @skip(if: $yes)' : '';
     const body = `${s.key}: ${s.field}${s.args}${directive}${s.children ? ` { ${s.children.map(print).join(' ')} }` : ''}`;
     if (s.wrap === 'inline') return `... on ${s.parent} { ${body} }`;
     if (s.wrap === 'named') {
@@ -93,16 +125,36 @@ function buildOperation(g: Gen, schema: GraphQLSchema): { text: string; selectio
 
 const principals = fc.oneof(
   fc.constant<Principal>(ANONYMOUS),
-  fc.record({
-    roles: fc.subarray(['analyst', 'support', 'finance', 'data-steward', 'sales']),
-    purpose: fc.constantFrom('support', 'marketing', undefined),
-  }).map(({ roles, purpose }): Principal => ({ sub: `p-${roles.join('-') || 'none'}`, anonymous: false, roles, scopes: [], attributes: purpose ? { purpose } : {} })),
+  fc
+    .record({
+      roles: fc.subarray(['analyst', 'support', 'finance', 'data-steward', 'sales']),
+      purpose: fc.constantFrom('support', 'marketing', undefined),
+    })
+    .map(({ roles, purpose }): Principal => ({
+      sub: `p-${roles.join('-') || 'none'}`,
+      anonymous: false,
+      roles,
+      scopes: [],
+      attributes: purpose ? { purpose } : {},
+    })),
 );
 
-const FORMATS: Record<string, RegExp> = { hash: /^h:[0-9a-f]{16}$/, year: /^\d{4}$/, last4: /^\*{4}.{0,4}$/, email: /^.\*\*\*@/, redact: /^\[REDACTED\]$/ };
+const FORMATS: Record<string, RegExp> = {
+  hash: /^h:[0-9a-f]{16}$/,
+  year: /^\d{4}$/,
+  last4: /^\*{4}.{0,4}$/,
+  email: /^.\*\*\*@/,
+  redact: /^\[REDACTED\]$/,
+};
 
 /** Compares the principal's response with the steward's, selection by selection. */
-function check(selections: Selection[], actual: unknown, clear: unknown, principal: Principal, counts: Record<string, number>): void {
+function check(
+  selections: Selection[],
+  actual: unknown,
+  clear: unknown,
+  principal: Principal,
+  counts: Record<string, number>,
+): void {
   if (Array.isArray(actual) && Array.isArray(clear)) {
     expect(actual.length).toBe(clear.length);
     actual.forEach((item, i) => check(selections, item, clear[i], principal, counts));
@@ -124,11 +176,18 @@ function check(selections: Selection[], actual: unknown, clear: unknown, princip
     if (decision.effect === 'deny') {
       expect(a[s.key], `${decision.coordinate} denied`).toBeNull();
     } else if (decision.effect === 'mask') {
-      const leaves = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(leaves) : v && typeof v === 'object' ? Object.values(v).flatMap(leaves) : [v]);
+      const leaves = (v: unknown): unknown[] =>
+        Array.isArray(v)
+          ? v.flatMap(leaves)
+          : v && typeof v === 'object'
+            ? Object.values(v).flatMap(leaves)
+            : [v];
       const clearLeaves = new Set<unknown>(leaves(c[s.key]).filter((v) => typeof v === 'string'));
       for (const leaf of leaves(a[s.key])) {
         if (leaf === null) continue;
-        expect(clearLeaves.has(leaf), `${decision.coordinate} masked, yet in clear: ${String(leaf)}`).toBe(false);
+        expect(clearLeaves.has(leaf), `${decision.coordinate} masked, yet in clear: ${String(leaf)}`).toBe(
+          false,
+        );
         expect(String(leaf)).toMatch(FORMATS[decision.strategy]!);
       }
     } else if (s.children) {
@@ -141,21 +200,37 @@ function check(selections: Selection[], actual: unknown, clear: unknown, princip
 
 describe('property: denied never appears, masked never in clear', () => {
   it(`holds for ${RUNS} random operations and principals`, async () => {
-    const steward = bearer(issueToken(config.security.auth, config.stateDir, { sub: 'steward', roles: ['data-steward'] }));
+    const steward = bearer(
+      issueToken(config.security.auth, config.stateDir, { sub: 'steward', roles: ['data-steward'] }),
+    );
     const counts: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(fc.gen(), principals, async (g, principal) => {
         const { text, selections } = buildOperation(g, engine.schema);
-        const headers = principal.anonymous ? {} : bearer(issueToken(config.security.auth, config.stateDir, { sub: principal.sub, roles: principal.roles, attributes: principal.attributes }));
-        const [asPrincipal, asSteward] = await Promise.all([graphql(mesh.gateway.url, text, { headers }), graphql(mesh.gateway.url, text, { headers: steward })]);
+        const headers = principal.anonymous
+          ? {}
+          : bearer(
+              issueToken(config.security.auth, config.stateDir, {
+                sub: principal.sub,
+                roles: principal.roles,
+                attributes: principal.attributes,
+              }),
+            );
+        const [asPrincipal, asSteward] = await Promise.all([
+          graphql(mesh.gateway.url, text, { headers }),
+          graphql(mesh.gateway.url, text, { headers: steward }),
+        ]);
         expect(asPrincipal.status, `${text} ${JSON.stringify(asPrincipal.body.errors)}`).toBe(200);
         expect(asSteward.body.errors, `${text} ${JSON.stringify(asSteward.body.errors)}`).toBeUndefined();
         try {
           check(selections, asPrincipal.body.data, asSteward.body.data, principal, counts);
         } catch (error) {
-          throw new Error(`${(error as Error).message}\nquery: ${text}\nerrors: ${JSON.stringify(asPrincipal.body.errors)}`);
+          throw new Error(
+            `${(error as Error).message}\nquery: ${text}\nerrors: ${JSON.stringify(asPrincipal.body.errors)}`,
+          );
         }
-        for (const error of asPrincipal.body.errors ?? []) expect(error.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+        for (const error of asPrincipal.body.errors ?? [])
+          expect(error.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
       }),
       { numRuns: RUNS },
     );

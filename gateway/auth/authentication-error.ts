@@ -8,9 +8,15 @@ import type { TokenFailure } from './types.js';
  */
 export class AuthenticationError extends MeshgateGraphQLError {
   constructor(code: ErrorCode.TOKEN_INVALID | ErrorCode.UNAUTHENTICATED, reason: TokenFailure | 'missing') {
-    super(code, code === ErrorCode.UNAUTHENTICATED ? 'Authentication required: send Authorization: Bearer <token>' : `Invalid bearer token (${reason})`, {
-      reason,
-      http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
-    });
+    super(
+      code,
+      code === ErrorCode.UNAUTHENTICATED
+        ? 'Authentication required: send Authorization: Bearer <token>'
+        : `Invalid bearer token (${reason})`,
+      {
+        reason,
+        http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
+      },
+    );
   }
 }

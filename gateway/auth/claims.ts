@@ -6,11 +6,15 @@ import type { AuthConfig } from './security-config.js';
  * §3.3 space-separated string; claim names are configurable and may be dotted paths
  * (`realm_access.roles`) to reach nested claims.
  */
-export function principalFromClaims(claims: Record<string, unknown>, mapping: AuthConfig['claims']): Principal {
+export function principalFromClaims(
+  claims: Record<string, unknown>,
+  mapping: AuthConfig['claims'],
+): Principal {
   const attributes: Record<string, string> = {};
   for (const [name, path] of Object.entries(mapping.attributes)) {
     const value = claimAt(claims, path);
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') attributes[name] = String(value);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      attributes[name] = String(value);
   }
   return Object.freeze({
     sub: typeof claims.sub === 'string' ? claims.sub : '',

@@ -36,9 +36,21 @@ export function createContextTokenSigner(key: KeyObject, ttlSeconds: number): Co
       const cached = signed.get(cacheKey);
       if (cached) return cached;
       const token = jwt.sign(
-        { rid: requestId, anon: principal.anonymous, roles: principal.roles, scopes: principal.scopes, attrs: principal.attributes },
+        {
+          rid: requestId,
+          anon: principal.anonymous,
+          roles: principal.roles,
+          scopes: principal.scopes,
+          attrs: principal.attributes,
+        },
         key,
-        { algorithm: 'HS256', expiresIn: ttlSeconds, issuer: ISSUER, audience: AUDIENCE, subject: principal.sub },
+        {
+          algorithm: 'HS256',
+          expiresIn: ttlSeconds,
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          subject: principal.sub,
+        },
       );
       signed.set(cacheKey, token);
       return token;
@@ -47,7 +59,9 @@ export function createContextTokenSigner(key: KeyObject, ttlSeconds: number): Co
 }
 
 /** Verifies a context token; `undefined` when it is missing, forged, expired or malformed. */
-export function createContextTokenVerifier(key: KeyObject): (token: string | undefined) => ContextClaims | undefined {
+export function createContextTokenVerifier(
+  key: KeyObject,
+): (token: string | undefined) => ContextClaims | undefined {
   const verified = new LRUCache<string, ContextClaims>({ max: 5_000 });
   return (token) => {
     if (!token) return undefined;
@@ -61,7 +75,8 @@ export function createContextTokenVerifier(key: KeyObject): (token: string | und
     } catch {
       return undefined;
     }
-    if (typeof payload.rid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return undefined;
+    if (typeof payload.rid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number')
+      return undefined;
     const claims: ContextClaims = {
       requestId: payload.rid,
       principal: {
@@ -69,7 +84,10 @@ export function createContextTokenVerifier(key: KeyObject): (token: string | und
         anonymous: payload.anon === true,
         roles: strings(payload.roles),
         scopes: strings(payload.scopes),
-        attributes: typeof payload.attrs === 'object' && payload.attrs !== null ? (payload.attrs as Record<string, string>) : {},
+        attributes:
+          typeof payload.attrs === 'object' && payload.attrs !== null
+            ? (payload.attrs as Record<string, string>)
+            : {},
         expiresAt: payload.exp,
       },
     };

@@ -37,7 +37,9 @@ export function developmentKey(stateDir: string): Buffer {
 /** The configured secret, else a key derived from the development key for this purpose. */
 export function secretFor(purpose: KeyPurpose, configured: string | undefined, stateDir: string): Buffer {
   if (configured !== undefined) return Buffer.from(configured, 'utf8');
-  return Buffer.from(hkdfSync('sha256', developmentKey(stateDir), Buffer.alloc(0), `meshgate ${purpose}`, 32));
+  return Buffer.from(
+    hkdfSync('sha256', developmentKey(stateDir), Buffer.alloc(0), `meshgate ${purpose}`, 32),
+  );
 }
 
 function readKey(path: string): Buffer | undefined {

@@ -21,7 +21,11 @@ export interface JwtVerifierOptions {
  * with the clock tolerance, plus iss and aud. A verified token's principal is cached until the
  * token's `exp`, so a repeated token costs one map lookup.
  */
-export function createJwtVerifier({ auth, keys, cacheSize = 10_000 }: JwtVerifierOptions): (token: string) => Principal {
+export function createJwtVerifier({
+  auth,
+  keys,
+  cacheSize = 10_000,
+}: JwtVerifierOptions): (token: string) => Principal {
   const cache = new LRUCache<string, Principal>({ max: cacheSize });
   const algorithms = [...auth.algorithms];
   return (token) => {
@@ -41,7 +45,9 @@ export function createJwtVerifier({ auth, keys, cacheSize = 10_000 }: JwtVerifie
     if (!decoded || typeof decoded.payload === 'string') throw refused('malformed');
     const { alg, kid } = decoded.header;
     if (!algorithms.includes(alg as (typeof algorithms)[number])) throw refused('algorithm');
-    const key = alg.startsWith('HS') ? keys.secret : (keys.publicKeys.get(kid) ?? (kid === undefined ? undefined : keys.publicKeys.get(undefined)));
+    const key = alg.startsWith('HS')
+      ? keys.secret
+      : (keys.publicKeys.get(kid) ?? (kid === undefined ? undefined : keys.publicKeys.get(undefined)));
     if (!key) throw refused('unknown_key');
     try {
       const claims = jwt.verify(token, key, {

@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 
 const bool = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
-const seconds = z.coerce.number({ error: 'must be a number of seconds' }).int('must be an integer').min(0, 'must be 0 or more');
+const seconds = z.coerce
+  .number({ error: 'must be a number of seconds' })
+  .int('must be an integer')
+  .min(0, 'must be 0 or more');
 const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 /** JWT algorithms meshgate accepts; `none` is not in this list and never can be. */
@@ -18,7 +21,10 @@ const algorithms = z.string().transform((text, ctx) => {
   const names = list(text);
   const bad = names.filter((n) => !(JWT_ALGORITHMS as readonly string[]).includes(n));
   if (bad.length || names.length === 0) {
-    ctx.addIssue({ code: 'custom', message: `must be a list of ${JWT_ALGORITHMS.join(', ')} (never none); got ${bad.join(', ') || 'nothing'}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a list of ${JWT_ALGORITHMS.join(', ')} (never none); got ${bad.join(', ') || 'nothing'}`,
+    });
     return z.NEVER;
   }
   return names as JwtAlgorithm[];
@@ -113,7 +119,11 @@ export function securityConfig(e: SecurityEnv, absolute: (path: string) => strin
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
       clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE,
-      claims: Object.freeze({ roles: e.JWT_CLAIM_ROLES, scopes: e.JWT_CLAIM_SCOPES, attributes: Object.freeze({ ...e.JWT_CLAIM_ATTRIBUTES }) }),
+      claims: Object.freeze({
+        roles: e.JWT_CLAIM_ROLES,
+        scopes: e.JWT_CLAIM_SCOPES,
+        attributes: Object.freeze({ ...e.JWT_CLAIM_ATTRIBUTES }),
+      }),
     }),
     policy: Object.freeze({
       enabled: e.MESHGATE_POLICY === 'on',

@@ -22,7 +22,8 @@ export function issueToken(auth: AuthConfig, stateDir: string, request: TokenReq
   setClaim(claims, auth.claims.roles, [...(request.roles ?? [])]);
   // RFC 6749 §3.3 / RFC 8693: `scope` is one space-separated string.
   setClaim(claims, auth.claims.scopes, (request.scopes ?? []).join(' '));
-  for (const [name, value] of Object.entries(request.attributes ?? {})) setClaim(claims, auth.claims.attributes[name] ?? name, value);
+  for (const [name, value] of Object.entries(request.attributes ?? {}))
+    setClaim(claims, auth.claims.attributes[name] ?? name, value);
   return jwt.sign(claims, secretFor('user-token', auth.secret, stateDir), {
     algorithm: 'HS256',
     subject: request.sub,

@@ -4,7 +4,15 @@ import type { Principal } from '../types.js';
 export type Authenticate = (authorization: string | undefined) => Principal;
 
 /** Why a bearer token was refused: a stable word a client can act on, never internal detail. */
-export type TokenFailure = 'malformed' | 'expired' | 'not_yet_valid' | 'signature' | 'algorithm' | 'audience' | 'issuer' | 'unknown_key';
+export type TokenFailure =
+  | 'malformed'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'signature'
+  | 'algorithm'
+  | 'audience'
+  | 'issuer'
+  | 'unknown_key';
 
 /** What the gateway tells a subgraph about a fetch: who asks, for which request. */
 export interface ContextClaims {

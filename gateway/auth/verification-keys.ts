@@ -14,8 +14,14 @@ export interface VerificationKeys {
 
 export function loadVerificationKeys(auth: AuthConfig, stateDir: string): VerificationKeys {
   const publicKeys = new Map<string | undefined, KeyObject>();
-  const pem = auth.publicKey ?? (auth.publicKeyFile === undefined ? undefined : readKeyFile(auth.publicKeyFile, 'JWT_PUBLIC_KEY_FILE'));
-  if (pem !== undefined) publicKeys.set(undefined, parse(() => createPublicKey(pem), 'JWT_PUBLIC_KEY(_FILE)', 'not a PEM public key'));
+  const pem =
+    auth.publicKey ??
+    (auth.publicKeyFile === undefined ? undefined : readKeyFile(auth.publicKeyFile, 'JWT_PUBLIC_KEY_FILE'));
+  if (pem !== undefined)
+    publicKeys.set(
+      undefined,
+      parse(() => createPublicKey(pem), 'JWT_PUBLIC_KEY(_FILE)', 'not a PEM public key'),
+    );
   if (auth.jwksFile !== undefined) {
     for (const [kid, key] of readJwks(auth.jwksFile)) publicKeys.set(kid, key);
   }
@@ -32,7 +38,14 @@ function readJwks(path: string): Map<string | undefined, KeyObject> {
     if (jwk.kty !== 'RSA' || (jwk.use !== undefined && jwk.use !== 'sig')) continue;
     const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
     // The JWK is validated by node's parser; `format: 'jwk'` takes the plain object.
-    keys.set(kid, parse(() => createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), 'JWT_JWKS_FILE', `key ${kid ?? '(no kid)'} is not a valid RSA JWK`));
+    keys.set(
+      kid,
+      parse(
+        () => createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }),
+        'JWT_JWKS_FILE',
+        `key ${kid ?? '(no kid)'} is not a valid RSA JWK`,
+      ),
+    );
   }
   if (keys.size === 0) throw invalid('JWT_JWKS_FILE', `${path} holds no RSA signing key`);
   return keys;

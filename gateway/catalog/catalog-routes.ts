@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthenticationError } from '../auth/authentication-error.js';
+import { routePrincipal } from '../auth/route-principal.js';
 import type { Authenticate } from '../auth/types.js';
 import { ErrorCode } from '../errors.js';
 import { buildCatalog, type CatalogSources } from './build-catalog.js';
@@ -21,15 +21,9 @@ export function registerCatalogRoutes(app: FastifyInstance, options: CatalogRout
   const handler = async (request: FastifyRequest<{ Params: { product?: string } }>, reply: FastifyReply) => {
     const fail = (status: number, code: ErrorCode, message: string) =>
       reply.code(status).send({ error: { code, message } });
-    let roles: readonly string[];
-    try {
-      roles = options.authenticate(request.headers.authorization).roles;
-    } catch (error) {
-      if (error instanceof AuthenticationError)
-        return fail(401, error.extensions.code as ErrorCode, error.message);
-      throw error;
-    }
-    if (!roles.some((role) => CATALOG_READER_ROLES.includes(role))) {
+    const principal = await routePrincipal(options.authenticate, request, reply);
+    if (!principal) return reply;
+    if (!principal.roles.some((role) => CATALOG_READER_ROLES.includes(role))) {
       return fail(
         403,
         ErrorCode.CATALOG_FORBIDDEN,

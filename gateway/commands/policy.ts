@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isInterfaceType, isObjectType } from 'graphql';
-import { useAuthentication } from '../auth/index.js';
+import { issueToken, useAuthentication } from '../auth/index.js';
 import { loadConfig, type MeshgateConfig } from '../config.js';
 import { ANONYMOUS } from '../context.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { measurePolicyCost } from '../policy/measure-cost.js';
 import { loadPolicyEngine } from '../policy/offline-engine.js';
 import { decide, describeDecision, runPolicyTests } from '../policy/policy-test.js';
 import type { PolicyEngine } from '../policy/types.js';
@@ -27,7 +29,11 @@ export function registerPolicyCommand(program: Command): void {
       const failed = results.filter((r) => r.failures.length).length;
       console.log('-'.repeat(40));
       console.log(`PASS: ${results.length - failed}/${results.length}`);
-      if (failed) throw new StartupError(ErrorCode.POLICY_TEST_FAILED, `${failed} of ${results.length} policy test case(s) failed`);
+      if (failed)
+        throw new StartupError(
+          ErrorCode.POLICY_TEST_FAILED,
+          `${failed} of ${results.length} policy test case(s) failed`,
+        );
     });
   policy
     .command('explain')
@@ -37,27 +43,79 @@ export function registerPolicyCommand(program: Command): void {
     .option('-q, --query <operation>', 'the operation; without it, every classified or rule-covered field')
     .option('--query-file <file>', 'read the operation from a file')
     .option('-s, --supergraph <file>', 'supergraph to explain against (default: SUPERGRAPH_PATH)')
-    .action(async (options: { token: string[]; anonymous?: boolean; query?: string; queryFile?: string; supergraph?: string }) => {
-      const { config, engine } = await setUp(options.supergraph);
-      const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
-      const principals: Principal[] = options.token.map((token) => verified(() => authenticate(`Bearer ${token}`)));
-      if (options.anonymous || principals.length === 0) principals.unshift(ANONYMOUS);
-      const query = options.queryFile ? readFileSync(options.queryFile, 'utf8') : options.query;
-      const columns = principals.map((p) => (query ? decisionsFor(engine, p, query) : allDecisions(engine, p)));
-      const coordinates = [...new Set(columns.flatMap((c) => [...c.keys()]))];
-      const headers = ['field', ...principals.map(label)];
-      const rows = coordinates.map((coordinate) => [coordinate, ...columns.map((c) => (c.get(coordinate) ?? '-'))]);
-      const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ').trimEnd();
-      console.log(line(headers));
-      console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-      for (const row of rows) console.log(line(row));
+    .action(
+      async (options: {
+        token: string[];
+        anonymous?: boolean;
+        query?: string;
+        queryFile?: string;
+        supergraph?: string;
+      }) => {
+        const { config, engine } = await setUp(options.supergraph);
+        const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
+        const principals: Principal[] = options.token.map((token) =>
+          verified(() => authenticate(`Bearer ${token}`)),
+        );
+        if (options.anonymous || principals.length === 0) principals.unshift(ANONYMOUS);
+        const query = options.queryFile ? readFileSync(options.queryFile, 'utf8') : options.query;
+        const columns = principals.map((p) =>
+          query ? decisionsFor(engine, p, query) : allDecisions(engine, p),
+        );
+        const coordinates = [...new Set(columns.flatMap((c) => [...c.keys()]))];
+        const headers = ['field', ...principals.map(label)];
+        const rows = coordinates.map((coordinate) => [
+          coordinate,
+          ...columns.map((c) => c.get(coordinate) ?? '-'),
+        ]);
+        const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+        const line = (cells: string[]) =>
+          cells
+            .map((cell, i) => cell.padEnd(widths[i]!))
+            .join(' | ')
+            .trimEnd();
+        console.log(line(headers));
+        console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+        for (const row of rows) console.log(line(row));
+      },
+    );
+  registerPolicyCostCommand(policy);
+}
+
+/** `meshgate policy cost`: the closing note's figure, reproducible on any machine. */
+function registerPolicyCostCommand(policy: Command): void {
+  policy
+    .command('cost')
+    .description("measure the policy layer's per-request cost with its caches warm (µs, in process)")
+    .option('-n, --iterations <n>', 'requests per measurement', '20000')
+    .action(async (options: { iterations: string }) => {
+      const config = loadConfig();
+      const persona = (sub: string, roles: string[], attributes: Record<string, string> = {}) =>
+        issueToken(config.security.auth, config.stateDir, { sub, roles, attributes });
+      const lines = await measurePolicyCost(
+        config,
+        createLogger('silent'),
+        [
+          { label: 'anonymous', token: undefined },
+          { label: 'analyst', token: persona('ana', ['analyst']) },
+          { label: 'support', token: persona('sam', ['support'], { purpose: 'support' }) },
+          { label: 'finance', token: persona('fin', ['finance']) },
+          { label: 'data-steward', token: persona('stew', ['data-steward']) },
+        ],
+        Number(options.iterations),
+      );
+      console.log(
+        `policy layer cost per request, ${options.iterations} requests each, query: one order across four data products`,
+      );
+      for (const line of lines) console.log(`${line.microseconds.toFixed(1).padStart(8)} µs  ${line.label}`);
     });
 }
 
-async function setUp(supergraph: string | undefined): Promise<{ config: MeshgateConfig; engine: PolicyEngine }> {
+async function setUp(
+  supergraph: string | undefined,
+): Promise<{ config: MeshgateConfig; engine: PolicyEngine }> {
   const config = loadConfig(process.env, { supergraphPath: supergraph });
-  if (config.supergraph.source !== 'file') throw new StartupError(ErrorCode.CONFIG_INVALID, 'policy commands need a supergraph file');
+  if (config.supergraph.source !== 'file')
+    throw new StartupError(ErrorCode.CONFIG_INVALID, 'policy commands need a supergraph file');
   return { config, engine: await loadPolicyEngine(config.supergraph.path, config.security.policy.dir) };
 }
 
@@ -79,7 +137,9 @@ function allDecisions(engine: PolicyEngine, principal: Principal): Map<string, s
     for (const field of Object.keys(type.getFields())) {
       const coordinate = `${type.name}.${field}`;
       const decision = engine.decideField(type.name, field, principal);
-      const covered = decision.rule !== null || engine.rules.some((r) => r.fields.includes(coordinate) || r.fields.includes(`${type.name}.*`));
+      const covered =
+        decision.rule !== null ||
+        engine.rules.some((r) => r.fields.includes(coordinate) || r.fields.includes(`${type.name}.*`));
       if (covered) decisions.set(coordinate, describeDecision(decision));
     }
   }
@@ -96,7 +156,8 @@ function verified(authenticate: () => Principal): Principal {
   try {
     return authenticate();
   } catch (error) {
-    if (error instanceof MeshgateGraphQLError) throw new StartupError(ErrorCode.TOKEN_INVALID, `--token: ${error.message}`);
+    if (error instanceof MeshgateGraphQLError)
+      throw new StartupError(ErrorCode.TOKEN_INVALID, `--token: ${error.message}`);
     throw error;
   }
 }

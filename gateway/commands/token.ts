@@ -46,6 +46,10 @@ function words(text: string): string[] {
 
 function duration(text: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text);
-  if (!match) throw new StartupError(ErrorCode.BAD_USER_INPUT, `--ttl "${text}" is not a duration such as 90s, 15m, 1h or 7d`);
+  if (!match)
+    throw new StartupError(
+      ErrorCode.BAD_USER_INPUT,
+      `--ttl "${text}" is not a duration such as 90s, 15m, 1h or 7d`,
+    );
   return Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as 's' | 'm' | 'h' | 'd'];
 }

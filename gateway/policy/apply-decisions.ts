@@ -43,10 +43,18 @@ export function applyDecisions(data: Json, input: ApplyInput): GraphQLError[] {
   return errors;
 }
 
-function walkObject(object: Json, selectionSet: SelectionSetNode, staticType: GraphQLCompositeType, path: (string | number)[], input: ApplyInput, errors: GraphQLError[]): void {
+function walkObject(
+  object: Json,
+  selectionSet: SelectionSetNode,
+  staticType: GraphQLCompositeType,
+  path: (string | number)[],
+  input: ApplyInput,
+  errors: GraphQLError[],
+): void {
   const typename = object[TYPENAME_KEY] ?? object.__typename;
   const runtime = typeof typename === 'string' ? input.schema.getType(typename) : undefined;
-  const objectType = runtime && isObjectType(runtime) ? runtime : isObjectType(staticType) ? staticType : undefined;
+  const objectType =
+    runtime && isObjectType(runtime) ? runtime : isObjectType(staticType) ? staticType : undefined;
   delete object[PLACEHOLDER_KEY];
   delete object[TYPENAME_KEY];
   const fields = collect(selectionSet, staticType, objectType, input);
@@ -60,12 +68,7 @@ function walkObject(object: Json, selectionSet: SelectionSetNode, staticType: Gr
         object[key] = null;
         added = true;
       }
-      errors.push(
-        new GraphQLError(`Not authorized to read ${coordinate} (rule ${rule})`, {
-          path: [...path, key],
-          extensions: { code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, coordinate, rule },
-        }),
-      );
+      errors.push(unauthorized(coordinate, rule, [...path, key]));
       continue;
     }
     const strategy = input.authorization.masked.get(coordinate);
@@ -87,13 +90,40 @@ function walkObject(object: Json, selectionSet: SelectionSetNode, staticType: Gr
 function reorder(object: Json, keys: Iterable<string>): void {
   const entries = Object.entries(object);
   for (const [key] of entries) delete object[key];
-  for (const key of keys) if (entries.some(([k]) => k === key)) object[key] = entries.find(([k]) => k === key)![1];
+  for (const key of keys)
+    if (entries.some(([k]) => k === key)) object[key] = entries.find(([k]) => k === key)![1];
   for (const [key, value] of entries) if (!(key in object)) object[key] = value;
 }
 
-function walkValue(value: unknown, selectionSet: SelectionSetNode, type: GraphQLCompositeType, path: (string | number)[], input: ApplyInput, errors: GraphQLError[]): void {
-  if (Array.isArray(value)) value.forEach((item, index) => walkValue(item, selectionSet, type, [...path, index], input, errors));
-  else if (value !== null && typeof value === 'object') walkObject(value as Json, selectionSet, type, path, input, errors);
+/**
+ * An expected outcome, not a fault: built without a stack trace, which would cost more than
+ * the rest of the stage (V8 captures one per Error; the limit is restored at once).
+ */
+function unauthorized(coordinate: string, rule: string, path: (string | number)[]): GraphQLError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new GraphQLError(`Not authorized to read ${coordinate} (rule ${rule})`, {
+      path,
+      extensions: { code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, coordinate, rule },
+    });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function walkValue(
+  value: unknown,
+  selectionSet: SelectionSetNode,
+  type: GraphQLCompositeType,
+  path: (string | number)[],
+  input: ApplyInput,
+  errors: GraphQLError[],
+): void {
+  if (Array.isArray(value))
+    value.forEach((item, index) => walkValue(item, selectionSet, type, [...path, index], input, errors));
+  else if (value !== null && typeof value === 'object')
+    walkObject(value as Json, selectionSet, type, path, input, errors);
 }
 
 interface Collected {
@@ -104,16 +134,27 @@ interface Collected {
 }
 
 /** CollectFields (GraphQL spec §6.3.2), keeping each response key's first field. */
-function collect(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, objectType: GraphQLCompositeType | undefined, input: ApplyInput, into = new Map<string, Collected>(), visited = new Set<string>()): Map<string, Collected> {
+function collect(
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  objectType: GraphQLCompositeType | undefined,
+  input: ApplyInput,
+  into = new Map<string, Collected>(),
+  visited = new Set<string>(),
+): Map<string, Collected> {
   for (const selection of selectionSet.selections) {
     if (!included(selection.directives, input.variables)) continue;
     if (selection.kind === Kind.FIELD) {
       const key = selection.alias?.value ?? selection.name.value;
       const existing = into.get(key);
-      if (!existing) into.set(key, { parent, fieldName: selection.name.value, selectionSet: selection.selectionSet });
+      if (!existing)
+        into.set(key, { parent, fieldName: selection.name.value, selectionSet: selection.selectionSet });
       else if (selection.selectionSet && existing.selectionSet) {
         // Same response key selected twice: the sub-selections merge.
-        existing.selectionSet = { ...existing.selectionSet, selections: [...existing.selectionSet.selections, ...selection.selectionSet.selections] };
+        existing.selectionSet = {
+          ...existing.selectionSet,
+          selections: [...existing.selectionSet.selections, ...selection.selectionSet.selections],
+        };
       }
       continue;
     }
@@ -131,20 +172,37 @@ function collect(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, o
       sub = fragment.selectionSet;
     }
     const conditionType = condition === undefined ? parent : input.schema.getType(condition);
-    if (!conditionType || !isCompositeType(conditionType) || !applies(conditionType, objectType, input.schema)) continue;
+    if (
+      !conditionType ||
+      !isCompositeType(conditionType) ||
+      !applies(conditionType, objectType, input.schema)
+    )
+      continue;
     collect(sub, conditionType, objectType, input, into, visited);
   }
   return into;
 }
 
 /** DoesFragmentTypeApply; with the runtime type unknown, every fragment applies (fail closed). */
-function applies(condition: GraphQLCompositeType, objectType: GraphQLCompositeType | undefined, schema: GraphQLSchema): boolean {
+function applies(
+  condition: GraphQLCompositeType,
+  objectType: GraphQLCompositeType | undefined,
+  schema: GraphQLSchema,
+): boolean {
   if (!objectType || !isObjectType(objectType)) return true;
   if (isObjectType(condition)) return condition.name === objectType.name;
   return isAbstractType(condition) && schema.isSubType(condition, objectType);
 }
 
-function included(directives: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] | undefined, variables: Readonly<Record<string, unknown>>): boolean {
+function included(
+  directives:
+    | readonly {
+        name: { value: string };
+        arguments?: readonly { name: { value: string }; value: ValueNode }[];
+      }[]
+    | undefined,
+  variables: Readonly<Record<string, unknown>>,
+): boolean {
   for (const directive of directives ?? []) {
     const name = directive.name.value;
     if (name !== 'include' && name !== 'skip') continue;

@@ -20,8 +20,16 @@ import type { FieldDecision, MaskStrategy, OperationAuthorization, PolicyEngine 
 export const PLACEHOLDER_KEY = 'meshgate__placeholder';
 export const TYPENAME_KEY = 'meshgate__typename';
 
-const placeholder: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY }, name: { kind: Kind.NAME, value: '__typename' } };
-const typename: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TYPENAME_KEY }, name: { kind: Kind.NAME, value: '__typename' } };
+const placeholder: FieldNode = {
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY },
+  name: { kind: Kind.NAME, value: '__typename' },
+};
+const typename: FieldNode = {
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: TYPENAME_KEY },
+  name: { kind: Kind.NAME, value: '__typename' },
+};
 
 /**
  * The authorize stage for one operation and one principal, against the supergraph's API
@@ -54,32 +62,52 @@ export function authorizeOperation(
     if (decision.effect === 'mask') masked.set(decision.coordinate, decision.strategy);
     return decision;
   };
-  const typeDenied = (typeName: string | undefined) => typeName !== undefined && record(engine.decideType(typeName, principal)).effect === 'deny';
+  const typeDenied = (typeName: string | undefined) =>
+    typeName !== undefined && record(engine.decideType(typeName, principal)).effect === 'deny';
 
   // Only the operation that runs, and the fragments it may reach.
-  const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  const fragments = document.definitions.filter(
+    (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+  );
   const single: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
   const typeInfo = new TypeInfo(engine.schema);
+  // Selections removed per open selection set.
+  const removedIn: number[] = [];
+  const remove = () => {
+    removedIn[removedIn.length - 1]! += 1;
+    return null;
+  };
   const visitor: ASTVisitor = {
     Field(node) {
       if (node.name.value.startsWith('__')) return undefined;
       const parent = typeInfo.getParentType();
       if (!parent) return undefined;
-      return record(engine.decideField(parent.name, node.name.value, principal)).effect === 'deny' ? null : undefined;
+      return record(engine.decideField(parent.name, node.name.value, principal)).effect === 'deny'
+        ? remove()
+        : undefined;
     },
     InlineFragment(node) {
-      return typeDenied(node.typeCondition?.name.value) ? null : undefined;
+      return typeDenied(node.typeCondition?.name.value) ? remove() : undefined;
     },
     FragmentSpread(node) {
       const definition = fragments.find((f) => f.name.value === node.name.value);
-      return definition && denied.has(definition.typeCondition.name.value) ? null : undefined;
+      return definition && denied.has(definition.typeCondition.name.value) ? remove() : undefined;
     },
     SelectionSet: {
       enter() {
+        removedIn.push(0);
         if (isAbstractType(typeInfo.getParentType())) abstractSelections = true;
       },
       leave(node: SelectionSetNode) {
-        return node.selections.length === 0 ? { ...node, selections: [placeholder] } : undefined;
+        // Left empty, or with only @include/@skip selections that may all be skipped at run
+        // time: a placeholder keeps the parent an object rather than null.
+        const removed = removedIn.pop() ?? 0;
+        const mayBeEmpty = node.selections.every((s) =>
+          s.directives?.some((d) => d.name.value === 'include' || d.name.value === 'skip'),
+        );
+        return removed > 0 && mayBeEmpty
+          ? { ...node, selections: [...node.selections, placeholder] }
+          : undefined;
       },
     },
   };
@@ -87,11 +115,22 @@ export function authorizeOperation(
   for (const fragment of fragments) typeDenied(fragment.typeCondition.name.value);
   const rewritten = visit(single, visitWithTypeInfo(typeInfo, visitor));
 
-  const result = { decisions: [...decisions.values()], denied, masked, touchesResponse: denied.size > 0 || masked.size > 0 };
-  if (denied.size === 0 && !(masked.size > 0 && abstractSelections)) return { ...result, document, source, queryHash };
+  const result = {
+    decisions: [...decisions.values()],
+    denied,
+    masked,
+    touchesResponse: denied.size > 0 || masked.size > 0,
+  };
+  if (denied.size === 0 && !(masked.size > 0 && abstractSelections))
+    return { ...result, document, source, queryHash };
   const cleaned = withTypenames(dropUnused(rewritten), engine);
   const printed = print(cleaned);
-  return { ...result, document: cleaned, source: printed, queryHash: createHash('sha256').update(printed).digest('hex') };
+  return {
+    ...result,
+    document: cleaned,
+    source: printed,
+    queryHash: createHash('sha256').update(printed).digest('hex'),
+  };
 }
 
 /** Drops fragments no longer spread and variables no longer used (the planner validates both). */
@@ -115,7 +154,12 @@ function dropUnused(document: DocumentNode): DocumentNode {
     });
   scan(operation);
   const kept: OperationDefinitionNode = operation.variableDefinitions
-    ? { ...operation, variableDefinitions: operation.variableDefinitions.filter((d) => variables.has(d.variable.name.value)) }
+    ? {
+        ...operation,
+        variableDefinitions: operation.variableDefinitions.filter((d) =>
+          variables.has(d.variable.name.value),
+        ),
+      }
     : operation;
   return { ...document, definitions: [kept, ...rest.filter((f) => reached.has(f.name.value))] };
 }
@@ -129,7 +173,9 @@ function withTypenames(document: DocumentNode, engine: PolicyEngine): DocumentNo
       SelectionSet: {
         leave(node: SelectionSetNode) {
           const type = typeInfo.getParentType();
-          return type && isAbstractType(type) ? { ...node, selections: [...node.selections, typename] } : undefined;
+          return type && isAbstractType(type)
+            ? { ...node, selections: [...node.selections, typename] }
+            : undefined;
         },
       },
     }),

@@ -15,7 +15,13 @@ import type { Condition, PolicyRule } from './types.js';
  */
 const env = new Environment().registerVariable({
   name: 'principal',
-  schema: { sub: 'string', anonymous: 'bool', roles: 'list<string>', scopes: 'list<string>', attributes: 'map<string, string>' },
+  schema: {
+    sub: 'string',
+    anonymous: 'bool',
+    roles: 'list<string>',
+    scopes: 'list<string>',
+    attributes: 'map<string, string>',
+  },
 });
 
 /** Which parts of the principal an expression reads; `'*'` when it can't tell (it reads all). */
@@ -31,11 +37,25 @@ export function compileCondition(rule: PolicyRule, reads: PrincipalReads): Condi
   try {
     evaluate = env.parse(expression);
   } catch (error) {
-    throw policyError(rule.file, rule.id, `bad expression ${JSON.stringify(expression)}: ${firstLine(error)}`);
+    throw policyError(
+      rule.file,
+      rule.id,
+      `bad expression ${JSON.stringify(expression)}: ${firstLine(error)}`,
+    );
   }
   const checked = evaluate.check();
-  if (!checked.valid) throw policyError(rule.file, rule.id, `bad expression ${JSON.stringify(expression)}: ${firstLine(checked.error)}`);
-  if (checked.type !== 'bool') throw policyError(rule.file, rule.id, `expression ${JSON.stringify(expression)} is ${checked.type}, not bool`);
+  if (!checked.valid)
+    throw policyError(
+      rule.file,
+      rule.id,
+      `bad expression ${JSON.stringify(expression)}: ${firstLine(checked.error)}`,
+    );
+  if (checked.type !== 'bool')
+    throw policyError(
+      rule.file,
+      rule.id,
+      `expression ${JSON.stringify(expression)} is ${checked.type}, not bool`,
+    );
   const attributes = collectReads(expression, reads);
   const failClosed = rule.effect !== 'allow';
   return (principal) => {
@@ -50,10 +70,17 @@ export function compileCondition(rule: PolicyRule, reads: PrincipalReads): Condi
 function celPrincipal(principal: Principal, attributes: readonly string[]) {
   const attrs: Record<string, string> = { ...principal.attributes };
   for (const name of attributes) attrs[name] ??= '';
-  return { sub: principal.sub, anonymous: principal.anonymous, roles: principal.roles, scopes: principal.scopes, attributes: attrs };
+  return {
+    sub: principal.sub,
+    anonymous: principal.anonymous,
+    roles: principal.roles,
+    scopes: principal.scopes,
+    attributes: attrs,
+  };
 }
 
-const ACCESS = /\bprincipal\s*\.\s*(sub|anonymous|roles|scopes|attributes)\b(?:\s*\.\s*([A-Za-z_]\w*)|\s*\[\s*['"]([^'"]+)['"]\s*\])?/g;
+const ACCESS =
+  /\bprincipal\s*\.\s*(sub|anonymous|roles|scopes|attributes)\b(?:\s*\.\s*([A-Za-z_]\w*)|\s*\[\s*['"]([^'"]+)['"]\s*\])?/g;
 
 /** Records what the expression reads; returns the attribute names it reads directly. */
 function collectReads(expression: string, reads: PrincipalReads): string[] {
@@ -74,6 +101,11 @@ function collectReads(expression: string, reads: PrincipalReads): string[] {
 }
 
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+  const message =
+    error instanceof Error
+      ? error.message
+      : typeof error === 'object' && error !== null && 'message' in error
+        ? String(error.message)
+        : String(error);
   return message.split('\n')[0] ?? message;
 }

@@ -5,3 +5,4 @@ export { indexSupergraph, type SchemaIndex, type Requirement } from './schema-in
 export { authorizeOperation } from './authorize-operation.js';
 export { createMasker, REDACTED } from './mask-value.js';
 export type { OperationAuthorization, PolicyEngine, PolicyRule, RuleEffect } from './types.js';
+export { acceptEnforcedSecurityFeatures, withEnforcedSecurityFeatures } from './security-features.js';

@@ -1,7 +1,15 @@
-import { Kind, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 /** Whether an operation reads `__schema`/`__type` at its root: not, only those, or mixed with data. */
-export function introspectionKind(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): 'none' | 'only' | 'mixed' {
+export function introspectionKind(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): 'none' | 'only' | 'mixed' {
   let introspection = false;
   let data = false;
   const scan = (set: SelectionSetNode, seen: Set<string>) => {

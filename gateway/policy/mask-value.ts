@@ -23,7 +23,9 @@ export function createMasker(hashKey: Buffer): (value: unknown, strategy: MaskSt
     if (value === null || value === undefined || strategy === 'null') return null;
     if (Array.isArray(value)) return value.map((v) => mask(v, strategy));
     if (typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '__typename' ? v : mask(v, strategy)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, k === '__typename' ? v : mask(v, strategy)]),
+      );
     }
     if (typeof value !== 'string') return null;
     switch (strategy) {

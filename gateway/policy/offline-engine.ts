@@ -1,9 +1,11 @@
 import { ApolloGateway } from '@apollo/gateway';
+import type { GraphQLSchema } from 'graphql';
 import { ErrorCode, StartupError } from '../errors.js';
 import { readSupergraphFile } from '../supergraph-source.js';
 import { CLASSIFICATIONS, compilePolicy } from './policy-engine.js';
 import { readPolicyFiles } from './policy-file.js';
-import { indexSupergraph } from './schema-index.js';
+import { indexSupergraph, type SchemaIndex } from './schema-index.js';
+import { acceptEnforcedSecurityFeatures } from './security-features.js';
 import type { PolicyEngine } from './types.js';
 
 /**
@@ -13,27 +15,36 @@ import type { PolicyEngine } from './types.js';
  */
 export async function loadPolicyEngine(supergraphPath: string, policyDir: string): Promise<PolicyEngine> {
   const rules = readPolicyFiles(policyDir);
-  const supergraphSdl = readSupergraphFile(supergraphPath);
-  const gateway = new ApolloGateway({ supergraphSdl, logger: silent });
-  let engine: PolicyEngine | undefined;
-  let failure: unknown;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    try {
-      engine = compilePolicy({ rules, index: indexSupergraph(apiSchema, coreSupergraphSdl, CLASSIFICATIONS), strict: true });
-    } catch (error) {
-      failure = error;
-    }
+  const index = await indexSupergraphSdl(readSupergraphFile(supergraphPath), supergraphPath);
+  return compilePolicy({ rules, index, strict: true });
+}
+
+/** A supergraph's API schema and policy index, as the gateway derives them. */
+export async function indexSupergraphSdl(
+  supergraphSdl: string,
+  describe = 'supergraph',
+): Promise<SchemaIndex> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: acceptEnforcedSecurityFeatures(supergraphSdl),
+    logger: silent,
+  });
+  let loaded: { apiSchema: GraphQLSchema; coreSupergraphSdl: string } | undefined;
+  gateway.onSchemaLoadOrUpdate((schema) => {
+    loaded = schema;
   });
   try {
     await gateway.load({ apollo: {} });
   } catch (cause) {
-    throw new StartupError(ErrorCode.SUPERGRAPH_INVALID, `cannot load supergraph ${supergraphPath}: ${(cause as Error).message.split('\n')[0]}`, cause);
+    throw new StartupError(
+      ErrorCode.SUPERGRAPH_INVALID,
+      `cannot load ${describe}: ${(cause as Error).message.split('\n')[0]}`,
+      cause,
+    );
   } finally {
     await gateway.stop();
   }
-  if (failure) throw failure;
-  if (!engine) throw new StartupError(ErrorCode.SUPERGRAPH_INVALID, `supergraph ${supergraphPath} did not load`);
-  return engine;
+  if (!loaded) throw new StartupError(ErrorCode.SUPERGRAPH_INVALID, `${describe} did not load`);
+  return indexSupergraph(loaded.apiSchema, loaded.coreSupergraphSdl, CLASSIFICATIONS);
 }
 
 const noop = () => undefined;

@@ -1,4 +1,11 @@
-import { getNamedType, isInterfaceType, isLeafType, isObjectType, type GraphQLField, type GraphQLNamedType } from 'graphql';
+import {
+  getNamedType,
+  isInterfaceType,
+  isLeafType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLNamedType,
+} from 'graphql';
 import { Classification } from '../../subgraphs/kit/descriptor.js';
 import { assertNever } from '../invariant.js';
 import type { Principal } from '../types.js';
@@ -40,7 +47,12 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
   const active: PolicyRule[] = [];
   for (const rule of rules) {
     for (const name of rule.classifications) {
-      if (!CLASSIFICATIONS.includes(name)) throw policyError(rule.file, rule.id, `unknown classification "${name}" (known: ${CLASSIFICATIONS.join(', ')})`);
+      if (!CLASSIFICATIONS.includes(name))
+        throw policyError(
+          rule.file,
+          rule.id,
+          `unknown classification "${name}" (known: ${CLASSIFICATIONS.join(', ')})`,
+        );
     }
     const problem = rule.fields.map((c) => coordinateProblem(c, rule)).find(Boolean);
     conditions.set(rule.id, compileCondition(rule, reads));
@@ -52,7 +64,10 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
     active.push(rule);
   }
   for (const requirements of index.requirements.values()) {
-    for (const r of requirements) reads.fields.add(r.kind === 'authenticated' ? 'anonymous' : r.kind === 'requiresScopes' ? 'scopes' : 'anonymous');
+    for (const r of requirements)
+      reads.fields.add(
+        r.kind === 'authenticated' ? 'anonymous' : r.kind === 'requiresScopes' ? 'scopes' : 'anonymous',
+      );
   }
 
   const rulesByCoordinate = new Map<string, PolicyRule[]>();
@@ -61,7 +76,12 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
     let found = rulesByCoordinate.get(coordinate);
     if (!found) {
       const classes = index.classification.get(coordinate) ?? [];
-      found = active.filter((r) => r.fields.includes(coordinate) || r.fields.includes(`${typeName}.*`) || r.classifications.some((c) => classes.includes(c)));
+      found = active.filter(
+        (r) =>
+          r.fields.includes(coordinate) ||
+          r.fields.includes(`${typeName}.*`) ||
+          r.classifications.some((c) => classes.includes(c)),
+      );
       rulesByCoordinate.set(coordinate, found);
     }
     return found;
@@ -74,14 +94,21 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
       case 'requiresScopes':
         return requirement.anyOf.some((all) => all.every((scope) => principal.scopes.includes(scope)));
       case 'policy':
-        return requirement.anyOf.some((all) => all.every((name) => conditions.get(name)?.(principal) === true));
+        return requirement.anyOf.some((all) =>
+          all.every((name) => conditions.get(name)?.(principal) === true),
+        );
       default:
         return assertNever(requirement);
     }
   };
-  const unmet = (key: string, principal: Principal) => (index.requirements.get(key) ?? []).find((r) => !satisfies(r, principal));
+  const unmet = (key: string, principal: Principal) =>
+    (index.requirements.get(key) ?? []).find((r) => !satisfies(r, principal));
 
-  const decideOwn = (typeName: string, field: GraphQLField<unknown, unknown>, principal: Principal): FieldDecision => {
+  const decideOwn = (
+    typeName: string,
+    field: GraphQLField<unknown, unknown>,
+    principal: Principal,
+  ): FieldDecision => {
     const coordinate = `${typeName}.${field.name}`;
     const missing = unmet(coordinate, principal) ?? unmet(getNamedType(field.type).name, principal);
     if (missing) return { coordinate, effect: 'deny', rule: `@${missing.kind}` };
@@ -93,7 +120,9 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
     const allow = applicable.find((r) => r.effect === 'allow');
     if (allow) return { coordinate, effect: 'allow', rule: allow.id };
     const classified = index.classification.get(coordinate)?.[0];
-    return classified ? { coordinate, effect: 'deny', rule: `default-deny:${classified}` } : { coordinate, effect: 'allow', rule: null };
+    return classified
+      ? { coordinate, effect: 'deny', rule: `default-deny:${classified}` }
+      : { coordinate, effect: 'allow', rule: null };
   };
 
   return {
@@ -101,7 +130,8 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
     rules: active,
     decideField(typeName, fieldName, principal) {
       const type = schema.getType(typeName);
-      const field = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[fieldName] : undefined;
+      const field =
+        type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[fieldName] : undefined;
       if (!type || !field) return { coordinate: `${typeName}.${fieldName}`, effect: 'allow', rule: null };
       const own = decideOwn(typeName, field, principal);
       if (!isInterfaceType(type) || own.effect === 'deny') return own;
@@ -112,13 +142,16 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
         if (!implField) continue;
         const decision = decideOwn(implementation.name, implField, principal);
         if (decision.effect === 'deny') return { ...decision, coordinate: own.coordinate };
-        if (decision.effect === 'mask' && result.effect === 'allow') result = { ...decision, coordinate: own.coordinate };
+        if (decision.effect === 'mask' && result.effect === 'allow')
+          result = { ...decision, coordinate: own.coordinate };
       }
       return result;
     },
     decideType(typeName, principal) {
       const missing = unmet(typeName, principal);
-      return missing ? { coordinate: typeName, effect: 'deny', rule: `@${missing.kind}` } : { coordinate: typeName, effect: 'allow', rule: null };
+      return missing
+        ? { coordinate: typeName, effect: 'deny', rule: `@${missing.kind}` }
+        : { coordinate: typeName, effect: 'allow', rule: null };
     },
     principalKey: principalKeyFor(reads),
   };
@@ -127,7 +160,8 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
     const match = /^([A-Za-z_]\w*)\.(\*|[A-Za-z_]\w*)$/.exec(coordinate);
     if (!match) return `"${coordinate}" is not a Type.field or Type.* coordinate`;
     const type = schema.getType(match[1]!);
-    if (!type || !(isObjectType(type) || isInterfaceType(type))) return `unknown coordinate ${coordinate}: no object or interface type ${match[1]}`;
+    if (!type || !(isObjectType(type) || isInterfaceType(type)))
+      return `unknown coordinate ${coordinate}: no object or interface type ${match[1]}`;
     if (match[2] === '*') return undefined;
     const field = type.getFields()[match[2]!];
     if (!field) return `unknown coordinate ${coordinate}: ${match[1]} has no field ${match[2]}`;
@@ -147,7 +181,8 @@ function masksAsString(type: GraphQLNamedType): boolean {
 function principalKeyFor(reads: PrincipalReads): (principal: Principal) => string {
   const all = reads.fields.has('*');
   const attributes = [...reads.attributes].sort();
-  const wants = (field: 'sub' | 'anonymous' | 'roles' | 'scopes' | 'attributes') => all || reads.fields.has(field);
+  const wants = (field: 'sub' | 'anonymous' | 'roles' | 'scopes' | 'attributes') =>
+    all || reads.fields.has(field);
   return (p) => {
     const parts: string[] = [];
     if (wants('sub')) parts.push(`s=${p.sub}`);

@@ -34,8 +34,13 @@ const Rule = z
   })
   .strict()
   .superRefine((rule, ctx) => {
-    if (rule.effect === 'mask' && !rule.strategy) ctx.addIssue({ code: 'custom', message: `effect mask needs a strategy (${MASK_STRATEGIES.join(', ')})` });
-    if (rule.effect !== 'mask' && rule.strategy) ctx.addIssue({ code: 'custom', message: 'strategy is only for effect mask' });
+    if (rule.effect === 'mask' && !rule.strategy)
+      ctx.addIssue({
+        code: 'custom',
+        message: `effect mask needs a strategy (${MASK_STRATEGIES.join(', ')})`,
+      });
+    if (rule.effect !== 'mask' && rule.strategy)
+      ctx.addIssue({ code: 'custom', message: 'strategy is only for effect mask' });
   });
 
 const PolicyFile = z
@@ -49,16 +54,25 @@ const PolicyFile = z
   .strict();
 
 export function policyError(file: string, rule: string | undefined, reason: string): StartupError {
-  return new StartupError(ErrorCode.POLICY_INVALID, `invalid policy ${file}${rule ? `: rule "${rule}"` : ''}: ${reason}`);
+  return new StartupError(
+    ErrorCode.POLICY_INVALID,
+    `invalid policy ${file}${rule ? `: rule "${rule}"` : ''}: ${reason}`,
+  );
 }
 
 /** Reads and shape-checks every policy file of `dir`; duplicate rule ids refuse start-up. */
 export function readPolicyFiles(dir: string): PolicyRule[] {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && !/\.test\.ya?ml$/.test(f)).sort();
+    files = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f) && !/\.test\.ya?ml$/.test(f))
+      .sort();
   } catch (cause) {
-    throw policyError(dir, undefined, `cannot read the policy directory (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+    throw policyError(
+      dir,
+      undefined,
+      `cannot read the policy directory (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`,
+    );
   }
   const rules: PolicyRule[] = [];
   const seen = new Map<string, string>();
@@ -83,11 +97,21 @@ export function parsePolicyFile(file: string, text: string): PolicyRule[] {
   const parsed = PolicyFile.safeParse(document);
   if (!parsed.success) throw policyError(file, undefined, issues(parsed.error));
   return parsed.data.rules.map((raw, index) => {
-    const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${index + 1}`;
+    const id =
+      typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${index + 1}`;
     const rule = Rule.safeParse(raw);
     if (!rule.success) throw policyError(file, id, issues(rule.error));
     const r = rule.data;
-    return Object.freeze({ id: r.id, description: r.description, file, fields: r.fields, classifications: r.classifications, when: r.when, effect: r.effect, strategy: r.strategy });
+    return Object.freeze({
+      id: r.id,
+      description: r.description,
+      file,
+      fields: r.fields,
+      classifications: r.classifications,
+      when: r.when,
+      effect: r.effect,
+      strategy: r.strategy,
+    });
   });
 }
 

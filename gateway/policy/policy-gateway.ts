@@ -1,5 +1,18 @@
-import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
-import { Kind, execute, valueFromAST, typeFromAST, isInputType, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type {
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+} from '@apollo/server-gateway-interface';
+import {
+  Kind,
+  execute,
+  valueFromAST,
+  typeFromAST,
+  isInputType,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { secretFor } from '../auth/dev-key.js';
 import type { PolicyConfig } from '../auth/security-config.js';
@@ -49,7 +62,9 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
   const { policy, logger } = options;
   const rules = readPolicyFiles(policy.dir);
   const mask = createMasker(secretFor('hash-mask', policy.hashKey, options.stateDir));
-  const decisions = new LRUCache<string, OperationAuthorization>({ max: options.decisionCacheSize ?? 10_000 });
+  const decisions = new LRUCache<string, OperationAuthorization>({
+    max: options.decisionCacheSize ?? 10_000,
+  });
   const schemas = new LRUCache<string, GraphQLSchema>({ max: options.introspectionCacheSize ?? 100 });
   let engine: PolicyEngine | undefined;
   let failure: unknown;
@@ -67,68 +82,100 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
       schemas.clear();
     } catch (error) {
       failure = error;
-      if (!strict) logger.error({ err: error }, 'policies do not compile against the new supergraph; keeping the previous ones');
+      if (!strict)
+        logger.error(
+          { err: error },
+          'policies do not compile against the new supergraph; keeping the previous ones',
+        );
     }
   });
 
-  const wrap = (executor: GatewayExecutor): GatewayExecutor => async (requestContext) => {
-    const current = engine;
-    if (!current) throw new MeshgateGraphQLError(ErrorCode.INTERNAL_SERVER_ERROR, 'policies are not loaded');
-    const context = requestContext.context as Partial<GatewayContext>;
-    const principal = context.principal ?? ANONYMOUS;
-    const { operation, document } = requestContext;
-    const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-    const principalKey = current.principalKey(principal);
+  const wrap =
+    (executor: GatewayExecutor): GatewayExecutor =>
+    async (requestContext) => {
+      const current = engine;
+      if (!current)
+        throw new MeshgateGraphQLError(ErrorCode.INTERNAL_SERVER_ERROR, 'policies are not loaded');
+      const context = requestContext.context as Partial<GatewayContext>;
+      const principal = context.principal ?? ANONYMOUS;
+      const { operation, document } = requestContext;
+      const fragments = new Map(
+        document.definitions
+          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+          .map((f) => [f.name.value, f]),
+      );
+      const principalKey = current.principalKey(principal);
 
-    const introspection = introspectionKind(operation, fragments);
-    if (introspection !== 'none' && policy.introspection !== 'full') {
-      if (policy.introspection === 'off') throw forbidden('Introspection is disabled (POLICY_INTROSPECTION=off)');
-      if (introspection === 'mixed') throw new MeshgateGraphQLError(ErrorCode.BAD_USER_INPUT, 'Send introspection (__schema, __type) apart from data fields', { http: { status: 400 } });
-      let schema = schemas.get(principalKey);
-      if (!schema) schemas.set(principalKey, (schema = filterSchema(current, principal)));
-      return execute({ schema, document, operationName: requestContext.operationName, variableValues: requestContext.request.variables ?? {} }) as ReturnType<GatewayExecutor>;
-    }
+      const introspection = introspectionKind(operation, fragments);
+      if (introspection !== 'none' && policy.introspection !== 'full') {
+        if (policy.introspection === 'off')
+          throw forbidden('Introspection is disabled (POLICY_INTROSPECTION=off)');
+        if (introspection === 'mixed')
+          throw new MeshgateGraphQLError(
+            ErrorCode.BAD_USER_INPUT,
+            'Send introspection (__schema, __type) apart from data fields',
+            { http: { status: 400 } },
+          );
+        let schema = schemas.get(principalKey);
+        if (!schema) schemas.set(principalKey, (schema = filterSchema(current, principal)));
+        return execute({
+          schema,
+          document,
+          operationName: requestContext.operationName,
+          variableValues: requestContext.request.variables ?? {},
+        }) as ReturnType<GatewayExecutor>;
+      }
 
-    const cacheKey = `${requestContext.queryHash}\u0000${requestContext.operationName ?? ''}\u0000${principalKey}`;
-    let authorization = decisions.get(cacheKey);
-    if (!authorization) {
-      authorization = authorizeOperation(current, principal, document, operation, requestContext.source, requestContext.queryHash);
-      decisions.set(cacheKey, authorization);
-    }
-    if (context.decisions) context.decisions = [...authorization.decisions];
+      const cacheKey = `${requestContext.queryHash}\u0000${requestContext.operationName ?? ''}\u0000${principalKey}`;
+      let authorization = decisions.get(cacheKey);
+      if (!authorization) {
+        authorization = authorizeOperation(
+          current,
+          principal,
+          document,
+          operation,
+          requestContext.source,
+          requestContext.queryHash,
+        );
+        decisions.set(cacheKey, authorization);
+      }
+      if (context.decisions) context.decisions = [...authorization.decisions];
 
-    if (policy.mode === 'dry-run') {
-      const result = await executor(requestContext);
-      const report = { mode: 'dry-run', decisions: authorization.decisions };
-      return { ...result, extensions: { ...result.extensions, policy: report } };
-    }
-    if (policy.mode === 'reject' && authorization.denied.size > 0) {
-      const denied = [...authorization.denied].map(([coordinate, rule]) => ({ coordinate, rule }));
-      throw forbidden(`The operation reads what the principal may not: ${denied.map((d) => `${d.coordinate} (rule ${d.rule})`).join(', ')}`, { denied });
-    }
-    const planned: GatewayGraphQLRequestContext =
-      authorization.document === document
-        ? requestContext
-        : {
-            ...requestContext,
-            request: { ...requestContext.request, query: authorization.source },
-            document: authorization.document,
-            source: authorization.source,
-            queryHash: authorization.queryHash,
-            operation: authorization.document.definitions[0] as OperationDefinitionNode,
-          };
-    const result = await executor(planned);
-    if (!authorization.touchesResponse || !result.data) return result;
-    const errors = applyDecisions(result.data, {
-      schema: current.schema,
-      operation,
-      fragments,
-      variables: withDefaults(current.schema, operation, requestContext.request.variables ?? {}),
-      authorization,
-      mask,
-    });
-    return errors.length ? { ...result, errors: [...(result.errors ?? []), ...errors] } : result;
-  };
+      if (policy.mode === 'dry-run') {
+        const result = await executor(requestContext);
+        const report = { mode: 'dry-run', decisions: authorization.decisions };
+        return { ...result, extensions: { ...result.extensions, policy: report } };
+      }
+      if (policy.mode === 'reject' && authorization.denied.size > 0) {
+        const denied = [...authorization.denied].map(([coordinate, rule]) => ({ coordinate, rule }));
+        throw forbidden(
+          `The operation reads what the principal may not: ${denied.map((d) => `${d.coordinate} (rule ${d.rule})`).join(', ')}`,
+          { denied },
+        );
+      }
+      const planned: GatewayGraphQLRequestContext =
+        authorization.document === document
+          ? requestContext
+          : {
+              ...requestContext,
+              request: { ...requestContext.request, query: authorization.source },
+              document: authorization.document,
+              source: authorization.source,
+              queryHash: authorization.queryHash,
+              operation: authorization.document.definitions[0] as OperationDefinitionNode,
+            };
+      const result = await executor(planned);
+      if (!authorization.touchesResponse || !result.data) return result;
+      const errors = applyDecisions(result.data, {
+        schema: current.schema,
+        operation,
+        fragments,
+        variables: withDefaults(current.schema, operation, requestContext.request.variables ?? {}),
+        authorization,
+        mask,
+      });
+      return errors.length ? { ...result, errors: [...(result.errors ?? []), ...errors] } : result;
+    };
 
   return {
     onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
@@ -136,7 +183,13 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
       const loaded = await gateway.load(loadOptions);
       if (!engine) {
         await gateway.stop().catch(() => undefined);
-        throw failure instanceof StartupError ? failure : new StartupError(ErrorCode.POLICY_INVALID, `policies cannot be compiled: ${String(failure)}`, failure);
+        throw failure instanceof StartupError
+          ? failure
+          : new StartupError(
+              ErrorCode.POLICY_INVALID,
+              `policies cannot be compiled: ${String(failure)}`,
+              failure,
+            );
       }
       return { ...loaded, executor: loaded.executor && wrap(loaded.executor) };
     },
@@ -145,11 +198,18 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
 }
 
 function forbidden(message: string, extensions: Record<string, unknown> = {}): MeshgateGraphQLError {
-  return new MeshgateGraphQLError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, message, { ...extensions, http: { status: 403 } });
+  return new MeshgateGraphQLError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, message, {
+    ...extensions,
+    http: { status: 403 },
+  });
 }
 
 /** The request's variables with the operation's defaults filled in (for @include/@skip). */
-function withDefaults(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+function withDefaults(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
   const definitions = operation.variableDefinitions ?? [];
   if (definitions.every((d) => !d.defaultValue || d.variable.name.value in variables)) return variables;
   const filled = { ...variables };

@@ -64,14 +64,20 @@ export interface CaseResult {
 }
 
 export function runPolicyTests(engine: PolicyEngine, dir: string): CaseResult[] {
-  const files = readdirSync(dir).filter((f) => /\.test\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.test\.ya?ml$/.test(f))
+    .sort();
   return files.flatMap((file) => {
     const parsed = TestFile.safeParse(parse(readFileSync(join(dir, file), 'utf8')));
     if (!parsed.success) {
-      throw new StartupError(ErrorCode.POLICY_INVALID, `invalid policy test file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new StartupError(
+        ErrorCode.POLICY_INVALID,
+        `invalid policy test file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     return parsed.data.cases.map((testCase) => {
-      const principal: Principal = testCase.principal === 'anonymous' ? ANONYMOUS : { ...testCase.principal, anonymous: false };
+      const principal: Principal =
+        testCase.principal === 'anonymous' ? ANONYMOUS : { ...testCase.principal, anonymous: false };
       let decisions: readonly FieldDecision[];
       try {
         decisions = decide(engine, principal, testCase.query);
@@ -83,7 +89,11 @@ export function runPolicyTests(engine: PolicyEngine, dir: string): CaseResult[] 
       const check = (coordinate: string, expected: string) => {
         const decision = byCoordinate.get(coordinate);
         const actual = decision ? describeDecision(decision) : 'not read by the operation';
-        const effect = decision ? (decision.effect === 'mask' ? `mask:${decision.strategy}` : decision.effect) : undefined;
+        const effect = decision
+          ? decision.effect === 'mask'
+            ? `mask:${decision.strategy}`
+            : decision.effect
+          : undefined;
         if (effect !== expected) failures.push(`${coordinate}: expected ${expected}, got ${actual}`);
       };
       for (const c of testCase.expect.allow) check(c, 'allow');
@@ -99,7 +109,9 @@ export function decide(engine: PolicyEngine, principal: Principal, query: string
   const document = parseGraphQL(query);
   const errors = validate(engine.schema, document);
   if (errors.length) throw new Error(`invalid operation: ${errors[0]!.message}`);
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   if (!operation) throw new Error('no operation in the query');
   return authorizeOperation(engine, principal, document, operation, query, 'policy-test').decisions;
 }

@@ -1,4 +1,11 @@
-import { Kind, parse, valueFromASTUntyped, type ConstDirectiveNode, type DefinitionNode, type GraphQLSchema } from 'graphql';
+import {
+  Kind,
+  parse,
+  valueFromASTUntyped,
+  type ConstDirectiveNode,
+  type DefinitionNode,
+  type GraphQLSchema,
+} from 'graphql';
 
 /**
  * What the policy layer reads from the supergraph besides its API schema:
@@ -26,30 +33,50 @@ export interface SchemaIndex {
   readonly requirements: ReadonlyMap<string, readonly Requirement[]>;
 }
 
-const SPECS = { tag: 'tag', authenticated: 'authenticated', requiresScopes: 'requiresScopes', policy: 'policy' } as const;
+const SPECS = {
+  tag: 'tag',
+  authenticated: 'authenticated',
+  requiresScopes: 'requiresScopes',
+  policy: 'policy',
+} as const;
 
-export function indexSupergraph(apiSchema: GraphQLSchema, supergraphSdl: string, classifications: readonly string[]): SchemaIndex {
+export function indexSupergraph(
+  apiSchema: GraphQLSchema,
+  supergraphSdl: string,
+  classifications: readonly string[],
+): SchemaIndex {
   const document = parse(supergraphSdl, { noLocation: true });
   const names = directiveNames(document.definitions);
   const classification = new Map<string, string[]>();
   const requirements = new Map<string, Requirement[]>();
-  const add = <T>(map: Map<string, T[]>, key: string, values: T[]) => values.length && map.set(key, [...(map.get(key) ?? []), ...values]);
+  const add = <T>(map: Map<string, T[]>, key: string, values: T[]) =>
+    values.length && map.set(key, [...(map.get(key) ?? []), ...values]);
 
   for (const definition of document.definitions) {
     if (!('fields' in definition) || !('name' in definition) || !definition.name) continue;
-    if (definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || definition.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION) continue;
+    if (
+      definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION
+    )
+      continue;
     const typeName = definition.name.value;
     const typeTags = tagsOf(definition.directives ?? [], names.tag, classifications);
     add(requirements, typeName, requirementsOf(definition.directives ?? [], names));
     for (const field of definition.fields ?? []) {
       const coordinate = `${typeName}.${field.name.value}`;
-      add(classification, coordinate, [...typeTags, ...tagsOf(field.directives ?? [], names.tag, classifications)]);
+      add(classification, coordinate, [
+        ...typeTags,
+        ...tagsOf(field.directives ?? [], names.tag, classifications),
+      ]);
       add(requirements, coordinate, requirementsOf(field.directives ?? [], names));
     }
   }
   // Scalars and enums may carry requirements too: a field returning them needs them.
   for (const definition of document.definitions) {
-    if ((definition.kind === Kind.SCALAR_TYPE_DEFINITION || definition.kind === Kind.ENUM_TYPE_DEFINITION) && definition.directives) {
+    if (
+      (definition.kind === Kind.SCALAR_TYPE_DEFINITION || definition.kind === Kind.ENUM_TYPE_DEFINITION) &&
+      definition.directives
+    ) {
       add(requirements, definition.name.value, requirementsOf(definition.directives, names));
     }
   }
@@ -66,35 +93,51 @@ function directiveNames(definitions: readonly DefinitionNode[]): Record<keyof ty
       if (link.name.value !== 'link') continue;
       const args = argumentsOf(link);
       const url = typeof args.url === 'string' ? args.url : '';
-      const spec = /specs\.apollo\.dev\/(tag|authenticated|requiresScopes|policy)\/v/.exec(url)?.[1] as keyof typeof SPECS | undefined;
+      const spec = /specs\.apollo\.dev\/(tag|authenticated|requiresScopes|policy)\/v/.exec(url)?.[1] as
+        keyof typeof SPECS | undefined;
       if (spec && typeof args.as === 'string') names[spec] = args.as;
     }
   }
   return names;
 }
 
-function tagsOf(directives: readonly ConstDirectiveNode[], tag: string, classifications: readonly string[]): string[] {
+function tagsOf(
+  directives: readonly ConstDirectiveNode[],
+  tag: string,
+  classifications: readonly string[],
+): string[] {
   return directives
     .filter((d) => d.name.value === tag)
     .map((d) => argumentsOf(d).name)
     .filter((name): name is string => typeof name === 'string' && classifications.includes(name));
 }
 
-function requirementsOf(directives: readonly ConstDirectiveNode[], names: Record<keyof typeof SPECS, string>): Requirement[] {
+function requirementsOf(
+  directives: readonly ConstDirectiveNode[],
+  names: Record<keyof typeof SPECS, string>,
+): Requirement[] {
   const found: Requirement[] = [];
   for (const directive of directives) {
     const args = argumentsOf(directive);
     if (directive.name.value === names.authenticated) found.push({ kind: 'authenticated' });
-    else if (directive.name.value === names.requiresScopes) found.push({ kind: 'requiresScopes', anyOf: lists(args.scopes) });
-    else if (directive.name.value === names.policy) found.push({ kind: 'policy', anyOf: lists(args.policies) });
+    else if (directive.name.value === names.requiresScopes)
+      found.push({ kind: 'requiresScopes', anyOf: lists(args.scopes) });
+    else if (directive.name.value === names.policy)
+      found.push({ kind: 'policy', anyOf: lists(args.policies) });
   }
   return found;
 }
 
 function argumentsOf(directive: ConstDirectiveNode): Record<string, unknown> {
-  return Object.fromEntries((directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+  return Object.fromEntries(
+    (directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
+  );
 }
 
 function lists(value: unknown): string[][] {
-  return Array.isArray(value) ? value.map((inner) => (Array.isArray(inner) ? inner.filter((s): s is string => typeof s === 'string') : [])) : [];
+  return Array.isArray(value)
+    ? value.map((inner) =>
+        Array.isArray(inner) ? inner.filter((s): s is string => typeof s === 'string') : [],
+      )
+    : [];
 }

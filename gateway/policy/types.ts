@@ -3,7 +3,14 @@ import type { FieldDecision, MaskStrategy, Principal } from '../types.js';
 
 export type { FieldDecision, MaskStrategy };
 
-export const MASK_STRATEGIES = ['null', 'redact', 'hash', 'last4', 'email', 'year'] as const satisfies readonly MaskStrategy[];
+export const MASK_STRATEGIES = [
+  'null',
+  'redact',
+  'hash',
+  'last4',
+  'email',
+  'year',
+] as const satisfies readonly MaskStrategy[];
 
 export type RuleEffect = 'allow' | 'deny' | 'mask';
 

@@ -1,6 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { CONTEXT_TOKEN_HEADER, contextTokenKey, createContextTokenVerifier } from '../../gateway/auth/index.js';
+import {
+  CONTEXT_TOKEN_HEADER,
+  contextTokenKey,
+  createContextTokenVerifier,
+} from '../../gateway/auth/index.js';
 import { loadConfig } from '../../gateway/config.js';
 import { ErrorCode } from '../../gateway/errors.js';
 
@@ -22,7 +26,8 @@ export function requireGatewayContext(app: FastifyInstance, path: string, key: K
       .send({
         errors: [
           {
-            message: 'This data product answers only requests through the meshgate gateway (missing or invalid context token)',
+            message:
+              'This data product answers only requests through the meshgate gateway (missing or invalid context token)',
             extensions: { code: ErrorCode.CONTEXT_TOKEN_INVALID },
           },
         ],

@@ -22,10 +22,12 @@ export function captureLogger(level = 'info'): { logger: Logger; lines: LogLine[
 }
 
 /** A gateway with its own settings (and logger) over the shared mesh's subgraphs; stop it after use. */
-export async function opsGateway(mesh: RunningMesh, env: Record<string, string>, logger: Logger, routes: Record<string, string> = {}): Promise<RunningGateway> {
+export async function opsGateway(mesh: RunningMesh, env: Record<string, string>, logger: Logger, routes: Record<string, string> = {}, spoolPath?: string): Promise<RunningGateway> {
   const config = testConfig({ MESHGATE_LINEAGE: 'off', ...env });
   const subgraphUrls = { ...Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url])), ...routes };
-  return startGateway({ ...config, port: 0, subgraphUrls }, logger);
+  // A spool of its own (the state directory stays the default one: the subgraphs' context-token key lives there).
+  const lineage = spoolPath ? { ...config.lineage, spoolPath } : config.lineage;
+  return startGateway({ ...config, port: 0, subgraphUrls, lineage }, logger);
 }
 
 /** POSTs any body with any headers; the status, the headers and the parsed JSON body (null if not JSON). */

@@ -22,7 +22,10 @@ export type Persona = 'anonymous' | keyof typeof PERSONAS;
 export const TEST_HASH_KEY = 'meshgate-test-hash-key';
 
 /** A bearer token for a persona, for a gateway on the default (development) key. */
-export function personaToken(persona: Exclude<Persona, 'anonymous'>, extra: Partial<TokenRequest> = {}): string {
+export function personaToken(
+  persona: Exclude<Persona, 'anonymous'>,
+  extra: Partial<TokenRequest> = {},
+): string {
   const config = testConfig();
   return issueToken(config.security.auth, config.stateDir, { ...PERSONAS[persona], ...extra });
 }
@@ -36,7 +39,11 @@ export function personaHeaders(persona: Persona): Record<string, string> {
 }
 
 /** A gateway with its own settings over the shared mesh's subgraphs; stop it after use. */
-export async function gatewayOver(mesh: RunningMesh, env: Record<string, string> = {}, routes: Record<string, string> = {}): Promise<RunningGateway> {
+export async function gatewayOver(
+  mesh: RunningMesh,
+  env: Record<string, string> = {},
+  routes: Record<string, string> = {},
+): Promise<RunningGateway> {
   const config = testConfig({ MESHGATE_LINEAGE: 'off', POLICY_HASH_KEY: TEST_HASH_KEY, ...env });
   const subgraphUrls = { ...Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url])), ...routes };
   return startGateway({ ...config, port: 0, subgraphUrls }, createLogger('silent'));
