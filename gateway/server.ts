@@ -5,10 +5,11 @@ import Fastify from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { listen } from '../subgraphs/kit/server.js';
 import { contextTokenKey, createContextTokenSigner, useAuthentication } from './auth/index.js';
+import { routePrincipal } from './auth/route-principal.js';
 import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
 import type { MeshgateConfig } from './config.js';
-import { ANONYMOUS, type GatewayContext } from './context.js';
+import type { GatewayContext } from './context.js';
 import { ErrorCode, StartupError } from './errors.js';
 import { formatError } from './format-error.js';
 import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
@@ -110,9 +111,11 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   // The data product catalog, for analysts and admins: GET /catalog, /catalog/:product.
   registerCatalogRoutes(app, { authenticate, sources: () => inService && catalogSources(config, inService, lineage?.store ?? null) });
   if (lineage) {
-    // Admin-only (role admin or data-steward). The principal is anonymous until authentication runs here.
+    // Admin-only (role admin or data-steward), authenticated as /graphql is.
     app.get('/admin/lineage', async (request, reply) => {
-      const { status, body } = await lineageAdmin(lineage.store, ANONYMOUS, request.query);
+      const principal = await routePrincipal(authenticate, request, reply);
+      if (!principal) return reply;
+      const { status, body } = await lineageAdmin(lineage.store, principal, request.query);
       return reply.code(status).send(body);
     });
   }

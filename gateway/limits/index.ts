@@ -10,3 +10,4 @@ export { useHttpLimits, type HttpLimitsOptions, type OnRefused } from './http-li
 export { useRateLimit, type UseRateLimitOptions } from './use-rate-limit.js';
 export { failFastRedis } from './fail-fast-redis.js';
 export { limitRules } from './limit-rules.js';
+export { requireOperation } from './require-operation.js';

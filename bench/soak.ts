@@ -1,0 +1,71 @@
+/**
+ * `npm run soak`: the mesh under steady load for SOAK_SECONDS (default 180), lineage on a
+ * private Redis with its own prefix. Reports RSS at the start (after warm-up) and at the end,
+ * and lineage events sent (operations answered) vs stored (XLEN of the stream after a
+ * graceful stop, which flushes the recorder). Not part of `npm test`: it takes minutes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { EXAMPLE_QUERY } from '../gateway/example-query.js';
+import { loadConfig } from '../gateway/config.js';
+import { createLogger } from '../gateway/logger.js';
+import { startMesh } from '../gateway/mesh.js';
+import { PrivateRedis } from '../test/support/redis-server.js';
+
+const seconds = Number(process.argv[2] ?? 180);
+const concurrency = 8;
+const QUERIES = [EXAMPLE_QUERY, '{ customer(id: "7") { name orders(first: 5) { edges { node { id status } } } } }', '{ products(first: 10) { edges { node { sku name } } } }', '{ nope }'];
+
+const redis = await PrivateRedis.start();
+const stateDir = mkdtempSync(join(tmpdir(), 'meshgate-soak-'));
+const prefix = `meshgate:soak:${process.pid}:`;
+const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', REDIS_URL: redis.url, LINEAGE_PREFIX: prefix, RATE_LIMIT_POINTS: '0' });
+// Its own spool; the state directory stays the default one, where the subgraphs' context-token key lives.
+const mesh = await startMesh({ ...config, lineage: { ...config.lineage, spoolPath: join(stateDir, 'spool.ndjson') } }, createLogger('warn'), { ports: 'free', persistent: false });
+const url = mesh.gateway.url;
+const statuses = new Map<number, number>();
+let sent = 0;
+const mb = () => Math.round(process.memoryUsage().rss / 1_048_576);
+
+async function worker(until: number, index: number) {
+  for (let i = index; Date.now() < until; i += concurrency) {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERIES[i % QUERIES.length] }) });
+    await response.arrayBuffer();
+    sent++;
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+  }
+}
+
+await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(Date.now() + 10_000, i))); // warm-up
+global.gc?.();
+const rssStart = mb();
+const sentBeforeSoak = sent;
+const samples: number[] = [];
+const sampler = setInterval(() => samples.push(mb()), 10_000);
+await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(Date.now() + seconds * 1_000, i)));
+clearInterval(sampler);
+global.gc?.();
+const rssEnd = mb();
+await mesh.stop(); // graceful: drains requests, flushes lineage
+const client = new Redis(redis.url);
+const stored = await client.xlen(`${prefix}events`);
+client.disconnect();
+await redis.stop();
+rmSync(stateDir, { recursive: true, force: true });
+const result = {
+  seconds,
+  concurrency,
+  operations: sent - sentBeforeSoak,
+  rps: Math.round((sent - sentBeforeSoak) / seconds),
+  statuses: Object.fromEntries(statuses),
+  rssStartMb: rssStart,
+  rssEndMb: rssEnd,
+  rssSamplesMb: samples,
+  lineageSent: sent,
+  lineageStored: stored,
+  lineageLost: sent - stored,
+};
+console.log(JSON.stringify(result, null, 2));
+process.exit(result.lineageLost === 0 && !statuses.has(500) ? 0 : 1);
