@@ -23,20 +23,21 @@ const port = z.coerce
   .max(65_535, 'must be from 0 to 65535');
 
 /** `name=url,name=url`, the form SUBGRAPH_URLS takes. */
-const subgraphUrls = z
-  .string()
-  .transform((text, ctx) => {
-    const urls: Record<string, string> = {};
-    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
-      const match = /^([a-z][a-z0-9_-]*)=(https?:\/\/\S+)$/.exec(entry);
-      if (!match) {
-        ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=http(s)://host:port/path` });
-        return z.NEVER;
-      }
-      urls[match[1]!] = match[2]!;
+const subgraphUrls = z.string().transform((text, ctx) => {
+  const urls: Record<string, string> = {};
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z][a-z0-9_-]*)=(https?:\/\/\S+)$/.exec(entry);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=http(s)://host:port/path` });
+      return z.NEVER;
     }
-    return urls;
-  });
+    urls[match[1]!] = match[2]!;
+  }
+  return urls;
+});
 
 const databaseUrl = z
   .string()
@@ -81,7 +82,9 @@ export interface MeshgateConfig {
    * Where the gateway's supergraph comes from: the composed file (the default, and what
    * production runs), or composing the live subgraphs' SDL at start (development).
    */
-  readonly supergraph: Readonly<{ source: 'file'; path: string } | { source: 'registry'; path: string } | { source: 'introspect' }>;
+  readonly supergraph: Readonly<
+    { source: 'file'; path: string } | { source: 'registry'; path: string } | { source: 'introspect' }
+  >;
   /** Subgraph URLs by name: routing overrides for a file, the subgraphs to compose otherwise. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
   /** A PostgreSQL server for the subgraphs; embedded PGlite when absent. */
@@ -106,6 +109,8 @@ export interface MeshgateConfig {
 /** CLI flags; each overrides its environment variable. */
 export interface ConfigOverrides {
   port?: string | number | undefined;
+  /** The port when neither PORT nor `port` gives one (a data product's own port). */
+  defaultPort?: number | undefined;
   supergraphPath?: string | undefined;
   introspect?: boolean | undefined;
   /** Serve the registry's supergraph and hot-reload it (SUPERGRAPH_SOURCE=registry). */
@@ -114,10 +119,14 @@ export interface ConfigOverrides {
   configFile?: string | undefined;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): MeshgateConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigOverrides = {},
+): MeshgateConfig {
   const configFile = overrides.configFile ?? env.MESHGATE_CONFIG;
   const fromFile = configFile ? readConfigFile(absolute(configFile), CONFIG_VARIABLES) : {};
   const input = {
+    ...(overrides.defaultPort !== undefined && { PORT: String(overrides.defaultPort) }),
     ...fromFile,
     ...env,
     ...(overrides.port !== undefined && { PORT: String(overrides.port) }),
@@ -134,7 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   }
   const e = parsed.data;
   if (overrides.introspect && Object.keys(e.SUBGRAPH_URLS).length === 0) {
-    throw new StartupError(ErrorCode.CONFIG_INVALID, 'composing from live subgraphs needs SUBGRAPH_URLS=name=url,...');
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      'composing from live subgraphs needs SUBGRAPH_URLS=name=url,...',
+    );
   }
   return Object.freeze({
     environment: e.NODE_ENV,
@@ -155,7 +167,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
 }
 
 /** Flags win over SUPERGRAPH_SOURCE; with the registry, the file is the fallback until it has a supergraph. */
-function supergraphChoice(source: 'file' | 'registry', overrides: ConfigOverrides, path: string): MeshgateConfig['supergraph'] {
+function supergraphChoice(
+  source: 'file' | 'registry',
+  overrides: ConfigOverrides,
+  path: string,
+): MeshgateConfig['supergraph'] {
   if (overrides.introspect) return { source: 'introspect' };
   return { source: overrides.registry || source === 'registry' ? 'registry' : 'file', path };
 }

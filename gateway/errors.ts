@@ -97,6 +97,25 @@ export const APOLLO_REQUEST_ERROR_CODES: readonly string[] = [
   'OPERATION_RESOLUTION_FAILURE',
 ];
 
+/** Codes of a request refused before it ran (lineage outcome `rejected`): Apollo's and meshgate's own. */
+export const REQUEST_REFUSAL_CODES: ReadonlySet<string> = new Set([
+  ...APOLLO_REQUEST_ERROR_CODES,
+  'FORBIDDEN',
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.TOKEN_INVALID,
+  ErrorCode.DEPTH_LIMIT_EXCEEDED,
+  ErrorCode.ALIAS_LIMIT_EXCEEDED,
+  ErrorCode.ROOT_FIELD_LIMIT_EXCEEDED,
+  ErrorCode.TOKEN_LIMIT_EXCEEDED,
+  ErrorCode.COST_LIMIT_EXCEEDED,
+  ErrorCode.BATCH_LIMIT_EXCEEDED,
+  ErrorCode.PAYLOAD_TOO_LARGE,
+  ErrorCode.MALFORMED_REQUEST,
+  ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.OPERATION_NOT_IN_SAFELIST,
+]);
+
 /** An error a GraphQL client sees; `extensions.code` is always set. */
 export class MeshgateGraphQLError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { dataProducts } from '../subgraphs/index.js';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server.js';
+import { contextTokenKey } from './auth/index.js';
 import type { MeshgateConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { startGateway, type RunningGateway } from './server.js';
@@ -37,6 +38,7 @@ export async function startMesh(
         port: options.ports === 'free' ? 0 : product.defaultPort,
         host: config.host,
         databaseUrl: config.databaseUrl,
+        contextKey: contextTokenKey(config.security.contextToken, config.stateDir),
         dataDir:
           options.persistent && !config.databaseUrl
             ? join(config.stateDir, 'pglite', product.name)

@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { listen } from '../subgraphs/kit/server.js';
 import { contextTokenKey, createContextTokenSigner, useAuthentication } from './auth/index.js';
+import { developmentKeyFallbacks } from './auth/development-fallbacks.js';
 import { routePrincipal } from './auth/route-principal.js';
 import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
@@ -37,15 +38,33 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   const readiness = source.readiness;
   // authenticate: bearer JWT → principal (anonymous without one; 401 when AUTH_REQUIRED=true).
   const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
+  const fallbacks = developmentKeyFallbacks(config.security);
+  if (config.environment === 'production' && fallbacks.length > 0) {
+    logger.warn(
+      { missing: fallbacks },
+      'production without configured secrets: using the development key of the state directory',
+    );
+  }
   // No bypass: every subgraph fetch carries a short-lived context token the subgraphs verify.
   const { contextToken } = config.security;
-  const contextSigner = createContextTokenSigner(contextTokenKey(contextToken, config.stateDir), contextToken.ttlSeconds);
+  const contextSigner = createContextTokenSigner(
+    contextTokenKey(contextToken, config.stateDir),
+    contextToken.ttlSeconds,
+  );
 
   const gateway = new ApolloGateway({
     // With the policy layer on, meshgate enforces @authenticated/@requiresScopes/@policy itself.
-    supergraphSdl: config.security.policy.enabled ? withEnforcedSecurityFeatures(source.supergraphSdl) : source.supergraphSdl,
+    supergraphSdl: config.security.policy.enabled
+      ? withEnforcedSecurityFeatures(source.supergraphSdl)
+      : source.supergraphSdl,
     // A supergraph names each subgraph's URL; SUBGRAPH_URLS re-routes it (e.g. in containers).
-    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url ?? '', contextSigner, config.subgraphDedup),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(
+        name,
+        config.subgraphUrls[name] ?? url ?? '',
+        contextSigner,
+        config.subgraphDedup,
+      ),
     logger,
   });
   let inService: { sdl: string; apiSchema: GraphQLSchema } | null = null;
@@ -54,18 +73,35 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     readiness.loaded(coreSupergraphSdl);
   });
   // authorize ─▶ plan + execute ─▶ mask: the policy stages wrap the gateway (MESHGATE_POLICY=off: none).
-  const served = config.security.policy.enabled ? usePolicy(gateway, { policy: config.security.policy, stateDir: config.stateDir, logger }) : gateway;
+  const served = config.security.policy.enabled
+    ? usePolicy(gateway, { policy: config.security.policy, stateDir: config.stateDir, logger })
+    : gateway;
 
   const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
   // Lineage: one event per operation, queued off the request path (MESHGATE_LINEAGE=off: none).
   const lineage = config.lineage.enabled ? await createLineage(config.lineage, logger) : null;
   // Observe: Prometheus metrics at /metrics, one JSON log line per request.
-  const observability = createObservability({ logger, lineage: lineage && { recorder: lineage.recorder, spoolPath: lineage.store.durable ? config.lineage.spoolPath : null } });
+  const observability = createObservability({
+    logger,
+    lineage: lineage && {
+      recorder: lineage.recorder,
+      spoolPath: lineage.store.durable ? config.lineage.spoolPath : null,
+    },
+  });
   // Persisted operations: APQ with the cache in Redis; SAFELIST=on refuses unpublished operations.
   const persisted = usePersisted({ config: config.persisted, logger });
   const apollo = new ApolloServer<GatewayContext>({
     gateway: served,
-    plugins: [fastifyApolloDrainPlugin(app), ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : []), observability.plugin, requireOperation(), persisted.plugin, ...(config.limits.rateLimit.points > 0 ? [useRateLimit({ config: config.limits.rateLimit, logger })] : [])],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : []),
+      observability.plugin,
+      requireOperation(),
+      persisted.plugin,
+      ...(config.limits.rateLimit.points > 0
+        ? [useRateLimit({ config: config.limits.rateLimit, logger })]
+        : []),
+    ],
     includeStacktraceInErrorResponses: config.environment === 'development',
     formatError: withLimitCodes(formatError(config.environment)),
     // Limits (limits/): depth, aliases, root fields, cost as validation rules; tokens while parsing; batch size.
@@ -99,7 +135,10 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
       return {
         requestId,
         startedAt: process.hrtime.bigint(),
-        client: { name: header(request.headers['apollographql-client-name']), version: header(request.headers['apollographql-client-version']) },
+        client: {
+          name: header(request.headers['apollographql-client-name']),
+          version: header(request.headers['apollographql-client-version']),
+        },
         principal: authenticate(request.headers.authorization),
         decisions: [],
         fetches: [],
@@ -109,7 +148,10 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   app.get('/health', async () => ({ status: 'ok' }));
   observability.metricsRoute(app);
   // The data product catalog, for analysts and admins: GET /catalog, /catalog/:product.
-  registerCatalogRoutes(app, { authenticate, sources: () => inService && catalogSources(config, inService, lineage?.store ?? null) });
+  registerCatalogRoutes(app, {
+    authenticate,
+    sources: () => inService && catalogSources(config, inService, lineage?.store ?? null),
+  });
   if (lineage) {
     // Admin-only (role admin or data-steward), authenticated as /graphql is.
     app.get('/admin/lineage', async (request, reply) => {
@@ -119,7 +161,9 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
       return reply.code(status).send(body);
     });
   }
-  app.get('/ready', async (_request, reply) => reply.code(readiness.ready ? 200 : 503).send(readiness.toJSON()));
+  app.get('/ready', async (_request, reply) =>
+    reply.code(readiness.ready ? 200 : 503).send(readiness.toJSON()),
+  );
 
   const port = await listen(app, config.port, config.host, 'gateway').catch(async (error: unknown) => {
     await apollo.stop();

@@ -3,7 +3,7 @@ import { EXAMPLE_QUERY } from '../gateway/example-query.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { findDataProduct } from '../subgraphs/index.js';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server.js';
-import { TEST_DATABASE_URL, graphql, sharedMesh } from './support/mesh.js';
+import { TEST_DATABASE_URL, graphql, sharedMesh, testContextKey } from './support/mesh.js';
 import { captureLogger, opsGateway } from './support/ops.js';
 import { personaToken } from './support/personas.js';
 
@@ -15,7 +15,13 @@ let payments: RunningSubgraph;
 let paymentsStopped = false;
 beforeAll(async () => {
   const mesh = await sharedMesh();
-  payments = await startSubgraph(findDataProduct('payments'), { port: 0, host: '127.0.0.1', databaseUrl: TEST_DATABASE_URL, logger: subgraphLog.logger });
+  payments = await startSubgraph(findDataProduct('payments'), {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: TEST_DATABASE_URL,
+    contextKey: testContextKey(),
+    logger: subgraphLog.logger,
+  });
   gateway = await opsGateway(mesh, { MESHGATE_LINEAGE: 'on' }, gatewayLog.logger, { payments: payments.url });
 });
 afterAll(async () => {
@@ -38,7 +44,13 @@ describe('metrics and logs', () => {
     const analyst = { authorization: `Bearer ${personaToken('analyst')}`, 'x-request-id': 'metrics-test-1' };
     const named = EXAMPLE_QUERY.replace(/^\s*(query\s+\w+)?\s*\{/, 'query MetricsExample {');
     expect((await graphql(gateway.url, named, { headers: analyst })).status).toBe(200);
-    expect((await graphql(gateway.url, '{ customer(id: "7") { email } }', { headers: { authorization: analyst.authorization } })).status).toBe(200);
+    expect(
+      (
+        await graphql(gateway.url, '{ customer(id: "7") { email } }', {
+          headers: { authorization: analyst.authorization },
+        })
+      ).status,
+    ).toBe(200);
     expect((await graphql(gateway.url, '{ nope }')).status).toBe(400);
 
     const { status, type, text } = await metrics();
@@ -47,9 +59,13 @@ describe('metrics and logs', () => {
     expect(value(text, 'meshgate_requests_total{operation="MetricsExample",outcome="ok"}')).toBe(1);
     expect(value(text, 'meshgate_requests_total{operation="__anonymous",outcome="rejected"}')).toBe(1);
     expect(value(text, 'meshgate_errors_total{code="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
-    expect(value(text, 'meshgate_request_duration_seconds_count{operation="MetricsExample",outcome="ok"}')).toBe(1);
+    expect(
+      value(text, 'meshgate_request_duration_seconds_count{operation="MetricsExample",outcome="ok"}'),
+    ).toBe(1);
     for (const subgraph of ['orders', 'customers', 'payments', 'shipping']) {
-      expect(value(text, `meshgate_subgraph_fetch_duration_seconds_count{subgraph="${subgraph}"}`)).toBeGreaterThanOrEqual(1);
+      expect(
+        value(text, `meshgate_subgraph_fetch_duration_seconds_count{subgraph="${subgraph}"}`),
+      ).toBeGreaterThanOrEqual(1);
     }
     expect(text).toMatch(/^meshgate_policy_decisions_total\{effect="mask",rule="[^"]+"\} [1-9]/m);
     expect(text).toMatch(/^meshgate_policy_decisions_total\{effect="allow",rule="[^"]+"\} [1-9]/m);
@@ -64,16 +80,28 @@ describe('metrics and logs', () => {
     paymentsStopped = true;
     const { body } = await graphql(gateway.url, '{ order(id: "42") { id payments { status } } }');
     expect(body.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
-    expect(value((await metrics()).text, 'meshgate_subgraph_fetch_errors_total{subgraph="payments"}')).toBe(1);
+    expect(value((await metrics()).text, 'meshgate_subgraph_fetch_errors_total{subgraph="payments"}')).toBe(
+      1,
+    );
   });
 
   it('logs one JSON line per request with its id, operation, outcome and duration; the id reaches the subgraph', () => {
     const line = gatewayLog.lines.find((l) => l.msg === 'request' && l.requestId === 'metrics-test-1');
-    expect(line).toMatchObject({ level: 30, operation: 'MetricsExample', outcome: 'ok', status: 200, errorCodes: [] });
+    expect(line).toMatchObject({
+      level: 30,
+      operation: 'MetricsExample',
+      outcome: 'ok',
+      status: 200,
+      errorCodes: [],
+    });
     expect(line?.durationMs).toBeGreaterThan(0);
     const rejected = gatewayLog.lines.find((l) => l.msg === 'request' && l.outcome === 'rejected');
     expect(rejected).toMatchObject({ level: 30, status: 400, errorCodes: ['GRAPHQL_VALIDATION_FAILED'] });
-    expect(subgraphLog.lines.find((l) => l.requestId === 'metrics-test-1')).toMatchObject({ msg: 'subgraph request', subgraph: 'payments', status: 200 });
+    expect(subgraphLog.lines.find((l) => l.requestId === 'metrics-test-1')).toMatchObject({
+      msg: 'subgraph request',
+      subgraph: 'payments',
+      status: 200,
+    });
   });
 
   it('keeps operation-name labels bounded', async () => {

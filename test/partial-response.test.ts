@@ -5,7 +5,7 @@ import type { RunningMesh } from '../gateway/mesh.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { findDataProduct } from '../subgraphs/index.js';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server.js';
-import { TEST_DATABASE_URL, graphql, sharedMesh, testConfig } from './support/mesh.js';
+import { TEST_DATABASE_URL, graphql, sharedMesh, testConfig, testContextKey } from './support/mesh.js';
 
 /**
  * A gateway over the shared mesh's subgraphs, except payments, which runs here on its own so
@@ -20,6 +20,7 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     databaseUrl: TEST_DATABASE_URL,
+    contextKey: testContextKey(),
   });
   const routes = Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url]));
   gateway = await startGateway(

@@ -5,6 +5,7 @@ import { startSubgraph } from '../../subgraphs/kit/server.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { portOption, stopOnSignal } from './lifecycle.js';
+import { contextTokenKey } from '../auth/index.js';
 
 /** `meshgate subgraph NAME`: one data product alone, as its domain team deploys it. */
 export function registerSubgraphCommand(program: Command): void {
@@ -15,14 +16,14 @@ export function registerSubgraphCommand(program: Command): void {
     .addOption(portOption())
     .action(async (name: string, options: { port?: string }) => {
       const product = findDataProduct(name);
-      const config = loadConfig(process.env, {
-        port: options.port ?? process.env.PORT ?? product.defaultPort,
-      });
+      // The product's own port unless PORT or --port says otherwise.
+      const config = loadConfig(process.env, { port: options.port, defaultPort: product.defaultPort });
       const logger = createLogger(config.logLevel, `meshgate-${name}`);
       const subgraph = await startSubgraph(product, {
         port: config.port,
         host: config.host,
         databaseUrl: config.databaseUrl,
+        contextKey: contextTokenKey(config.security.contextToken, config.stateDir),
         dataDir: config.databaseUrl ? undefined : resolve(config.stateDir, 'pglite', name),
         logger,
       });

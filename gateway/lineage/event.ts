@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayContext } from '../context.js';
-import { APOLLO_REQUEST_ERROR_CODES } from '../errors.js';
+import { REQUEST_REFUSAL_CODES } from '../errors.js';
 import type { FieldDecision, Outcome } from '../types.js';
 import type { FieldRead, LineageDecision, LineageEvent, LineageField } from './types.js';
-
-/** Error codes that mean the operation was refused before it ran. */
-const REJECTION_CODES = new Set([...APOLLO_REQUEST_ERROR_CODES, 'UNAUTHENTICATED', 'FORBIDDEN']);
 
 export interface ResponseSummary {
   /** Whether the response carries a `data` key at all: an executed operation does. */
@@ -22,7 +19,10 @@ export interface ResponseSummary {
 export function outcomeOf(response: ResponseSummary): Outcome {
   if (response.errorCodes.length === 0) return 'ok';
   const refusedStatus = response.httpStatus === 401 || response.httpStatus === 403;
-  if (refusedStatus || (!response.executed && response.errorCodes.some((code) => REJECTION_CODES.has(code))))
+  if (
+    refusedStatus ||
+    (!response.executed && response.errorCodes.some((code) => REQUEST_REFUSAL_CODES.has(code)))
+  )
     return 'rejected';
   return response.dataIsNull || !response.executed ? 'error' : 'partial';
 }

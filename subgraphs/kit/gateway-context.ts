@@ -1,11 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import {
-  CONTEXT_TOKEN_HEADER,
-  contextTokenKey,
-  createContextTokenVerifier,
-} from '../../gateway/auth/index.js';
-import { loadConfig } from '../../gateway/config.js';
+import { CONTEXT_TOKEN_HEADER, createContextTokenVerifier } from '../../gateway/auth/index.js';
 import { ErrorCode } from '../../gateway/errors.js';
 
 /**
@@ -33,13 +28,4 @@ export function requireGatewayContext(app: FastifyInstance, path: string, key: K
         ],
       });
   });
-}
-
-/**
- * The key subgraphs verify with when their caller passes none: CONTEXT_TOKEN_SECRET, else the
- * development key in the state directory — the same the gateway signs with.
- */
-export function defaultContextKey(): KeyObject {
-  const config = loadConfig();
-  return contextTokenKey(config.security.contextToken, config.stateDir);
 }

@@ -7,7 +7,7 @@ import { ErrorCode, StartupError } from '../../gateway/errors.js';
 import type { Logger } from '../../gateway/logger.js';
 import { openDatabase, type Database } from './database.js';
 import type { DataProduct, SubgraphContext } from './data-product.js';
-import { defaultContextKey, requireGatewayContext } from './gateway-context.js';
+import { requireGatewayContext } from './gateway-context.js';
 import { ensureSeeded } from './seed.js';
 
 export interface SubgraphServerOptions {
@@ -18,8 +18,8 @@ export interface SubgraphServerOptions {
   databaseUrl?: string | undefined;
   /** PGlite only: where the data is kept; in memory when absent. */
   dataDir?: string | undefined;
-  /** Key of the gateway's context tokens (no bypass); CONTEXT_TOKEN_SECRET or the development key when absent. */
-  contextKey?: KeyObject | undefined;
+  /** Key of the gateway's context tokens (no bypass): from CONTEXT_TOKEN_SECRET, or the development key. */
+  contextKey: KeyObject;
   /** One line per request with the gateway's `x-request-id`, so a fetch correlates with the gateway's log. None when absent. */
   logger?: Logger | undefined;
 }
@@ -37,7 +37,10 @@ export interface RunningSubgraph {
  * Serves one data product: opens (and on first start seeds) its database, then serves its
  * Federation 2 subgraph at `/graphql`, liveness at `/health` and readiness at `/ready`.
  */
-export async function startSubgraph(product: DataProduct, options: SubgraphServerOptions): Promise<RunningSubgraph> {
+export async function startSubgraph(
+  product: DataProduct,
+  options: SubgraphServerOptions,
+): Promise<RunningSubgraph> {
   const db = await openDatabase({ schema: product.name, url: options.databaseUrl, dataDir: options.dataDir });
   try {
     const seeded = await ensureSeeded(db, product.sql);
@@ -49,14 +52,25 @@ export async function startSubgraph(product: DataProduct, options: SubgraphServe
       plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginInlineTraceDisabled()],
     });
     await apollo.start();
-    requireGatewayContext(app, '/graphql', options.contextKey ?? defaultContextKey());
+    requireGatewayContext(app, '/graphql', options.contextKey);
     const { logger } = options;
     if (logger) {
       app.addHook('onResponse', async (request, reply) => {
-        logger.info({ requestId: request.headers['x-request-id'], subgraph: product.name, status: reply.statusCode, durationMs: reply.elapsedTime }, 'subgraph request');
+        logger.info(
+          {
+            requestId: request.headers['x-request-id'],
+            subgraph: product.name,
+            status: reply.statusCode,
+            durationMs: reply.elapsedTime,
+          },
+          'subgraph request',
+        );
       });
     }
-    await app.register(fastifyApollo(apollo), { path: '/graphql', context: async () => product.createContext(db) });
+    await app.register(fastifyApollo(apollo), {
+      path: '/graphql',
+      context: async () => product.createContext(db),
+    });
     app.get('/health', async () => ({ status: 'ok', subgraph: product.name }));
     app.get('/ready', async () => ({ status: 'ready', subgraph: product.name, storage: db.kind }));
     const port = await listen(app, options.port, options.host, `subgraph ${product.name}`);
@@ -89,7 +103,11 @@ export async function listen(
     await app.listen({ port, host });
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new StartupError(ErrorCode.PORT_IN_USE, `${what}: port ${port} on ${host} is already in use`, cause);
+      throw new StartupError(
+        ErrorCode.PORT_IN_USE,
+        `${what}: port ${port} on ${host} is already in use`,
+        cause,
+      );
     }
     throw cause;
   }

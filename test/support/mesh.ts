@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+import { contextTokenKey } from '../../gateway/auth/index.js';
 import { loadConfig, type MeshgateConfig } from '../../gateway/config.js';
 import { createLogger } from '../../gateway/logger.js';
 import { startMesh, type RunningMesh } from '../../gateway/mesh.js';
@@ -15,15 +17,26 @@ export function testConfig(env: Record<string, string> = {}): MeshgateConfig {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env });
 }
 
+/** The key the test gateways sign subgraph context tokens with (the default state directory's). */
+export function testContextKey(): KeyObject {
+  const config = testConfig();
+  return contextTokenKey(config.security.contextToken, config.stateDir);
+}
+
 /** The mesh on embedded PGlite (in memory), started once. */
 export function sharedMesh(): Promise<RunningMesh> {
-  return memo('pglite', () => startMesh(testConfig(), createLogger('silent'), { ports: 'free', persistent: false }));
+  return memo('pglite', () =>
+    startMesh(testConfig(), createLogger('silent'), { ports: 'free', persistent: false }),
+  );
 }
 
 /** The same mesh on the real PostgreSQL server, started once. */
 export function sharedPostgresMesh(): Promise<RunningMesh> {
   return memo('postgres', () =>
-    startMesh(testConfig({ DATABASE_URL: TEST_DATABASE_URL }), createLogger('silent'), { ports: 'free', persistent: false }),
+    startMesh(testConfig({ DATABASE_URL: TEST_DATABASE_URL }), createLogger('silent'), {
+      ports: 'free',
+      persistent: false,
+    }),
   );
 }
 
@@ -57,5 +70,9 @@ export async function graphql<Data = Record<string, unknown>>(
     headers: { 'content-type': 'application/json', ...options.headers },
     body: JSON.stringify({ query, variables: options.variables }),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<Data>['body'] };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as GraphQLResponse<Data>['body'],
+  };
 }

@@ -1,0 +1,21 @@
+import type { SecurityConfig } from './security-config.js';
+
+/**
+ * The secrets that are not configured and so come from the development key in the state
+ * directory. Fine on a laptop; in production every gateway replica and subgraph must share
+ * configured secrets, so the gateway warns at start when any is missing (docker-compose.yml
+ * requires all three).
+ */
+export function developmentKeyFallbacks(security: SecurityConfig): string[] {
+  const { auth, contextToken, policy } = security;
+  return [
+    ...(auth.secret === undefined &&
+    auth.publicKey === undefined &&
+    auth.publicKeyFile === undefined &&
+    auth.jwksFile === undefined
+      ? ['JWT_SECRET (or JWT_PUBLIC_KEY, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE)']
+      : []),
+    ...(contextToken.secret === undefined ? ['CONTEXT_TOKEN_SECRET'] : []),
+    ...(policy.hashKey === undefined ? ['POLICY_HASH_KEY'] : []),
+  ];
+}
