@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { listen } from '../subgraphs/kit/server.js';
 import { contextTokenKey, createContextTokenSigner, useAuthentication } from './auth/index.js';
-import { developmentKeyFallbacks } from './auth/development-fallbacks.js';
+import { warnOnDevelopmentKeys } from './auth/development-fallbacks.js';
 import { routePrincipal } from './auth/route-principal.js';
 import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
@@ -18,7 +18,7 @@ import { limitRules, requireOperation, useHttpLimits, useRateLimit, withLimitCod
 import type { Logger } from './logger.js';
 import { createObservability } from './observability/index.js';
 import { usePersisted } from './persisted/index.js';
-import { requestIdFrom } from './request-id.js';
+import { requestContext } from './request-context.js';
 import { usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { supergraphSource } from './supergraph-source.js';
@@ -38,13 +38,7 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   const readiness = source.readiness;
   // authenticate: bearer JWT → principal (anonymous without one; 401 when AUTH_REQUIRED=true).
   const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
-  const fallbacks = developmentKeyFallbacks(config.security);
-  if (config.environment === 'production' && fallbacks.length > 0) {
-    logger.warn(
-      { missing: fallbacks },
-      'production without configured secrets: using the development key of the state directory',
-    );
-  }
+  if (config.environment === 'production') warnOnDevelopmentKeys(config.security, logger);
   // No bypass: every subgraph fetch carries a short-lived context token the subgraphs verify.
   const { contextToken } = config.security;
   const contextSigner = createContextTokenSigner(
@@ -129,21 +123,8 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   useHttpLimits(app, { limits: config.limits, onRefused: observability.refused });
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
-    context: async (request, reply): Promise<GatewayContext> => {
-      const requestId = requestIdFrom(request.headers['x-request-id']);
-      void reply.header('x-request-id', requestId);
-      return {
-        requestId,
-        startedAt: process.hrtime.bigint(),
-        client: {
-          name: header(request.headers['apollographql-client-name']),
-          version: header(request.headers['apollographql-client-version']),
-        },
-        principal: authenticate(request.headers.authorization),
-        decisions: [],
-        fetches: [],
-      };
-    },
+    // Each request: its id, client and authenticated principal (request-context.ts).
+    context: requestContext(authenticate),
   });
   app.get('/health', async () => ({ status: 'ok' }));
   observability.metricsRoute(app);
@@ -182,10 +163,6 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
       await apollo.stop();
     },
   };
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value.slice(0, 128) : undefined;
 }
 
 function firstLine(error: unknown): string {

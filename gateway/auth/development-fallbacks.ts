@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import type { SecurityConfig } from './security-config.js';
 
 /**
@@ -18,4 +19,14 @@ export function developmentKeyFallbacks(security: SecurityConfig): string[] {
     ...(contextToken.secret === undefined ? ['CONTEXT_TOKEN_SECRET'] : []),
     ...(policy.hashKey === undefined ? ['POLICY_HASH_KEY'] : []),
   ];
+}
+
+export function warnOnDevelopmentKeys(security: SecurityConfig, logger: Logger): void {
+  const missing = developmentKeyFallbacks(security);
+  if (missing.length > 0) {
+    logger.warn(
+      { missing },
+      'production without configured secrets: using the development key of the state directory',
+    );
+  }
 }
