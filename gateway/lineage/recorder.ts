@@ -52,7 +52,13 @@ export class LineageRecorder {
   private persistedSeq = 0;
   private waiters: { seq: number; resolve: () => void }[] = [];
   private closed = false;
-  private readonly counters: Omit<RecorderStats, 'queued' | 'degraded'> = { recorded: 0, stored: 0, duplicates: 0, spooled: 0, corrupt: 0 };
+  private readonly counters: Omit<RecorderStats, 'queued' | 'degraded'> = {
+    recorded: 0,
+    stored: 0,
+    duplicates: 0,
+    spooled: 0,
+    corrupt: 0,
+  };
 
   constructor(options: RecorderOptions) {
     this.store = options.store;
@@ -60,10 +66,14 @@ export class LineageRecorder {
     this.retryMinMs = options.retryMinMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 1_000;
     this.logger = options.logger;
-    if (this.store.durable && !options.spoolPath) throw new Error('Invariant violated: a durable lineage store needs a spool path');
+    if (this.store.durable && !options.spoolPath)
+      throw new Error('Invariant violated: a durable lineage store needs a spool path');
     this.spool = this.store.durable && options.spoolPath ? Spool.open(options.spoolPath) : null;
     if (this.spool && this.spool.size > 0) {
-      this.logger?.info({ spool: this.spool.path, bytes: this.spool.size }, 'lineage: replaying the spool left by a previous run');
+      this.logger?.info(
+        { spool: this.spool.path, bytes: this.spool.size },
+        'lineage: replaying the spool left by a previous run',
+      );
       this.schedule();
     }
   }
@@ -193,7 +203,10 @@ export class LineageRecorder {
           events.push({ event, json: line.text });
         } else if (line.end > this.reportedTo) {
           this.counters.corrupt++;
-          this.logger?.warn({ spool: spool.path, endOffset: line.end, line: line.text.slice(0, 120) }, 'lineage: corrupt spool line skipped');
+          this.logger?.warn(
+            { spool: spool.path, endOffset: line.end, line: line.text.slice(0, 120) },
+            'lineage: corrupt spool line skipped',
+          );
         }
       }
       this.reportedTo = Math.max(this.reportedTo, lines[lines.length - 1]!.end);
@@ -228,13 +241,19 @@ export class LineageRecorder {
 
   private failed(error: unknown): void {
     if (this.backoff === 0) {
-      this.logger?.warn({ err: error, spool: this.spool?.path }, 'lineage: store unavailable, spooling events until it is back');
+      this.logger?.warn(
+        { err: error, spool: this.spool?.path },
+        'lineage: store unavailable, spooling events until it is back',
+      );
     }
     this.backoff = Math.min(Math.max(this.backoff * 2, this.retryMinMs), this.retryMaxMs);
     this.retryAt = Date.now() + this.backoff;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
+      // The timer's clock is monotonic, retryAt is Date.now(): the timer can fire a millisecond
+      // "early", and a step that still saw the backoff would retry nothing until a new event.
+      this.retryAt = 0;
       this.again = true;
       void this.pump();
     }, this.backoff);
@@ -242,7 +261,8 @@ export class LineageRecorder {
   }
 
   private recovered(): void {
-    if (this.backoff > 0) this.logger?.info({ stored: this.counters.stored }, 'lineage: store is back, spool replayed');
+    if (this.backoff > 0)
+      this.logger?.info({ stored: this.counters.stored }, 'lineage: store is back, spool replayed');
     this.backoff = 0;
     this.retryAt = 0;
   }
@@ -271,7 +291,14 @@ function serialize(event: LineageEvent): SerializedEvent {
 export function parseLine(text: string): LineageEvent | null {
   try {
     const value = JSON.parse(text) as Partial<LineageEvent> | null;
-    if (!value || typeof value.id !== 'string' || typeof value.time !== 'string' || !Array.isArray(value.fields) || !Array.isArray(value.products) || !value.principal) {
+    if (
+      !value ||
+      typeof value.id !== 'string' ||
+      typeof value.time !== 'string' ||
+      !Array.isArray(value.fields) ||
+      !Array.isArray(value.products) ||
+      !value.principal
+    ) {
       return null;
     }
     return value as LineageEvent;
