@@ -17,7 +17,13 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
       Document: {
         leave() {
           if (aliases > maxAliases) {
-            context.reportError(limitError(ErrorCode.ALIAS_LIMIT_EXCEEDED, `Document uses ${aliases} aliases; the maximum is ${maxAliases}`, { aliases, maxAliases }));
+            context.reportError(
+              limitError(
+                ErrorCode.ALIAS_LIMIT_EXCEEDED,
+                `Document uses ${aliases} aliases; the maximum is ${maxAliases}`,
+                { aliases, maxAliases },
+              ),
+            );
           }
         },
       },

@@ -1,4 +1,13 @@
-import { Kind, getNullableType, isListType, type ASTVisitor, type FieldNode, type GraphQLCompositeType, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  Kind,
+  getNullableType,
+  isListType,
+  type ASTVisitor,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { ErrorCode } from '../errors.js';
 import { fieldType, foldSelections, isIntrospection } from './fold-selections.js';
 import { limitError } from './limit-error.js';
@@ -27,25 +36,41 @@ export function costLimitRule({ maxCost, listSize }: CostOptions): ValidationRul
       field: (field, parentType) => {
         if (isIntrospection(field)) return 0;
         if (!field.selectionSet) return 1;
-        return 1 + multiplier(parentType, field, listSize) * fold(field.selectionSet, fieldType(parentType, field));
+        return (
+          1 + multiplier(parentType, field, listSize) * fold(field.selectionSet, fieldType(parentType, field))
+        );
       },
       combine: (a, b) => a + b,
     });
     return {
       OperationDefinition(operation) {
-        const cost = fold(operation.selectionSet, context.getSchema().getRootType(operation.operation) ?? undefined);
+        const cost = fold(
+          operation.selectionSet,
+          context.getSchema().getRootType(operation.operation) ?? undefined,
+        );
         if (cost > maxCost) {
-          context.reportError(limitError(ErrorCode.COST_LIMIT_EXCEEDED, `Operation cost ${cost} exceeds the maximum of ${maxCost}`, { cost, maxCost }));
+          context.reportError(
+            limitError(
+              ErrorCode.COST_LIMIT_EXCEEDED,
+              `Operation cost ${cost} exceeds the maximum of ${maxCost}`,
+              { cost, maxCost },
+            ),
+          );
         }
       },
     };
   };
 }
 
-function multiplier(parentType: GraphQLCompositeType | undefined, field: FieldNode, listSize: number): number {
+function multiplier(
+  parentType: GraphQLCompositeType | undefined,
+  field: FieldNode,
+  listSize: number,
+): number {
   // A Relay connection's size is its `first`/`last`, already counted on the connection field.
   if (field.name.value === 'edges' || field.name.value === 'nodes') return 1;
-  const definition = parentType && 'getFields' in parentType ? parentType.getFields()[field.name.value] : undefined;
+  const definition =
+    parentType && 'getFields' in parentType ? parentType.getFields()[field.name.value] : undefined;
   const size = field.arguments?.find((a) => SIZE_ARGUMENTS.has(a.name.value))?.value;
   if (size) return size.kind === Kind.INT ? Math.max(1, Number(size.value)) : listSize;
   // The schema's default page size (`first: Int = 20`) when the operation gives none.

@@ -18,9 +18,18 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
     });
     return {
       OperationDefinition(operation) {
-        const depth = fold(operation.selectionSet, context.getSchema().getRootType(operation.operation) ?? undefined);
+        const depth = fold(
+          operation.selectionSet,
+          context.getSchema().getRootType(operation.operation) ?? undefined,
+        );
         if (depth > maxDepth) {
-          context.reportError(limitError(ErrorCode.DEPTH_LIMIT_EXCEEDED, `Operation depth ${depth} exceeds the maximum of ${maxDepth}`, { depth, maxDepth }));
+          context.reportError(
+            limitError(
+              ErrorCode.DEPTH_LIMIT_EXCEEDED,
+              `Operation depth ${depth} exceeds the maximum of ${maxDepth}`,
+              { depth, maxDepth },
+            ),
+          );
         }
       },
     };

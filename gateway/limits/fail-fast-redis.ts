@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
@@ -34,6 +35,26 @@ export function failFastRedis(url: string, what: string, logger: Logger | undefi
 export async function firstConnection(client: Redis, ms = 2_000): Promise<void> {
   if (client.status === 'ready') return;
   const timeout = new AbortController();
-  await Promise.race([once(client, 'ready', { signal: timeout.signal }).catch(() => undefined), sleep(ms, undefined, { ref: false })]);
+  await Promise.race([
+    once(client, 'ready', { signal: timeout.signal }).catch(() => undefined),
+    sleep(ms, undefined, { ref: false }),
+  ]);
   timeout.abort();
+}
+
+/**
+ * The server-lifetime hooks of a plugin that owns such a client: connect (briefly waited for)
+ * as the server starts, disconnect as it stops. Nothing to do without a client.
+ */
+export function redisLifecycle(client: Redis | null): Pick<ApolloServerPlugin, 'serverWillStart'> {
+  return {
+    async serverWillStart() {
+      if (client) await firstConnection(client);
+      return {
+        async serverWillStop() {
+          client?.disconnect();
+        },
+      };
+    },
+  };
 }

@@ -33,7 +33,10 @@ export function foldSelections(context: ValidationContext, measure: SelectionMea
           value = measure.field(selection, parentType);
           break;
         case Kind.INLINE_FRAGMENT:
-          value = fold(selection.selectionSet, conditionType(context, selection.typeCondition?.name.value) ?? parentType);
+          value = fold(
+            selection.selectionSet,
+            conditionType(context, selection.typeCondition?.name.value) ?? parentType,
+          );
           break;
         case Kind.FRAGMENT_SPREAD: {
           const name = selection.name.value;
@@ -57,7 +60,10 @@ export function foldSelections(context: ValidationContext, measure: SelectionMea
 }
 
 /** The composite type a field returns (lists and non-null unwrapped); undefined for leaves and unknown fields. */
-export function fieldType(parentType: GraphQLCompositeType | undefined, field: FieldNode): GraphQLCompositeType | undefined {
+export function fieldType(
+  parentType: GraphQLCompositeType | undefined,
+  field: FieldNode,
+): GraphQLCompositeType | undefined {
   if (!parentType || !('getFields' in parentType)) return undefined;
   const definition = parentType.getFields()[field.name.value];
   const named = definition ? getNamedType(definition.type) : undefined;
@@ -69,7 +75,10 @@ export function isIntrospection(field: FieldNode): boolean {
   return field.name.value === '__schema' || field.name.value === '__type';
 }
 
-function conditionType(context: ValidationContext, name: string | undefined): GraphQLCompositeType | undefined {
+function conditionType(
+  context: ValidationContext,
+  name: string | undefined,
+): GraphQLCompositeType | undefined {
   const type = name ? context.getSchema().getType(name) : undefined;
   return type && isCompositeType(type) ? type : undefined;
 }

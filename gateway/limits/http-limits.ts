@@ -3,7 +3,13 @@ import { ErrorCode } from '../errors.js';
 import type { LimitsConfig } from './types.js';
 
 /** Told about every request refused at the HTTP layer (metrics and the request log). */
-export type OnRefused = (refusal: { status: number; code: ErrorCode; method: string; url: string; requestId: string | undefined }) => void;
+export type OnRefused = (refusal: {
+  status: number;
+  code: ErrorCode;
+  method: string;
+  url: string;
+  requestId: string | undefined;
+}) => void;
 
 export interface HttpLimitsOptions {
   limits: Pick<LimitsConfig, 'maxBodyBytes' | 'maxBatch'>;
@@ -12,11 +18,31 @@ export interface HttpLimitsOptions {
 
 /** Fastify's content-type-parser errors, by code → the status and code meshgate documents. */
 const CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Unsupported content type: send application/json' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: ErrorCode.MALFORMED_REQUEST, message: 'Request body is empty' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.MALFORMED_REQUEST, message: 'Request body is not valid JSON' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: ErrorCode.MALFORMED_REQUEST, message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: ErrorCode.PAYLOAD_TOO_LARGE,
+    message: 'Request body is too large',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    message: 'Unsupported content type: send application/json',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: ErrorCode.MALFORMED_REQUEST,
+    message: 'Request body is empty',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: ErrorCode.MALFORMED_REQUEST,
+    message: 'Request body is not valid JSON',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: ErrorCode.MALFORMED_REQUEST,
+    message: 'Content-Length does not match the body',
+  },
 };
 
 /**
@@ -27,8 +53,15 @@ const CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; message: 
  * error level except a 5xx: a client's mistake is not the server's.
  */
 export function useHttpLimits(app: FastifyInstance, { limits, onRefused }: HttpLimitsOptions): void {
-  const refuse = (request: { method: string; url: string; headers: Record<string, unknown> }, status: number, code: ErrorCode, message: string, extra: Record<string, number> = {}) => {
-    const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : undefined;
+  const refuse = (
+    request: { method: string; url: string; headers: Record<string, unknown> },
+    status: number,
+    code: ErrorCode,
+    message: string,
+    extra: Record<string, number> = {},
+  ) => {
+    const requestId =
+      typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : undefined;
     onRefused?.({ status, code, method: request.method, url: request.url.split('?')[0] ?? '', requestId });
     return { errors: [{ message, extensions: { code, ...extra } }] };
   };
@@ -36,7 +69,17 @@ export function useHttpLimits(app: FastifyInstance, { limits, onRefused }: HttpL
   app.addHook('preHandler', async (request, reply) => {
     if (Array.isArray(request.body) && request.body.length > limits.maxBatch) {
       const batch = request.body.length;
-      return reply.code(400).send(refuse(request, 400, ErrorCode.BATCH_LIMIT_EXCEEDED, `Batch of ${batch} operations exceeds the maximum of ${limits.maxBatch}`, { batch, maxBatch: limits.maxBatch }));
+      return reply
+        .code(400)
+        .send(
+          refuse(
+            request,
+            400,
+            ErrorCode.BATCH_LIMIT_EXCEEDED,
+            `Batch of ${batch} operations exceeds the maximum of ${limits.maxBatch}`,
+            { batch, maxBatch: limits.maxBatch },
+          ),
+        );
     }
     return undefined;
   });
@@ -50,9 +93,13 @@ export function useHttpLimits(app: FastifyInstance, { limits, onRefused }: HttpL
     // JSON.parse's SyntaxError (fastify passes it through with statusCode 400), other 4xx.
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send(refuse(request, status, ErrorCode.MALFORMED_REQUEST, 'Malformed request'));
+      return reply
+        .code(status)
+        .send(refuse(request, status, ErrorCode.MALFORMED_REQUEST, 'Malformed request'));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.code(500).send(refuse(request, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
+    return reply
+      .code(500)
+      .send(refuse(request, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
   });
 }

@@ -8,7 +8,11 @@ import { GraphQLError, type ASTVisitor, type ValidationContext, type ValidationR
 export const knownOperationTypeRule: ValidationRule = (context: ValidationContext): ASTVisitor => ({
   OperationDefinition(operation) {
     if (!context.getSchema().getRootType(operation.operation)) {
-      context.reportError(new GraphQLError(`The schema does not support ${operation.operation} operations.`, { nodes: operation }));
+      context.reportError(
+        new GraphQLError(`The schema does not support ${operation.operation} operations.`, {
+          nodes: operation,
+        }),
+      );
     }
   },
 });

@@ -28,12 +28,22 @@ function restoreCode(formatted: GraphQLFormattedError, error: unknown): GraphQLF
     return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
   }
   if (code === 'GRAPHQL_VALIDATION_FAILED') {
-    const original = (error as { originalError?: { extensions?: { code?: unknown } } } | null)?.originalError?.extensions?.code;
-    if (typeof original === 'string' && LIMIT_CODES.has(original)) return { ...formatted, extensions: { ...formatted.extensions, code: original } };
+    const original = (error as { originalError?: { extensions?: { code?: unknown } } } | null)?.originalError
+      ?.extensions?.code;
+    if (typeof original === 'string' && LIMIT_CODES.has(original))
+      return { ...formatted, extensions: { ...formatted.extensions, code: original } };
   }
   if (code === 'GRAPHQL_PARSE_FAILED') {
     const match = TOO_MANY_TOKENS.exec(formatted.message);
-    if (match) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.TOKEN_LIMIT_EXCEEDED, maxTokens: Number(match[1]) } };
+    if (match)
+      return {
+        ...formatted,
+        extensions: {
+          ...formatted.extensions,
+          code: ErrorCode.TOKEN_LIMIT_EXCEEDED,
+          maxTokens: Number(match[1]),
+        },
+      };
   }
   return formatted;
 }

@@ -8,7 +8,10 @@ import type { LimitsConfig } from './types.js';
  */
 
 const count = (what: string, min: number) =>
-  z.coerce.number({ error: `must be a number of ${what}` }).int('must be an integer').min(min, `must be at least ${min}`);
+  z.coerce
+    .number({ error: `must be a number of ${what}` })
+    .int('must be an integer')
+    .min(min, `must be at least ${min}`);
 
 export const limitsEnv = {
   MAX_DEPTH: count('levels', 1).default(12),

@@ -15,9 +15,16 @@ export function requireOperation(): ApolloServerPlugin<GatewayContext> {
         async didResolveOperation({ operation, request }) {
           if (operation) return;
           const name = request.operationName;
-          const message = name ? `Unknown operation named "${name}"` : 'Must provide operation name if query contains multiple operations';
+          const message = name
+            ? `Unknown operation named "${name}"`
+            : 'Must provide operation name if query contains multiple operations';
           // Apollo's code, not one of ours: clients already handle OPERATION_RESOLUTION_FAILURE.
-          throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400, headers: new Map<string, string>() } } });
+          throw new GraphQLError(message, {
+            extensions: {
+              code: 'OPERATION_RESOLUTION_FAILURE',
+              http: { status: 400, headers: new Map<string, string>() },
+            },
+          });
         },
       };
     },

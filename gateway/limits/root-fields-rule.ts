@@ -14,7 +14,13 @@ export function rootFieldsLimitRule(maxRootFields: number): ValidationRule {
       OperationDefinition(operation) {
         const rootFields = fold(operation.selectionSet, undefined);
         if (rootFields > maxRootFields) {
-          context.reportError(limitError(ErrorCode.ROOT_FIELD_LIMIT_EXCEEDED, `Operation selects ${rootFields} root fields; the maximum is ${maxRootFields}`, { rootFields, maxRootFields }));
+          context.reportError(
+            limitError(
+              ErrorCode.ROOT_FIELD_LIMIT_EXCEEDED,
+              `Operation selects ${rootFields} root fields; the maximum is ${maxRootFields}`,
+              { rootFields, maxRootFields },
+            ),
+          );
         }
       },
     };

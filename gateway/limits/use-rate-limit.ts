@@ -1,11 +1,16 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Principal } from '../types.js';
-import { failFastRedis, firstConnection } from './fail-fast-redis.js';
+import { failFastRedis, redisLifecycle } from './fail-fast-redis.js';
 import { limitError } from './limit-error.js';
 import type { RateLimitConfig } from './types.js';
 
@@ -38,14 +43,7 @@ export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloSer
     });
   }
   return {
-    async serverWillStart() {
-      if (redis) await firstConnection(redis);
-      return {
-        async serverWillStop() {
-          redis?.disconnect();
-        },
-      };
-    },
+    ...redisLifecycle(redis),
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue }) {
@@ -54,7 +52,13 @@ export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloSer
           } catch (outcome) {
             if (!(outcome instanceof RateLimiterRes)) throw outcome;
             const retryAfter = Math.max(1, Math.ceil(outcome.msBeforeNext / 1_000));
-            throw limitError(ErrorCode.RATE_LIMITED, `Rate limit of ${config.points} operations per ${config.windowSeconds} s exceeded; retry in ${retryAfter} s`, { retryAfterSeconds: retryAfter }, 429, { 'retry-after': String(retryAfter) });
+            throw limitError(
+              ErrorCode.RATE_LIMITED,
+              `Rate limit of ${config.points} operations per ${config.windowSeconds} s exceeded; retry in ${retryAfter} s`,
+              { retryAfterSeconds: retryAfter },
+              429,
+              { 'retry-after': String(retryAfter) },
+            );
           }
         },
       };

@@ -14,7 +14,12 @@ export class PersistedQueryCache implements KeyValueCache<string> {
   private readonly memory = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(
-    private readonly options: { redis: Redis | null; prefix: string; safelist: Safelist | null; registers: boolean },
+    private readonly options: {
+      redis: Redis | null;
+      prefix: string;
+      safelist: Safelist | null;
+      registers: boolean;
+    },
   ) {}
 
   async get(key: string): Promise<string | undefined> {

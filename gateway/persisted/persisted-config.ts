@@ -9,7 +9,11 @@ import type { PersistedConfig } from './types.js';
 export const persistedEnv = {
   /** Automatic persisted queries: `on` (default) or `off`. */
   APQ: z.enum(['on', 'off']).default('on'),
-  APQ_TTL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be an integer').min(1, 'must be at least 1').default(86_400),
+  APQ_TTL_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .default(86_400),
   APQ_PREFIX: z.string().min(1).default('meshgate:apq:'),
   /** `on`: refuse any operation not in the published manifest SAFELIST_PATH. */
   SAFELIST: z.enum(['on', 'off']).default('off'),
@@ -20,7 +24,10 @@ type PersistedEnv = z.infer<z.ZodObject<typeof persistedEnv>> & { REDIS_URL?: st
 
 export function persistedConfig(e: PersistedEnv, absolute: (path: string) => string): PersistedConfig {
   if (e.SAFELIST === 'on' && !e.SAFELIST_PATH) {
-    throw new StartupError(ErrorCode.CONFIG_INVALID, 'invalid configuration: SAFELIST=on needs SAFELIST_PATH, the published operation manifest');
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      'invalid configuration: SAFELIST=on needs SAFELIST_PATH, the published operation manifest',
+    );
   }
   return Object.freeze({
     apq: e.APQ === 'on',

@@ -31,12 +31,19 @@ export function readSafelist(path: string): Safelist {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new StartupError(ErrorCode.CONFIG_INVALID, `SAFELIST_PATH ${path}: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`, cause);
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      `SAFELIST_PATH ${path}: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`,
+      cause,
+    );
   }
   const parsed = Manifest.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StartupError(ErrorCode.CONFIG_INVALID, `SAFELIST_PATH ${path}: ${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}`);
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      `SAFELIST_PATH ${path}: ${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return safelistOf(path, parsed.data.operations);
 }
@@ -45,18 +52,36 @@ export function safelistOf(path: string, operations: readonly ManifestOperation[
   const byHash = new Map<string, string>();
   for (const operation of operations) {
     if (sha256(operation.body) !== operation.id) {
-      throw new StartupError(ErrorCode.CONFIG_INVALID, `SAFELIST_PATH ${path}: operation "${operation.name}": id is not the sha256 of its body`);
+      throw new StartupError(
+        ErrorCode.CONFIG_INVALID,
+        `SAFELIST_PATH ${path}: operation "${operation.name}": id is not the sha256 of its body`,
+      );
     }
     byHash.set(operation.id, operation.body);
   }
-  return Object.freeze({ path, operations: byHash, has: (hash: string | undefined) => hash !== undefined && byHash.has(hash) });
+  return Object.freeze({
+    path,
+    operations: byHash,
+    has: (hash: string | undefined) => hash !== undefined && byHash.has(hash),
+  });
 }
 
 /** A manifest for `operations` (used by tests and to publish one). */
-export function manifestOf(operations: readonly { name: string; body: string; type?: ManifestOperation['type'] }[]): string {
-  return JSON.stringify({
-    format: 'apollo-persisted-query-manifest',
-    version: 1,
-    operations: operations.map((o) => ({ id: sha256(o.body), name: o.name, type: o.type ?? 'query', body: o.body })),
-  }, null, 2);
+export function manifestOf(
+  operations: readonly { name: string; body: string; type?: ManifestOperation['type'] }[],
+): string {
+  return JSON.stringify(
+    {
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: operations.map((o) => ({
+        id: sha256(o.body),
+        name: o.name,
+        type: o.type ?? 'query',
+        body: o.body,
+      })),
+    },
+    null,
+    2,
+  );
 }

@@ -2,7 +2,7 @@ import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import type { Redis } from 'ioredis';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, MeshgateGraphQLError } from '../errors.js';
-import { failFastRedis, firstConnection } from '../limits/fail-fast-redis.js';
+import { failFastRedis, redisLifecycle } from '../limits/fail-fast-redis.js';
 import type { Logger } from '../logger.js';
 import { PersistedQueryCache } from './persisted-cache.js';
 import { readSafelist } from './safelist.js';
@@ -29,30 +29,40 @@ export interface PersistedOperations {
  */
 export function usePersisted({ config, logger }: UsePersistedOptions): PersistedOperations {
   const safelist = config.safelist && config.safelistPath ? readSafelist(config.safelistPath) : null;
-  const redis: Redis | null = config.apq && config.redisUrl ? failFastRedis(config.redisUrl, 'persisted queries', logger) : null;
-  if (safelist) logger?.info({ manifest: safelist.path, operations: safelist.operations.size }, 'safelist mode: only published operations run');
+  const redis: Redis | null =
+    config.apq && config.redisUrl ? failFastRedis(config.redisUrl, 'persisted queries', logger) : null;
+  if (safelist)
+    logger?.info(
+      { manifest: safelist.path, operations: safelist.operations.size },
+      'safelist mode: only published operations run',
+    );
   return {
     persistedQueries:
       config.apq || safelist
-        ? { cache: new PersistedQueryCache({ redis, prefix: config.apqPrefix, safelist, registers: config.apq && !safelist }), ttl: config.apqTtlSeconds }
+        ? {
+            cache: new PersistedQueryCache({
+              redis,
+              prefix: config.apqPrefix,
+              safelist,
+              registers: config.apq && !safelist,
+            }),
+            ttl: config.apqTtlSeconds,
+          }
         : false,
     plugin: {
-      async serverWillStart() {
-        if (redis) await firstConnection(redis);
-        return {
-          async serverWillStop() {
-            redis?.disconnect();
-          },
-        };
-      },
+      ...redisLifecycle(redis),
       async requestDidStart() {
         if (!safelist) return;
         return {
           async didResolveOperation({ queryHash }) {
             if (!safelist.has(queryHash)) {
-              throw new MeshgateGraphQLError(ErrorCode.OPERATION_NOT_IN_SAFELIST, 'Operation is not in the published safelist', {
-                http: { status: 400, headers: new Map<string, string>() },
-              });
+              throw new MeshgateGraphQLError(
+                ErrorCode.OPERATION_NOT_IN_SAFELIST,
+                'Operation is not in the published safelist',
+                {
+                  http: { status: 400, headers: new Map<string, string>() },
+                },
+              );
             }
           },
         };
