@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BENCH_CONTEXT_SECRET, BENCH_CONTEXT_TOKEN_ENV, CONTEXT_HEADER, benchContextToken } from './context-token.js';
+import {
+  BENCH_CONTEXT_SECRET,
+  BENCH_CONTEXT_TOKEN_ENV,
+  CONTEXT_HEADER,
+  benchContextToken,
+} from './context-token.js';
 import { freePort, spawnProcess, waitForGraphQL, type ManagedProcess } from './processes.js';
 import { MESHGATE_BIN, type BenchSubgraphs } from './subgraph-mesh.js';
 import type { ContenderId, ContenderSpec } from './types.js';
@@ -37,7 +42,12 @@ export interface ContenderSetup {
 }
 
 /** Every process of the run, subgraphs included, shares the context-token secret. */
-export const BASE_ENV = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', CONTEXT_TOKEN_SECRET: BENCH_CONTEXT_SECRET };
+export const BASE_ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  HOST: '127.0.0.1',
+  CONTEXT_TOKEN_SECRET: BENCH_CONTEXT_SECRET,
+};
 const HIVE_CONFIG = new URL('./contenders/hive-gateway.config.ts', import.meta.url).pathname;
 const ALL: ContenderSpec['workloads'] = ['single', 'cross', 'heavy'];
 const STOCK_SCRIPT = new URL('./contenders/stock-apollo.ts', import.meta.url).pathname;
@@ -56,15 +66,26 @@ export function contenders(setup: ContenderSetup): Contender[] {
       unavailable: null,
       start: async (options) => {
         const port = await freePort();
-        const proc = spawnProcess('stock @apollo/gateway', process.execPath, [...nodeFlags(options), '--import', 'tsx', STOCK_SCRIPT, supergraphPath, String(port)], {
-          ...process.env,
-          ...BASE_ENV,
-          ...contextToken,
-        });
+        const proc = spawnProcess(
+          'stock @apollo/gateway',
+          process.execPath,
+          [...nodeFlags(options), '--import', 'tsx', STOCK_SCRIPT, supergraphPath, String(port)],
+          {
+            ...process.env,
+            ...BASE_ENV,
+            ...contextToken,
+          },
+        );
         return ready(proc, await proc.waitForLine(/^stock @apollo\/gateway: (\S+)/, 60_000), {});
       },
     },
-    meshgate('b', 'meshgate, policies and lineage off', { MESHGATE_POLICY: 'off', MESHGATE_LINEAGE: 'off' }, {}, null),
+    meshgate(
+      'b',
+      'meshgate, policies and lineage off',
+      { MESHGATE_POLICY: 'off', MESHGATE_LINEAGE: 'off' },
+      {},
+      null,
+    ),
     meshgate(
       'c',
       'meshgate, JWT + policies + lineage into Redis',
@@ -84,7 +105,20 @@ export function contenders(setup: ContenderSetup): Contender[] {
           'Hive Gateway',
           process.execPath,
           // tsx loads the TypeScript config file.
-          [...nodeFlags(options), '--import', 'tsx', hiveBin ?? '', 'supergraph', supergraphPath, '--port', String(port), '--host', '127.0.0.1', '--config-path', HIVE_CONFIG],
+          [
+            ...nodeFlags(options),
+            '--import',
+            'tsx',
+            hiveBin ?? '',
+            'supergraph',
+            supergraphPath,
+            '--port',
+            String(port),
+            '--host',
+            '127.0.0.1',
+            '--config-path',
+            HIVE_CONFIG,
+          ],
           { ...process.env, ...BASE_ENV, ...contextToken },
         );
         return ready(proc, `http://127.0.0.1:${port}/graphql`, {});
@@ -138,7 +172,11 @@ function nodeFlags(options: StartOptions): string[] {
   return options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
 }
 
-async function ready(proc: ManagedProcess, url: string, headers: Record<string, string>): Promise<RunningContender> {
+async function ready(
+  proc: ManagedProcess,
+  url: string,
+  headers: Record<string, string>,
+): Promise<RunningContender> {
   try {
     await waitForGraphQL(url, proc, headers);
   } catch (error) {
@@ -153,15 +191,21 @@ async function ready(proc: ManagedProcess, url: string, headers: Record<string, 
  * command exists, contender c is reported as not available rather than failing the run.
  */
 function mintToken(roles: string): { token: string } | { unavailable: string } {
-  const result = spawnSync(process.execPath, [MESHGATE_BIN, 'token', '--sub', 'meshgate-bench', '--roles', roles], {
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [MESHGATE_BIN, 'token', '--sub', 'meshgate-bench', '--roles', roles],
+    {
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   const jwt = /^\s*(?:Bearer\s+)?([\w-]+\.[\w-]+\.[\w-]*)\s*$/m.exec(result.stdout ?? '');
   if (result.status === 0 && jwt?.[1]) return { token: jwt[1] };
   const why = (result.stderr || result.stdout || String(result.error ?? '')).trim().split('\n')[0] ?? '';
-  return { unavailable: `not available yet: "meshgate token" failed (${why.slice(0, 200) || `exit ${String(result.status)}`})` };
+  return {
+    unavailable: `not available yet: "meshgate token" failed (${why.slice(0, 200) || `exit ${String(result.status)}`})`,
+  };
 }
 
 /** The Hive Gateway CLI's entry point, resolved from the installed package. */

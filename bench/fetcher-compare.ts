@@ -20,15 +20,26 @@ type Fetcher = RemoteGraphQLDataSource['fetcher'];
 const makeFetchHappen: Fetcher = new RemoteGraphQLDataSource({ url: 'http://unused' }).fetcher;
 const builtIn: Fetcher = (url, init) => fetch(url, init as RequestInit) as unknown as ReturnType<Fetcher>;
 
-const proc = spawnProcess('subgraph catalog', process.execPath, [MESHGATE_BIN, 'subgraph', 'catalog', '--port', '0'], { ...process.env, ...BASE_ENV, DATABASE_URL: databaseUrl });
+const proc = spawnProcess(
+  'subgraph catalog',
+  process.execPath,
+  [MESHGATE_BIN, 'subgraph', 'catalog', '--port', '0'],
+  { ...process.env, ...BASE_ENV, DATABASE_URL: databaseUrl },
+);
 try {
   const url = await proc.waitForLine(/^meshgate subgraph catalog: (\S+)/, 120_000);
   const headers = { 'content-type': 'application/json', [CONTEXT_HEADER]: benchContextToken() };
   await waitForGraphQL(url, proc, headers);
   // An entity fetch as the gateway sends it: 20 product representations.
   const body = JSON.stringify({
-    query: 'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{sku name price{amount currency}}}}',
-    variables: { representations: Array.from({ length: 20 }, (_, i) => ({ __typename: 'Product', sku: `SKU-${String(i + 1).padStart(4, '0')}` })) },
+    query:
+      'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{sku name price{amount currency}}}}',
+    variables: {
+      representations: Array.from({ length: 20 }, (_, i) => ({
+        __typename: 'Product',
+        sku: `SKU-${String(i + 1).padStart(4, '0')}`,
+      })),
+    },
   });
   const round = async (fetcher: Fetcher) => {
     let next = 0;
@@ -44,22 +55,32 @@ try {
       }),
     );
     const used = process.cpuUsage(cpu);
-    return { cpuUsPerFetch: (used.user + used.system) / requests, rps: requests / ((performance.now() - started) / 1000) };
+    return {
+      cpuUsPerFetch: (used.user + used.system) / requests,
+      rps: requests / ((performance.now() - started) / 1000),
+    };
   };
   const totals = { 'make-fetch-happen': [] as number[], 'built-in fetch': [] as number[] };
   await round(makeFetchHappen);
   await round(builtIn); // warm both
   for (let i = 0; i < 3; i++) {
-    for (const [name, fetcher] of [['make-fetch-happen', makeFetchHappen], ['built-in fetch', builtIn]] as const) {
+    for (const [name, fetcher] of [
+      ['make-fetch-happen', makeFetchHappen],
+      ['built-in fetch', builtIn],
+    ] as const) {
       const r = await round(fetcher);
       totals[name].push(r.cpuUsPerFetch);
-      console.log(`${name.padEnd(18)} ${r.cpuUsPerFetch.toFixed(0).padStart(6)} µs CPU/fetch  ${r.rps.toFixed(0).padStart(6)} fetch/s`);
+      console.log(
+        `${name.padEnd(18)} ${r.cpuUsPerFetch.toFixed(0).padStart(6)} µs CPU/fetch  ${r.rps.toFixed(0).padStart(6)} fetch/s`,
+      );
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const mfh = median(totals['make-fetch-happen']);
   const bi = median(totals['built-in fetch']);
-  console.log(`median CPU per fetch: make-fetch-happen ${mfh.toFixed(0)} µs, built-in fetch ${bi.toFixed(0)} µs (${(mfh / bi).toFixed(2)}× less with built-in)`);
+  console.log(
+    `median CPU per fetch: make-fetch-happen ${mfh.toFixed(0)} µs, built-in fetch ${bi.toFixed(0)} µs (${(mfh / bi).toFixed(2)}× less with built-in)`,
+  );
 } finally {
   await proc.stop();
 }

@@ -6,7 +6,11 @@ import { Redis } from 'ioredis';
  * lineage layer's key layout beyond that; null when Redis cannot be reached.
  */
 export async function countLineageEntries(redisUrl: string): Promise<number | null> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
   try {
     await redis.connect();
     let total = 0;

@@ -7,9 +7,19 @@ import type { LineageWriterResult } from './types.js';
  * (`meshgate lineage bench --events N`, which prints its result as JSON). Reported as not
  * available when the command does not exist or fails.
  */
-export function benchLineageWriter(redisUrl: string, supergraphPath: string, events: number): LineageWriterResult {
+export function benchLineageWriter(
+  redisUrl: string,
+  supergraphPath: string,
+  events: number,
+): LineageWriterResult {
   const result = spawnSync(process.execPath, [MESHGATE_BIN, 'lineage', 'bench', '--events', String(events)], {
-    env: { ...process.env, REDIS_URL: redisUrl, SUPERGRAPH_PATH: supergraphPath, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      SUPERGRAPH_PATH: supergraphPath,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
     encoding: 'utf8',
     timeout: 300_000,
   });
@@ -35,5 +45,8 @@ export function benchLineageWriter(redisUrl: string, supergraphPath: string, eve
     }
   }
   const why = (result.stderr || stdout || String(result.error ?? '')).trim().split('\n')[0] ?? '';
-  return { available: false, note: `"meshgate lineage bench" gave no result (${why.slice(0, 200) || `exit ${String(result.status)}`})` };
+  return {
+    available: false,
+    note: `"meshgate lineage bench" gave no result (${why.slice(0, 200) || `exit ${String(result.status)}`})`,
+  };
 }

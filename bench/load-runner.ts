@@ -8,8 +8,16 @@ const LOAD_SCRIPT = new URL('./load.ts', import.meta.url).pathname;
  * `onMeasure` is called when the measured pass starts (after the warm-up) and its returned
  * function when it ends, so the contender's usage is sampled over exactly that window.
  */
-export async function runLoad<Usage>(job: LoadJob, onMeasure: () => () => Usage): Promise<{ load: LoadResult; usage: Usage }> {
-  const proc = spawnProcess('load generator', process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(job)], process.env);
+export async function runLoad<Usage>(
+  job: LoadJob,
+  onMeasure: () => () => Usage,
+): Promise<{ load: LoadResult; usage: Usage }> {
+  const proc = spawnProcess(
+    'load generator',
+    process.execPath,
+    ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(job)],
+    process.env,
+  );
   const timeoutMs = (job.warmupSeconds + job.durationSeconds + 60) * 1000;
   try {
     await proc.waitForLine(/^(MEASURE)$/, timeoutMs);

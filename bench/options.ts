@@ -31,7 +31,12 @@ const QUICK = { duration: 3, warmup: 1 };
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
-    .transform((text) => text.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)));
 
 const Schema = z.object({
@@ -44,10 +49,20 @@ const Schema = z.object({
   latencyWorkloads: list(['single', 'cross', 'heavy']).default(['single', 'cross']),
   profile: z.boolean().default(false),
   lineageEvents: z.coerce.number().int().positive().optional(),
-  label: z.string().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only').nullable().default(null),
+  label: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only')
+    .nullable()
+    .default(null),
   out: z.string().min(1).default('bench/results'),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//).default('postgres://postgres@127.0.0.1:5432/test'),
-  redisUrl: z.string().regex(/^rediss?:\/\//).default('redis://127.0.0.1:6379'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//)
+    .default('postgres://postgres@127.0.0.1:5432/test'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//)
+    .default('redis://127.0.0.1:6379'),
   tokenRoles: z.string().min(1).default('data-steward'),
 });
 
@@ -55,26 +70,65 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const program = new Command('bench')
     .description('meshgate against stock @apollo/gateway, Hive Gateway and the direct subgraph')
     .addOption(new Option('--quick', 'a few seconds per cell: a smoke run').env('BENCH_QUICK'))
-    .addOption(new Option('--duration <seconds>', `measured seconds per cell (default ${FULL.duration}, quick ${QUICK.duration})`).env('BENCH_DURATION'))
-    .addOption(new Option('--warmup <seconds>', `warm-up seconds per cell (default ${FULL.warmup}, quick ${QUICK.warmup})`).env('BENCH_WARMUP'))
-    .addOption(new Option('--connections <n>', 'concurrent connections (default 32)').env('BENCH_CONNECTIONS'))
+    .addOption(
+      new Option(
+        '--duration <seconds>',
+        `measured seconds per cell (default ${FULL.duration}, quick ${QUICK.duration})`,
+      ).env('BENCH_DURATION'),
+    )
+    .addOption(
+      new Option(
+        '--warmup <seconds>',
+        `warm-up seconds per cell (default ${FULL.warmup}, quick ${QUICK.warmup})`,
+      ).env('BENCH_WARMUP'),
+    )
+    .addOption(
+      new Option('--connections <n>', 'concurrent connections (default 32)').env('BENCH_CONNECTIONS'),
+    )
     .addOption(new Option('--contenders <list>', 'which of a,b,c,d,e').env('BENCH_CONTENDERS'))
     .addOption(new Option('--workloads <list>', 'which of single,cross,heavy').env('BENCH_WORKLOADS'))
-    .addOption(new Option('--latency-workloads <list>', 'also measured at 1 connection for a,b,c (default single,cross)').env('BENCH_LATENCY_WORKLOADS'))
-    .addOption(new Option('--profile', 'also CPU-profile meshgate (b, and c when available) under the heavy workload').env('BENCH_PROFILE'))
-    .addOption(new Option('--lineage-events <n>', 'events for the lineage writer benchmark (default 100000, quick 20000)').env('BENCH_LINEAGE_EVENTS'))
+    .addOption(
+      new Option(
+        '--latency-workloads <list>',
+        'also measured at 1 connection for a,b,c (default single,cross)',
+      ).env('BENCH_LATENCY_WORKLOADS'),
+    )
+    .addOption(
+      new Option(
+        '--profile',
+        'also CPU-profile meshgate (b, and c when available) under the heavy workload',
+      ).env('BENCH_PROFILE'),
+    )
+    .addOption(
+      new Option(
+        '--lineage-events <n>',
+        'events for the lineage writer benchmark (default 100000, quick 20000)',
+      ).env('BENCH_LINEAGE_EVENTS'),
+    )
     .addOption(new Option('--label <name>', 'appended to the result file names').env('BENCH_LABEL'))
-    .addOption(new Option('--out <dir>', 'where results are written (default bench/results)').env('BENCH_OUT'))
+    .addOption(
+      new Option('--out <dir>', 'where results are written (default bench/results)').env('BENCH_OUT'),
+    )
     .addOption(new Option('--database-url <url>', 'PostgreSQL for the subgraphs').env('DATABASE_URL'))
     .addOption(new Option('--redis-url <url>', 'Redis for contender c').env('REDIS_URL'))
-    .addOption(new Option('--token-roles <roles>', 'roles of the token contender c sends (default data-steward)').env('BENCH_TOKEN_ROLES'))
+    .addOption(
+      new Option('--token-roles <roles>', 'roles of the token contender c sends (default data-steward)').env(
+        'BENCH_TOKEN_ROLES',
+      ),
+    )
     .exitOverride();
   program.parse([...argv], { from: 'user' });
   const raw = program.opts<Record<string, unknown>>();
   const quick = raw.quick === true || raw.quick === 'true' || raw.quick === '1';
-  const parsed = Schema.safeParse({ ...raw, quick, profile: raw.profile === true || raw.profile === 'true' || raw.profile === '1' });
+  const parsed = Schema.safeParse({
+    ...raw,
+    quick,
+    profile: raw.profile === true || raw.profile === 'true' || raw.profile === '1',
+  });
   if (!parsed.success) {
-    throw new Error(`bench: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `bench: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const o = parsed.data;
   const defaults = o.quick ? QUICK : FULL;

@@ -89,12 +89,16 @@ export function spawnProcess(
     exited: () => exitCode !== undefined,
     waitForLine(pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`${name}: not ready after ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => finish(new Error(`${name}: not ready after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         const onLine = (line: string) => {
           const match = pattern.exec(line);
           if (match) finish(null, match[1] ?? match[0]);
         };
-        const onExit = () => finish(new Error(`${name} exited (code ${String(exitCode)}): ${lastLines(tail + partial)}`));
+        const onExit = () =>
+          finish(new Error(`${name} exited (code ${String(exitCode)}): ${lastLines(tail + partial)}`));
         function finish(error: Error | null, value?: string) {
           clearTimeout(timer);
           listeners.delete(onLine);

@@ -38,7 +38,11 @@ const IDLE = new Set(['(idle)', '(program)']);
  * clock too), so start-up and module loading stay out of a profile of the load window.
  * Percentages are of the busy time: idle samples are left out.
  */
-export function summariseProfile(path: string, limit = 25, window?: { fromUs: number; toUs: number }): SelfTimeSummary {
+export function summariseProfile(
+  path: string,
+  limit = 25,
+  window?: { fromUs: number; toUs: number },
+): SelfTimeSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
@@ -101,8 +105,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [file, limit] = process.argv.slice(2);
   if (!file) throw new Error('usage: profile-summary.ts FILE.cpuprofile [N]');
   const summary = summariseProfile(file, Number(limit ?? 25));
-  console.log(`busy time sampled: ${summary.totalMs} ms (whole profile, start-up included)\n\nself time by function:`);
-  for (const f of summary.top) console.log(`${String(f.selfPercent).padStart(6)}%  ${String(f.selfMs).padStart(9)} ms  ${f.fn}  ${f.location}`);
+  console.log(
+    `busy time sampled: ${summary.totalMs} ms (whole profile, start-up included)\n\nself time by function:`,
+  );
+  for (const f of summary.top)
+    console.log(
+      `${String(f.selfPercent).padStart(6)}%  ${String(f.selfMs).padStart(9)} ms  ${f.fn}  ${f.location}`,
+    );
   console.log('\nself time by package:');
-  for (const p of summary.byPackage) console.log(`${String(p.selfPercent).padStart(6)}%  ${String(p.selfMs).padStart(9)} ms  ${p.pkg}`);
+  for (const p of summary.byPackage)
+    console.log(`${String(p.selfPercent).padStart(6)}%  ${String(p.selfMs).padStart(9)} ms  ${p.pkg}`);
 }

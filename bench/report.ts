@@ -5,17 +5,29 @@ import type { BenchResults, CellResult, ContenderId, TargetResult, Workload } fr
  * against contender (a), stock @apollo/gateway, at the same workload and connections.
  */
 
-const fmt = (value: number | null | undefined, digits = 1) => (value == null || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const fmt = (value: number | null | undefined, digits = 1) =>
+  value == null || Number.isNaN(value) ? '–' : value.toFixed(digits);
 
-function cell(results: Pick<BenchResults, 'cells'>, contender: ContenderId, workload: Workload['id'], connections: number): CellResult | undefined {
-  return results.cells.find((c) => c.contender === contender && c.workload === workload && c.connections === connections);
+function cell(
+  results: Pick<BenchResults, 'cells'>,
+  contender: ContenderId,
+  workload: Workload['id'],
+  connections: number,
+): CellResult | undefined {
+  return results.cells.find(
+    (c) => c.contender === contender && c.workload === workload && c.connections === connections,
+  );
 }
 
 function measured(c: CellResult | undefined) {
-  return c?.status === 'measured' && c.load && c.load.errors === 0 && c.load.requests > 0 ? c.load : undefined;
+  return c?.status === 'measured' && c.load && c.load.errors === 0 && c.load.requests > 0
+    ? c.load
+    : undefined;
 }
 
-export function evaluateTargets(results: Pick<BenchResults, 'cells' | 'options' | 'workloads' | 'lineage'>): TargetResult[] {
+export function evaluateTargets(
+  results: Pick<BenchResults, 'cells' | 'options' | 'workloads' | 'lineage'>,
+): TargetResult[] {
   const n = results.options.connections;
   const workloads = results.workloads.map((w) => w.id);
   const ratio = (x: ContenderId, y: ContenderId, w: Workload['id'], conns = n) => {
@@ -26,24 +38,59 @@ export function evaluateTargets(results: Pick<BenchResults, 'cells' | 'options' 
   const targets: TargetResult[] = [];
 
   const vsStock = workloads.map((w) => ({ w, r: ratio('c', 'a', w) }));
-  targets.push(verdict('meshgate (c) ≥ stock (a) throughput on every workload', vsStock, (r) => r >= 1, (r) => `${fmt(r, 2)}×`));
+  targets.push(
+    verdict(
+      'meshgate (c) ≥ stock (a) throughput on every workload',
+      vsStock,
+      (r) => r >= 1,
+      (r) => `${fmt(r, 2)}×`,
+    ),
+  );
   if (workloads.includes('heavy')) {
-    targets.push(verdict('meshgate (c) ≥ 1.5× stock (a) on heavy nested', [{ w: 'heavy', r: ratio('c', 'a', 'heavy') }], (r) => r >= 1.5, (r) => `${fmt(r, 2)}×`));
+    targets.push(
+      verdict(
+        'meshgate (c) ≥ 1.5× stock (a) on heavy nested',
+        [{ w: 'heavy', r: ratio('c', 'a', 'heavy') }],
+        (r) => r >= 1.5,
+        (r) => `${fmt(r, 2)}×`,
+      ),
+    );
   }
   const overhead = workloads.map((w) => {
     const r = ratio('c', 'b', w);
     return { w, r: r === undefined ? undefined : (1 - r) * 100 };
   });
-  targets.push(verdict('policy + lineage throughput overhead (1 − c/b) ≤ 5%', overhead, (o) => o <= 5, (o) => `${fmt(o)}%`));
+  targets.push(
+    verdict(
+      'policy + lineage throughput overhead (1 − c/b) ≤ 5%',
+      overhead,
+      (o) => o <= 5,
+      (o) => `${fmt(o)}%`,
+    ),
+  );
   const latency = results.workloads
     .map((w) => w.id)
     .map((w) => {
       const b = measured(cell(results, 'b', w, 1));
       const c = measured(cell(results, 'c', w, 1));
-      return { w, r: b?.latency.p50 != null && c?.latency.p50 != null ? (c.latency.p50 - b.latency.p50) * 1000 : undefined, present: cell(results, 'b', w, 1) !== undefined };
+      return {
+        w,
+        r:
+          b?.latency.p50 != null && c?.latency.p50 != null
+            ? (c.latency.p50 - b.latency.p50) * 1000
+            : undefined,
+        present: cell(results, 'b', w, 1) !== undefined,
+      };
     })
     .filter((x) => x.present);
-  targets.push(verdict('policy + lineage added p50 latency at 1 connection (c − b) ≤ 100 µs', latency, (us) => us <= 100, (us) => `${fmt(us, 0)} µs`));
+  targets.push(
+    verdict(
+      'policy + lineage added p50 latency at 1 connection (c − b) ≤ 100 µs',
+      latency,
+      (us) => us <= 100,
+      (us) => `${fmt(us, 0)} µs`,
+    ),
+  );
   const writer = results.lineage.writer;
   targets.push(
     writer.available
@@ -66,7 +113,8 @@ function verdict(
   if (values.length === 0) return { target, met: null, detail: 'no workload selected' };
   const missing = values.filter((v) => v.r === undefined);
   const detail = values.map((v) => `${v.w} ${v.r === undefined ? 'n/a' : show(v.r)}`).join(', ');
-  if (missing.length) return { target, met: null, detail: `${detail} (not measurable: a contender is unavailable or errored)` };
+  if (missing.length)
+    return { target, met: null, detail: `${detail} (not measurable: a contender is unavailable or errored)` };
   return { target, met: values.every((v) => ok(v.r!)), detail };
 }
 
@@ -80,7 +128,16 @@ export function resultsTable(results: BenchResults): string {
     const base = measured(cell(results, 'a', c.workload, c.connections));
     const l = c.load;
     const ratio = l && base ? `${fmt(l.rps / base.rps, 2)}` : '–';
-    const errors = l ? `${l.errors}${l.errors ? ` (${Object.entries(l.errorBreakdown).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}` : '–';
+    const errors = l
+      ? `${l.errors}${
+          l.errors
+            ? ` (${Object.entries(l.errorBreakdown)
+                .filter(([, v]) => v)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')})`
+            : ''
+        }`
+      : '–';
     rows.push(
       `| ${c.contender} | ${c.workload} | ${c.connections} | ${l ? fmt(l.rps, 0) : '–'} | ${ratio} | ${fmt(l?.latency.p50, 2)} | ${fmt(l?.latency.p95, 2)} | ${fmt(l?.latency.p99, 2)} | ${errors} | ${fmt(c.usage?.peakRssMb, 0)} | ${fmt(c.usage?.cpuPercent, 0)} | ${l && c.usage ? fmt((c.usage.cpuPercent * 10) / l.rps, 2) : '–'} | ${fmt(c.usage?.subgraphsCpuPercent, 0)} | ${c.status === 'measured' ? '' : `${c.status}: ${c.note ?? ''}`.replace(/\|/g, '/')} |`,
     );
@@ -97,11 +154,16 @@ export function markdownReport(results: BenchResults): string {
     '',
     '## Contenders',
     '',
-    ...results.contenders.map((c) => `- (${c.id}) ${c.title}${c.available ? '' : ` — **${c.note ?? 'not available'}**`}`),
+    ...results.contenders.map(
+      (c) => `- (${c.id}) ${c.title}${c.available ? '' : ` — **${c.note ?? 'not available'}**`}`,
+    ),
     '',
     '## Workloads',
     '',
-    ...results.workloads.map((w) => `- ${w.id}: ${w.title}${w.responseBytes ? ` — ${(w.responseBytes / 1024).toFixed(1)} KB response` : ''}`),
+    ...results.workloads.map(
+      (w) =>
+        `- ${w.id}: ${w.title}${w.responseBytes ? ` — ${(w.responseBytes / 1024).toFixed(1)} KB response` : ''}`,
+    ),
     '',
     '## Results',
     '',
@@ -111,9 +173,12 @@ export function markdownReport(results: BenchResults): string {
     '',
     '| target | met | figures |',
     '|---|---|---|',
-    ...results.targets.map((t) => `| ${t.target} | ${t.met === null ? 'n/a' : t.met ? 'met' : 'not met'} | ${t.detail} |`),
+    ...results.targets.map(
+      (t) => `| ${t.target} | ${t.met === null ? 'n/a' : t.met ? 'met' : 'not met'} | ${t.detail} |`,
+    ),
   ];
-  if (results.lineage.duringC) lines.push('', '## Lineage events during (c)', '', results.lineage.duringC.note);
+  if (results.lineage.duringC)
+    lines.push('', '## Lineage events during (c)', '', results.lineage.duringC.note);
   for (const p of results.profiles) {
     lines.push(
       '',

@@ -1,7 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE_ENV, contenders as defineContenders, type Contender, type RunningContender } from './contenders.js';
+import {
+  BASE_ENV,
+  contenders as defineContenders,
+  type Contender,
+  type RunningContender,
+} from './contenders.js';
 import { CONTEXT_HEADER, benchContextToken } from './context-token.js';
 import { countLineageEntries } from './lineage-count.js';
 import { benchLineageWriter } from './lineage-writer.js';
@@ -27,16 +32,29 @@ const workDir = mkdtempSync(join(tmpdir(), 'meshgate-bench-'));
 const startedAt = new Date();
 const workloads = WORKLOADS.filter((w) => options.workloads.includes(w.id));
 
-log(`${options.quick ? 'quick run: ' : ''}${options.durationSeconds}s + ${options.warmupSeconds}s warm-up per cell, ${options.connections} connections; work dir ${workDir}`);
-const subgraphs = await startBenchSubgraphs(options.databaseUrl, workDir, BASE_ENV, { [CONTEXT_HEADER]: benchContextToken() });
-log(`subgraphs up: ${Object.entries(subgraphs.urls).map(([n, u]) => `${n} ${u}`).join(', ')}`);
+log(
+  `${options.quick ? 'quick run: ' : ''}${options.durationSeconds}s + ${options.warmupSeconds}s warm-up per cell, ${options.connections} connections; work dir ${workDir}`,
+);
+const subgraphs = await startBenchSubgraphs(options.databaseUrl, workDir, BASE_ENV, {
+  [CONTEXT_HEADER]: benchContextToken(),
+});
+log(
+  `subgraphs up: ${Object.entries(subgraphs.urls)
+    .map(([n, u]) => `${n} ${u}`)
+    .join(', ')}`,
+);
 
 const results: BenchResults = {
   startedAt: startedAt.toISOString(),
   finishedAt: '',
   label: options.label,
   machine: { cpus: availableParallelism(), node: process.version, loadAverageAtStart: loadavg() },
-  options: { durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, connections: options.connections, quick: options.quick },
+  options: {
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+    connections: options.connections,
+    quick: options.quick,
+  },
   contenders: [],
   workloads: workloads.map((w) => ({ id: w.id, title: w.title, responseBytes: null })),
   cells: [],
@@ -46,20 +64,38 @@ const results: BenchResults = {
 };
 
 try {
-  const all = defineContenders({ subgraphs, redisUrl: options.redisUrl, tokenRoles: options.tokenRoles }).filter((c) => options.contenders.includes(c.id));
+  const all = defineContenders({
+    subgraphs,
+    redisUrl: options.redisUrl,
+    tokenRoles: options.tokenRoles,
+  }).filter((c) => options.contenders.includes(c.id));
   const reference = new Map<Workload['id'], unknown>();
   for (const contender of all) {
-    results.contenders.push({ id: contender.id, title: contender.title, available: !contender.unavailable, ...(contender.unavailable && { note: contender.unavailable }) });
+    results.contenders.push({
+      id: contender.id,
+      title: contender.title,
+      available: !contender.unavailable,
+      ...(contender.unavailable && { note: contender.unavailable }),
+    });
     await benchContender(contender, options, reference);
   }
   if (options.contenders.includes('c')) {
     log(`lineage writer: meshgate lineage bench --events ${options.lineageEvents}`);
-    results.lineage.writer = benchLineageWriter(options.redisUrl, subgraphs.supergraphPath, options.lineageEvents);
+    results.lineage.writer = benchLineageWriter(
+      options.redisUrl,
+      subgraphs.supergraphPath,
+      options.lineageEvents,
+    );
     const w = results.lineage.writer;
-    log(w.available ? `lineage writer: ${w.eventsPerSecond.toFixed(0)} events/s, stored ${w.stored}/${w.events}, duplicates ${w.duplicates}` : `lineage writer: ${w.note}`);
+    log(
+      w.available
+        ? `lineage writer: ${w.eventsPerSecond.toFixed(0)} events/s, stored ${w.stored}/${w.events}, duplicates ${w.duplicates}`
+        : `lineage writer: ${w.note}`,
+    );
   }
   if (options.profile) {
-    for (const contender of all.filter((c) => (c.id === 'b' || c.id === 'c') && !c.unavailable)) await profileContender(contender, options);
+    for (const contender of all.filter((c) => (c.id === 'b' || c.id === 'c') && !c.unavailable))
+      await profileContender(contender, options);
   }
 } finally {
   await subgraphs.stop();
@@ -74,16 +110,25 @@ writeFileSync(join(options.outDir, `${name}.json`), JSON.stringify(results, null
 writeFileSync(join(options.outDir, `${name}.md`), markdownReport(results));
 console.log(resultsTable(results));
 console.log('');
-for (const t of results.targets) console.log(`${t.met === null ? 'n/a    ' : t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.detail}`);
+for (const t of results.targets)
+  console.log(`${t.met === null ? 'n/a    ' : t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.detail}`);
 log(`wrote ${join(options.outDir, name)}.md and .json`);
 
 /** One contender's turn: start it, verify and measure each of its workloads, stop it. */
-async function benchContender(contender: Contender, options: BenchOptions, reference: Map<Workload['id'], unknown>): Promise<void> {
+async function benchContender(
+  contender: Contender,
+  options: BenchOptions,
+  reference: Map<Workload['id'], unknown>,
+): Promise<void> {
   const mine = workloads.filter((w) => contender.workloads.includes(w.id));
   const connectionCounts = (w: Workload) =>
-    ['a', 'b', 'c'].includes(contender.id) && options.latencyWorkloads.includes(w.id) ? [options.connections, 1] : [options.connections];
+    ['a', 'b', 'c'].includes(contender.id) && options.latencyWorkloads.includes(w.id)
+      ? [options.connections, 1]
+      : [options.connections];
   const skip = (status: CellResult['status'], note: string) => {
-    for (const w of mine) for (const connections of connectionCounts(w)) results.cells.push({ contender: contender.id, workload: w.id, connections, status, note });
+    for (const w of mine)
+      for (const connections of connectionCounts(w))
+        results.cells.push({ contender: contender.id, workload: w.id, connections, status, note });
   };
   if (contender.unavailable) {
     log(`(${contender.id}) ${contender.unavailable}`);
@@ -101,11 +146,23 @@ async function benchContender(contender: Contender, options: BenchOptions, refer
   let answered = 0;
   try {
     for (const workload of mine) {
-      const verdict = await verifyWorkload(running.url, workload, contender.headers, reference.get(workload.id));
+      const verdict = await verifyWorkload(
+        running.url,
+        workload,
+        contender.headers,
+        reference.get(workload.id),
+      );
       answered++;
       if (!verdict.ok) {
         log(`(${contender.id}) ${workload.id}: ${verdict.status}: ${verdict.note}`);
-        for (const connections of connectionCounts(workload)) results.cells.push({ contender: contender.id, workload: workload.id, connections, status: verdict.status, note: verdict.note });
+        for (const connections of connectionCounts(workload))
+          results.cells.push({
+            contender: contender.id,
+            workload: workload.id,
+            connections,
+            status: verdict.status,
+            note: verdict.note,
+          });
         continue;
       }
       if (!reference.has(workload.id)) {
@@ -114,20 +171,48 @@ async function benchContender(contender: Contender, options: BenchOptions, refer
         if (entry) entry.responseBytes = verdict.bytes;
       }
       for (const connections of connectionCounts(workload)) {
-        const job = { url: running.url, body: requestBody(workload), headers: { ...contender.headers }, connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds };
+        const job = {
+          url: running.url,
+          body: requestBody(workload),
+          headers: { ...contender.headers },
+          connections,
+          durationSeconds: options.durationSeconds,
+          warmupSeconds: options.warmupSeconds,
+        };
         try {
           const { load, usage } = await runLoad(job, () => {
             const gateway = sampleUsage(running.pid);
             const subgraphCpu = subgraphs.processes.map((p) => sampleUsage(p.pid));
-            return () => ({ ...gateway.stop(), subgraphsCpuPercent: Math.round(subgraphCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0)) });
+            return () => ({
+              ...gateway.stop(),
+              subgraphsCpuPercent: Math.round(subgraphCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0)),
+            });
           });
           answered += load.requests;
           const status = load.requests > 0 ? 'measured' : 'error';
-          results.cells.push({ contender: contender.id, workload: workload.id, connections, status, load, usage, ...(status === 'error' && { note: 'no response completed in the measured window (make --duration longer)' }) });
-          log(`(${contender.id}) ${workload.id} ×${connections}: ${load.rps.toFixed(0)} rps, p50 ${load.latency.p50?.toFixed(2) ?? '–'} ms, p99 ${load.latency.p99?.toFixed(2) ?? '–'} ms, ${load.errors} errors, ${usage.cpuPercent}% CPU, ${usage.peakRssMb} MB`);
+          results.cells.push({
+            contender: contender.id,
+            workload: workload.id,
+            connections,
+            status,
+            load,
+            usage,
+            ...(status === 'error' && {
+              note: 'no response completed in the measured window (make --duration longer)',
+            }),
+          });
+          log(
+            `(${contender.id}) ${workload.id} ×${connections}: ${load.rps.toFixed(0)} rps, p50 ${load.latency.p50?.toFixed(2) ?? '–'} ms, p99 ${load.latency.p99?.toFixed(2) ?? '–'} ms, ${load.errors} errors, ${usage.cpuPercent}% CPU, ${usage.peakRssMb} MB`,
+          );
         } catch (error) {
           log(`(${contender.id}) ${workload.id} ×${connections}: ${(error as Error).message}`);
-          results.cells.push({ contender: contender.id, workload: workload.id, connections, status: 'error', note: (error as Error).message });
+          results.cells.push({
+            contender: contender.id,
+            workload: workload.id,
+            connections,
+            status: 'error',
+            note: (error as Error).message,
+          });
         }
       }
     }
@@ -162,7 +247,14 @@ async function profileContender(contender: Contender, options: BenchOptions): Pr
   const running = await contender.start({ cpuProfileDir: dir });
   let window: { fromUs: number; toUs: number } | undefined;
   try {
-    const job = { url: running.url, body: requestBody(workload), headers: { ...contender.headers }, connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds };
+    const job = {
+      url: running.url,
+      body: requestBody(workload),
+      headers: { ...contender.headers },
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
+    };
     window = await runLoad(job, () => {
       const fromUs = nowUs();
       return () => ({ fromUs, toUs: nowUs() });
@@ -177,6 +269,16 @@ async function profileContender(contender: Contender, options: BenchOptions): Pr
     return;
   }
   const summary = summariseProfile(join(dir, file), 20, window);
-  results.profiles.push({ contender: contender.id, workload: workload.id, file: join(dir, file), ...summary });
-  log(`(${contender.id}) profile: ${summary.byPackage.slice(0, 6).map((p) => `${p.pkg} ${p.selfPercent}%`).join(', ')}`);
+  results.profiles.push({
+    contender: contender.id,
+    workload: workload.id,
+    file: join(dir, file),
+    ...summary,
+  });
+  log(
+    `(${contender.id}) profile: ${summary.byPackage
+      .slice(0, 6)
+      .map((p) => `${p.pkg} ${p.selfPercent}%`)
+      .join(', ')}`,
+  );
 }

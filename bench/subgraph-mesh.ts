@@ -33,18 +33,26 @@ export async function startBenchSubgraphs(
     const urls: Record<string, string> = {};
     // One at a time: seeding five schemas at once on a fresh database deadlocks in PostgreSQL.
     for (const product of dataProducts) {
-      const proc = spawnProcess(`subgraph ${product.name}`, process.execPath, [MESHGATE_BIN, 'subgraph', product.name, '--port', '0'], {
-        ...process.env,
-        ...env,
-        DATABASE_URL: databaseUrl,
-      });
+      const proc = spawnProcess(
+        `subgraph ${product.name}`,
+        process.execPath,
+        [MESHGATE_BIN, 'subgraph', product.name, '--port', '0'],
+        {
+          ...process.env,
+          ...env,
+          DATABASE_URL: databaseUrl,
+        },
+      );
       processes.push(proc);
       const url = await proc.waitForLine(new RegExp(`^meshgate subgraph ${product.name}: (\\S+)`), 180_000);
       await waitForGraphQL(url, proc, readinessHeaders);
       urls[product.name] = url;
     }
-    const composed = composeSupergraph(dataProducts.map((p) => ({ name: p.name, url: urls[p.name]!, sdl: p.sdl })));
-    if (!composed.ok) throw new Error(`composition failed: ${composed.errors.map((e) => e.message).join('; ')}`);
+    const composed = composeSupergraph(
+      dataProducts.map((p) => ({ name: p.name, url: urls[p.name]!, sdl: p.sdl })),
+    );
+    if (!composed.ok)
+      throw new Error(`composition failed: ${composed.errors.map((e) => e.message).join('; ')}`);
     const supergraphPath = join(workDir, 'supergraph.graphql');
     writeFileSync(supergraphPath, composed.supergraphSdl);
     return { urls, supergraphPath, processes, stop };

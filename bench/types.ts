@@ -91,7 +91,14 @@ export interface ProfileSummary {
 }
 
 export type LineageWriterResult =
-  | { available: true; events: number; stored: number; duplicates: number; eventsPerSecond: number; hotPathMicros: number | null }
+  | {
+      available: true;
+      events: number;
+      stored: number;
+      duplicates: number;
+      eventsPerSecond: number;
+      hotPathMicros: number | null;
+    }
   | { available: false; note: string };
 
 export interface BenchResults {

@@ -7,7 +7,8 @@ import type { Workload } from './types.js';
  * errors, and the same `data` as every contender before it: a contender that errors or
  * returns other data is reported, never measured.
  */
-export type Verdict = { ok: true; data: unknown; bytes: number } | { ok: false; status: 'error' | 'mismatch'; note: string };
+export type Verdict =
+  { ok: true; data: unknown; bytes: number } | { ok: false; status: 'error' | 'mismatch'; note: string };
 
 export async function verifyWorkload(
   url: string,
@@ -40,11 +41,18 @@ export async function verifyWorkload(
     return {
       ok: false,
       status: 'error',
-      note: `HTTP ${status}, ${body.errors?.length ?? 0} error(s)${first ? `: ${code}${first.message ?? ''}` : ''}`.slice(0, 300),
+      note: `HTTP ${status}, ${body.errors?.length ?? 0} error(s)${first ? `: ${code}${first.message ?? ''}` : ''}`.slice(
+        0,
+        300,
+      ),
     };
   }
   if (reference !== undefined && !isDeepStrictEqual(body.data, reference)) {
-    return { ok: false, status: 'mismatch', note: `data differs from the reference contender's: ${firstDifference(body.data, reference)}` };
+    return {
+      ok: false,
+      status: 'mismatch',
+      note: `data differs from the reference contender's: ${firstDifference(body.data, reference)}`,
+    };
   }
   return { ok: true, data: body.data, bytes: Buffer.byteLength(text) };
 }

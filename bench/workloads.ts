@@ -76,5 +76,8 @@ export const WORKLOADS: readonly Workload[] = [single, cross, heavy];
 
 /** The request body a workload sends, exactly as the load generator sends it. */
 export function requestBody(workload: Workload): string {
-  return JSON.stringify({ query: workload.query, ...(workload.variables && { variables: workload.variables }) });
+  return JSON.stringify({
+    query: workload.query,
+    ...(workload.variables && { variables: workload.variables }),
+  });
 }

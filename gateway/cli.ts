@@ -17,7 +17,10 @@ import { ErrorCode, StartupError } from './errors.js';
 const program = new Command('meshgate')
   .description('GraphQL federation gateway over domain data products')
   .showHelpAfterError()
-  .option('--config <file>', 'configuration file (YAML or JSON) of meshgate variables; the environment wins (MESHGATE_CONFIG)')
+  .option(
+    '--config <file>',
+    'configuration file (YAML or JSON) of meshgate variables; the environment wins (MESHGATE_CONFIG)',
+  )
   // Every command loads its configuration with loadConfig(process.env): the flag reaches it as MESHGATE_CONFIG.
   .hook('preAction', (command) => {
     const file = command.opts<{ config?: string }>().config;

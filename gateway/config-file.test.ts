@@ -21,10 +21,18 @@ describe('configuration from a file plus env', () => {
   });
 
   it('names the file and the variable for a bad value, an unknown key, a nested value', () => {
-    expect(() => loadConfig({ MESHGATE_CONFIG: file('bad.yaml', 'MAX_DEPTH: deep\n') })).toThrow(/MAX_DEPTH="deep" \(in .*bad\.yaml\): must be a number of levels/);
-    expect(() => loadConfig({ MESHGATE_CONFIG: file('unknown.yaml', 'MAX_DEPT: 3\n') })).toThrow(/unknown\.yaml: MAX_DEPT: not a meshgate variable/);
-    expect(() => loadConfig({ MESHGATE_CONFIG: file('nested.yaml', 'PORT: { a: 1 }\n') })).toThrow(/PORT: must be a string, a number or true\/false/);
-    expect(() => loadConfig({ MESHGATE_CONFIG: join(dir, 'missing.yaml') })).toThrow(/config file .*missing\.yaml: ENOENT/);
+    expect(() => loadConfig({ MESHGATE_CONFIG: file('bad.yaml', 'MAX_DEPTH: deep\n') })).toThrow(
+      /MAX_DEPTH="deep" \(in .*bad\.yaml\): must be a number of levels/,
+    );
+    expect(() => loadConfig({ MESHGATE_CONFIG: file('unknown.yaml', 'MAX_DEPT: 3\n') })).toThrow(
+      /unknown\.yaml: MAX_DEPT: not a meshgate variable/,
+    );
+    expect(() => loadConfig({ MESHGATE_CONFIG: file('nested.yaml', 'PORT: { a: 1 }\n') })).toThrow(
+      /PORT: must be a string, a number or true\/false/,
+    );
+    expect(() => loadConfig({ MESHGATE_CONFIG: join(dir, 'missing.yaml') })).toThrow(
+      /config file .*missing\.yaml: ENOENT/,
+    );
     expect(() => loadConfig({ SAFELIST: 'on' })).toThrow(/SAFELIST=on needs SAFELIST_PATH/);
   });
 });

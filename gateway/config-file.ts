@@ -19,7 +19,10 @@ export function readConfigFile(path: string, known: readonly string[]): Record<s
   }
   if (document === null || document === undefined) return {};
   if (typeof document !== 'object' || Array.isArray(document)) {
-    throw new StartupError(ErrorCode.CONFIG_INVALID, `config file ${path}: must be a mapping of VARIABLE: value`);
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      `config file ${path}: must be a mapping of VARIABLE: value`,
+    );
   }
   const values: Record<string, string> = {};
   const problems: string[] = [];
@@ -32,6 +35,7 @@ export function readConfigFile(path: string, known: readonly string[]): Record<s
       problems.push(`${key}: must be a string, a number or true/false`);
     }
   }
-  if (problems.length > 0) throw new StartupError(ErrorCode.CONFIG_INVALID, `config file ${path}: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new StartupError(ErrorCode.CONFIG_INVALID, `config file ${path}: ${problems.join('; ')}`);
   return values;
 }

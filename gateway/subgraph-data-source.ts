@@ -10,9 +10,11 @@ import { inflightDedupFetch } from './inflight-fetch.js';
  * origin, without the HTTP-cache and retry layers of @apollo/gateway's default fetcher
  * (make-fetch-happen), which cost CPU on every fetch (bench/README.md, "keep-alive client").
  */
-const asFetcher = (fetchImpl: typeof fetch): RemoteGraphQLDataSource['fetcher'] => (url, init) =>
-  // The two fetch APIs agree on what the data source uses (method, headers, body; status, headers, json).
-  fetchImpl(url, init as RequestInit) as unknown as ReturnType<RemoteGraphQLDataSource['fetcher']>;
+const asFetcher =
+  (fetchImpl: typeof fetch): RemoteGraphQLDataSource['fetcher'] =>
+  (url, init) =>
+    // The two fetch APIs agree on what the data source uses (method, headers, body; status, headers, json).
+    fetchImpl(url, init as RequestInit) as unknown as ReturnType<RemoteGraphQLDataSource['fetcher']>;
 const builtInFetch = asFetcher(fetch);
 /** One per process: identical subgraph queries in flight at once share a round trip (inflight-fetch.ts). */
 const dedupingFetch = asFetcher(inflightDedupFetch(fetch));
@@ -38,11 +40,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Context is empty for the gateway's own requests (health checks, introspection).
     if ('requestId' in context) request.http?.headers.set('x-request-id', context.requestId);
     // The gateway's own fetches (`_service` for introspect-and-compose) carry its own principal.
-    const token = 'principal' in context ? this.contextToken?.sign(context.principal, context.requestId) : this.contextToken?.sign(GATEWAY_PRINCIPAL, 'meshgate-gateway');
+    const token =
+      'principal' in context
+        ? this.contextToken?.sign(context.principal, context.requestId)
+        : this.contextToken?.sign(GATEWAY_PRINCIPAL, 'meshgate-gateway');
     if (token) request.http?.headers.set(CONTEXT_TOKEN_HEADER, token);
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
     const representations = options.request.variables?.representations;
     const record = (ok: boolean) =>
@@ -69,17 +76,31 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 function subgraphUnavailable(subgraph: string, cause: unknown): MeshgateGraphQLError {
   const reason = failureReason(cause);
   const what = reason.startsWith('HTTP') ? 'failed' : 'is unavailable';
-  return new MeshgateGraphQLError(ErrorCode.SUBGRAPH_UNAVAILABLE, `Subgraph "${subgraph}" ${what} (${reason})`, {
-    subgraph,
-    reason,
-  });
+  return new MeshgateGraphQLError(
+    ErrorCode.SUBGRAPH_UNAVAILABLE,
+    `Subgraph "${subgraph}" ${what} (${reason})`,
+    {
+      subgraph,
+      reason,
+    },
+  );
 }
 
 /** Who the gateway's own subgraph requests (health checks, `_service`) run as. */
-const GATEWAY_PRINCIPAL = Object.freeze({ sub: 'meshgate-gateway', anonymous: false, roles: Object.freeze(['gateway']), scopes: Object.freeze([]), attributes: Object.freeze({}) });
+const GATEWAY_PRINCIPAL = Object.freeze({
+  sub: 'meshgate-gateway',
+  anonymous: false,
+  roles: Object.freeze(['gateway']),
+  scopes: Object.freeze([]),
+  attributes: Object.freeze({}),
+});
 
 function failureReason(cause: unknown): string {
-  const error = cause as { code?: unknown; cause?: { code?: unknown }; extensions?: { response?: { status?: unknown } } };
+  const error = cause as {
+    code?: unknown;
+    cause?: { code?: unknown };
+    extensions?: { response?: { status?: unknown } };
+  };
   const status = error.extensions?.response?.status;
   if (typeof status === 'number') return `HTTP ${status}`;
   const code = error.code ?? error.cause?.code;

@@ -26,7 +26,12 @@ export type MaskStrategy = 'null' | 'redact' | 'hash' | 'last4' | 'email' | 'yea
 /** What the policy layer decided for one schema coordinate (`Type.field`) of the operation. */
 export type FieldDecision =
   | { readonly coordinate: string; readonly effect: 'allow'; readonly rule: string | null }
-  | { readonly coordinate: string; readonly effect: 'mask'; readonly strategy: MaskStrategy; readonly rule: string }
+  | {
+      readonly coordinate: string;
+      readonly effect: 'mask';
+      readonly strategy: MaskStrategy;
+      readonly rule: string;
+    }
   | { readonly coordinate: string; readonly effect: 'deny'; readonly rule: string };
 
 /** One subgraph fetch the query plan actually made. */

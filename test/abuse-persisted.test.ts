@@ -12,7 +12,11 @@ import { captureLogger, opsGateway, post } from './support/ops.js';
 const QUERY = '{ customer(id: "7") { name } }';
 const HASH = sha256(QUERY);
 const prefix = `meshgate:test:apq:${process.pid}:${Date.now()}:`;
-const persisted = (hash: string, query?: string) => JSON.stringify({ ...(query !== undefined && { query }), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+const persisted = (hash: string, query?: string) =>
+  JSON.stringify({
+    ...(query !== undefined && { query }),
+    extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+  });
 const { logger } = captureLogger();
 const dir = mkdtempSync(join(tmpdir(), 'meshgate-safelist-'));
 const redis = new Redis('redis://127.0.0.1:6379');
@@ -39,10 +43,14 @@ describe('automatic persisted queries, cached in Redis', () => {
     const miss = await post(replicaA.url, persisted(HASH));
     expect(miss.status).toBe(200);
     expect(miss.json?.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    expect((await post(replicaA.url, persisted(HASH, QUERY))).json).toEqual({ data: { customer: { name: 'Ken Lovelace' } } });
+    expect((await post(replicaA.url, persisted(HASH, QUERY))).json).toEqual({
+      data: { customer: { name: 'Ken Lovelace' } },
+    });
     await expect.poll(() => redis.ttl(`${prefix}apq:${HASH}`)).toBeGreaterThan(250);
     expect(await redis.get(`${prefix}apq:${HASH}`)).toBe(QUERY);
-    expect((await post(replicaB.url, persisted(HASH))).json).toEqual({ data: { customer: { name: 'Ken Lovelace' } } });
+    expect((await post(replicaB.url, persisted(HASH))).json).toEqual({
+      data: { customer: { name: 'Ken Lovelace' } },
+    });
   });
 });
 
@@ -52,7 +60,11 @@ describe('safelist mode', () => {
   beforeAll(async () => {
     const path = join(dir, 'manifest.json');
     writeFileSync(path, manifestOf([{ name: 'Published', body: PUBLISHED }]));
-    safelisted = await opsGateway(await sharedMesh(), { SAFELIST: 'on', SAFELIST_PATH: path, NODE_ENV: 'production' }, logger);
+    safelisted = await opsGateway(
+      await sharedMesh(),
+      { SAFELIST: 'on', SAFELIST_PATH: path, NODE_ENV: 'production' },
+      logger,
+    );
     gateways.push(safelisted);
   });
 
@@ -63,18 +75,36 @@ describe('safelist mode', () => {
   });
 
   it('refuses any other operation with 400 OPERATION_NOT_IN_SAFELIST, full or registered by APQ', async () => {
-    for (const body of [JSON.stringify({ query: QUERY }), persisted(HASH, QUERY), JSON.stringify({ query: '{ __schema { types { name } } }' })]) {
+    for (const body of [
+      JSON.stringify({ query: QUERY }),
+      persisted(HASH, QUERY),
+      JSON.stringify({ query: '{ __schema { types { name } } }' }),
+    ]) {
       const refused = await post(safelisted.url, body);
-      expect({ status: refused.status, code: refused.json?.errors?.[0]?.extensions?.code }).toEqual({ status: 400, code: 'OPERATION_NOT_IN_SAFELIST' });
+      expect({ status: refused.status, code: refused.json?.errors?.[0]?.extensions?.code }).toEqual({
+        status: 400,
+        code: 'OPERATION_NOT_IN_SAFELIST',
+      });
     }
     // Not registered either: the hash is still unknown.
-    expect((await post(safelisted.url, persisted(HASH))).json?.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post(safelisted.url, persisted(HASH))).json?.errors?.[0]?.extensions?.code).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
   });
 
-  it('refuses to start on a manifest whose id is not its body\'s hash', async () => {
+  it("refuses to start on a manifest whose id is not its body's hash", async () => {
     const path = join(dir, 'tampered.json');
-    writeFileSync(path, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'a'.repeat(64), name: 'X', type: 'query', body: '{ __typename }' }] }));
-    await expect(opsGateway(await sharedMesh(), { SAFELIST: 'on', SAFELIST_PATH: path }, logger)).rejects.toMatchObject({
+    writeFileSync(
+      path,
+      JSON.stringify({
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id: 'a'.repeat(64), name: 'X', type: 'query', body: '{ __typename }' }],
+      }),
+    );
+    await expect(
+      opsGateway(await sharedMesh(), { SAFELIST: 'on', SAFELIST_PATH: path }, logger),
+    ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       message: expect.stringContaining('operation "X": id is not the sha256 of its body'),
     });

@@ -49,7 +49,9 @@ function argsFor(name: string, fixture: Fixture): string[] {
   const work = mkdtempSync(join(tmp, `${name}-`));
   const args = ['check', '--format', 'json'];
   if (fixture.subgraph) {
-    const schema = fixture.schema ? join(dir, fixture.schema) : join(ROOT, 'subgraphs', fixture.subgraph, 'schema.graphql');
+    const schema = fixture.schema
+      ? join(dir, fixture.schema)
+      : join(ROOT, 'subgraphs', fixture.subgraph, 'schema.graphql');
     args.push('--subgraph', fixture.subgraph, '--schema', schema);
     if (fixture.descriptor) args.push('--descriptor', join(dir, fixture.descriptor));
   }
@@ -59,16 +61,30 @@ function argsFor(name: string, fixture: Fixture): string[] {
       .map((e) => ({
         name: e.name,
         url: `http://${e.name}.subgraph.invalid/graphql`,
-        sdl: readFileSync(e.name === fixture.subgraph ? join(dir, fixture.baseSchema!) : join(ROOT, 'subgraphs', e.name, 'schema.graphql'), 'utf8'),
+        sdl: readFileSync(
+          e.name === fixture.subgraph
+            ? join(dir, fixture.baseSchema!)
+            : join(ROOT, 'subgraphs', e.name, 'schema.graphql'),
+          'utf8',
+        ),
       }));
     const composed = composeSupergraph(sources);
-    if (!composed.ok) throw new Error(`fixture ${name}: the baseline does not compose: ${composed.errors.map((e) => e.message).join('; ')}`);
+    if (!composed.ok)
+      throw new Error(
+        `fixture ${name}: the baseline does not compose: ${composed.errors.map((e) => e.message).join('; ')}`,
+      );
     writeFileSync(join(work, 'base.graphql'), composed.supergraphSdl);
     args.push('--base-schema', join(work, 'base.graphql'));
   }
   if (fixture.lineage) {
     // What `meshgate lineage export` writes: OpenLineage RunEvents, one per line.
-    const lines = fixture.lineage.map((read) => JSON.stringify(toOpenLineage(lineageEvent(read.principal, read.client, Date.now() - read.daysAgo * DAY, read.fields))));
+    const lines = fixture.lineage.map((read) =>
+      JSON.stringify(
+        toOpenLineage(
+          lineageEvent(read.principal, read.client, Date.now() - read.daysAgo * DAY, read.fields),
+        ),
+      ),
+    );
     writeFileSync(join(work, 'lineage.ndjson'), `${lines.join('\n')}\n`);
     args.push('--lineage', join(work, 'lineage.ndjson'));
   }
@@ -76,7 +92,9 @@ function argsFor(name: string, fixture: Fixture): string[] {
     const { file, rule, set } = fixture.policyPatch;
     cpSync(join(ROOT, 'policies'), join(work, 'policies'), { recursive: true });
     const document = parseDocument(readFileSync(join(work, 'policies', file), 'utf8'));
-    const rules = document.get('rules') as { items: { get(key: string): unknown; set(key: string, value: unknown): void }[] };
+    const rules = document.get('rules') as {
+      items: { get(key: string): unknown; set(key: string, value: unknown): void }[];
+    };
     const target = rules.items.find((item) => item.get('id') === rule);
     if (!target) throw new Error(`fixture ${name}: no rule ${rule} in policies/${file}`);
     for (const [key, value] of Object.entries(set)) target.set(key, value);
@@ -86,7 +104,12 @@ function argsFor(name: string, fixture: Fixture): string[] {
   return args;
 }
 
-function lineageEvent(principal: string, client: string | null, time: number, coordinates: string[]): LineageEvent {
+function lineageEvent(
+  principal: string,
+  client: string | null,
+  time: number,
+  coordinates: string[],
+): LineageEvent {
   return {
     id: randomUUID(),
     time: new Date(time).toISOString(),
@@ -94,7 +117,13 @@ function lineageEvent(principal: string, client: string | null, time: number, co
     principal: { sub: principal, anonymous: false, roles: ['analyst'] },
     client: { name: client, version: null },
     operation: { name: 'Orders', type: 'query', hash: 'a'.repeat(64) },
-    fields: coordinates.map((coordinate) => ({ path: coordinate, coordinate, product: 'orders', type: 'String', decision: { effect: 'allow', rule: null } })),
+    fields: coordinates.map((coordinate) => ({
+      path: coordinate,
+      coordinate,
+      product: 'orders',
+      type: 'String',
+      decision: { effect: 'allow', rule: null },
+    })),
     products: ['orders'],
     fetches: [],
     outcome: 'ok',
@@ -103,11 +132,22 @@ function lineageEvent(principal: string, client: string | null, time: number, co
   };
 }
 
-const fixtures = readdirSync(FIXTURES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const fixtures = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 describe('meshgate check fixtures', () => {
   it('has the seven fixtures of issue 5', () => {
-    expect(fixtures).toEqual(['breaking-removal-unused', 'breaking-removal-used', 'classified-without-policy', 'composition-conflict', 'loosened-policy', 'missing-owner', 'unclassified-email']);
+    expect(fixtures).toEqual([
+      'breaking-removal-unused',
+      'breaking-removal-used',
+      'classified-without-policy',
+      'composition-conflict',
+      'loosened-policy',
+      'missing-owner',
+      'unclassified-email',
+    ]);
   });
 
   for (const name of fixtures) {
@@ -116,14 +156,24 @@ describe('meshgate check fixtures', () => {
       const run = await runMeshgate(argsFor(name, fixture));
       expect(run.stderr).toBe('');
       const report = JSON.parse(run.stdout) as CheckReport;
-      expect(report.findings.map((f) => ({ rule: f.rule, severity: f.severity, coordinate: f.coordinate }))).toEqual(
+      expect(
+        report.findings.map((f) => ({ rule: f.rule, severity: f.severity, coordinate: f.coordinate })),
+      ).toEqual(
         fixture.findings.map((f) => ({ rule: f.rule, severity: f.severity, coordinate: f.coordinate })),
       );
       fixture.findings.forEach((expected, i) => {
         const actual = report.findings[i]!;
         if (expected.subgraphs) expect(actual.subgraphs).toEqual(expected.subgraphs);
         if (expected.messageIncludes) expect(actual.message).toContain(expected.messageIncludes);
-        if (expected.consumers) expect(actual.consumers?.map(({ principal, client, count, coordinates }) => ({ principal, client, count, coordinates }))).toEqual(expected.consumers);
+        if (expected.consumers)
+          expect(
+            actual.consumers?.map(({ principal, client, count, coordinates }) => ({
+              principal,
+              client,
+              count,
+              coordinates,
+            })),
+          ).toEqual(expected.consumers);
       });
       expect(report.exitCode).toBe(fixture.exitCode);
       expect(run.code).toBe(fixture.exitCode);
@@ -140,14 +190,18 @@ describe('meshgate check on the tree and its bad input', () => {
   });
 
   it('prints the blocking removal as a Markdown report naming the consumer and as annotations', async () => {
-    const fixture = parse(readFileSync(join(FIXTURES, 'breaking-removal-used', 'fixture.yaml'), 'utf8')) as Fixture;
+    const fixture = parse(
+      readFileSync(join(FIXTURES, 'breaking-removal-used', 'fixture.yaml'), 'utf8'),
+    ) as Fixture;
     const args = argsFor('breaking-removal-used', fixture).map((a) => (a === 'json' ? 'markdown' : a));
     const run = await runMeshgate([...args, '--annotate']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('## meshgate check — ❌ failed: 1 error, 0 warnings, 0 notes');
     expect(run.stdout).toContain('### Sales (orders)');
     expect(run.stdout).toContain('| `analyst-42` | `sales-dashboard` | 3 |');
-    expect(run.stdout).toMatch(/^::error file=schema\/fixtures\/breaking-removal-used\/orders\.graphql,line=\d+,title=meshgate check%3A breaking-change Order\.placedAt::Field 'placedAt' \(deprecated\) was removed/m);
+    expect(run.stdout).toMatch(
+      /^::error file=schema\/fixtures\/breaking-removal-used\/orders\.graphql,line=\d+,title=meshgate check%3A breaking-change Order\.placedAt::Field 'placedAt' \(deprecated\) was removed/m,
+    );
   });
 
   it.each([

@@ -27,7 +27,13 @@ let paymentsPort: number;
 let gateway: RunningGateway;
 
 function startPayments(): ChildProcessHandle {
-  return spawnMeshProcess('payments', 'subgraph', ['subgraph', 'payments'], { ...process.env, PORT: String(paymentsPort), DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'warn' }, { stdout: quiet(), stderr: quiet() });
+  return spawnMeshProcess(
+    'payments',
+    'subgraph',
+    ['subgraph', 'payments'],
+    { ...process.env, PORT: String(paymentsPort), DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'warn' },
+    { stdout: quiet(), stderr: quiet() },
+  );
 }
 
 /** Load from `concurrency` workers until `stop()`; counts statuses and outcomes. */
@@ -40,7 +46,8 @@ function load(concurrency = 4) {
       counts.sent++;
       if (status >= 500) counts.status5xx++;
       else if (status === 200 && !json?.errors) counts.ok++;
-      else if (status === 200 && json?.errors?.every((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')) counts.partial++;
+      else if (status === 200 && json?.errors?.every((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE'))
+        counts.partial++;
       else counts.other++;
     }
   });
@@ -55,7 +62,14 @@ beforeAll(async () => {
   const ready = await payments.ready(60_000, undefined);
   gateway = await opsGateway(
     await sharedMesh(),
-    { MESHGATE_LINEAGE: 'on', REDIS_URL: redis.url, LINEAGE_PREFIX: prefix, RATE_LIMIT_POINTS: '1000000', APQ_PREFIX: `${prefix}apq:`, NODE_ENV: 'production' },
+    {
+      MESHGATE_LINEAGE: 'on',
+      REDIS_URL: redis.url,
+      LINEAGE_PREFIX: prefix,
+      RATE_LIMIT_POINTS: '1000000',
+      APQ_PREFIX: `${prefix}apq:`,
+      NODE_ENV: 'production',
+    },
     logger,
     { payments: ready.url },
     join(stateDir, 'spool.ndjson'),
@@ -86,40 +100,54 @@ describe('kill and restore under load', () => {
     expect(counts.ok + counts.partial).toBe(counts.sent);
     // Restored: the next request is complete again, and its error message never held a host.
     const after = await post(gateway.url, JSON.stringify({ query: QUERY }));
-    expect(after.json).toEqual({ data: { order: { id: '42', status: 'DELIVERED', payments: [{ status: 'CAPTURED' }] } } });
+    expect(after.json).toEqual({
+      data: { order: { id: '42', status: 'DELIVERED', payments: [{ status: 'CAPTURED' }] } },
+    });
   });
 
-  it('Redis (lineage, rate limits, APQ): no 5xx, no lineage event lost; a graceful stop drains and flushes', { timeout: 120_000 }, async () => {
-    const client = new Redis(redis.url);
-    // Count from here: the first test's events are removed.
-    await sleep(500);
-    const storedBeforeKill = await client.xlen(`${prefix}events`);
-    await client.del(`${prefix}events`); // so the count after the restore holds only this test's events
-    client.disconnect();
-    const running = load();
-    await sleep(1_000);
-    await redis.stop();
-    await sleep(2_000);
-    await redis.start();
-    await sleep(2_000);
-    const counts = await running.stop();
-    // A graceful stop under load: requests in flight are answered, then lineage is flushed.
-    const inFlight = Array.from({ length: 20 }, () => post(gateway.url, JSON.stringify({ query: QUERY })));
-    await sleep(200);
-    await gateway.stop();
-    // Requests the server had accepted are answered; one that arrives after the listener closed is refused by the OS.
-    const settled = await Promise.allSettled(inFlight);
-    const drained = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const again = new Redis(redis.url);
-    const storedAfter = await again.xlen(`${prefix}events`);
-    again.disconnect();
-    const sentTotal = counts.sent + drained.length;
-    console.log('fault counts (Redis killed and restored):', JSON.stringify({ ...counts, drainedOnStop: drained.length, lineageStoredAfterRestart: storedAfter, sentSinceCount: sentTotal }));
-    expect(counts.status5xx).toBe(0);
-    expect(counts.ok).toBe(counts.sent);
-    expect(drained.length).toBeGreaterThan(0);
-    expect(drained.every((d) => d.status === 200)).toBe(true);
-    expect(storedAfter).toBe(sentTotal);
-    expect(storedBeforeKill).toBeGreaterThan(0);
-  });
+  it(
+    'Redis (lineage, rate limits, APQ): no 5xx, no lineage event lost; a graceful stop drains and flushes',
+    { timeout: 120_000 },
+    async () => {
+      const client = new Redis(redis.url);
+      // Count from here: the first test's events are removed.
+      await sleep(500);
+      const storedBeforeKill = await client.xlen(`${prefix}events`);
+      await client.del(`${prefix}events`); // so the count after the restore holds only this test's events
+      client.disconnect();
+      const running = load();
+      await sleep(1_000);
+      await redis.stop();
+      await sleep(2_000);
+      await redis.start();
+      await sleep(2_000);
+      const counts = await running.stop();
+      // A graceful stop under load: requests in flight are answered, then lineage is flushed.
+      const inFlight = Array.from({ length: 20 }, () => post(gateway.url, JSON.stringify({ query: QUERY })));
+      await sleep(200);
+      await gateway.stop();
+      // Requests the server had accepted are answered; one that arrives after the listener closed is refused by the OS.
+      const settled = await Promise.allSettled(inFlight);
+      const drained = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const again = new Redis(redis.url);
+      const storedAfter = await again.xlen(`${prefix}events`);
+      again.disconnect();
+      const sentTotal = counts.sent + drained.length;
+      console.log(
+        'fault counts (Redis killed and restored):',
+        JSON.stringify({
+          ...counts,
+          drainedOnStop: drained.length,
+          lineageStoredAfterRestart: storedAfter,
+          sentSinceCount: sentTotal,
+        }),
+      );
+      expect(counts.status5xx).toBe(0);
+      expect(counts.ok).toBe(counts.sent);
+      expect(drained.length).toBeGreaterThan(0);
+      expect(drained.every((d) => d.status === 200)).toBe(true);
+      expect(storedAfter).toBe(sentTotal);
+      expect(storedBeforeKill).toBeGreaterThan(0);
+    },
+  );
 });

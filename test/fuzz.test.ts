@@ -17,9 +17,59 @@ afterAll(async () => {
   await gateway.stop();
 });
 
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/graphql', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', ''];
-const FIELDS = ['order(id: "42")', 'customer(id: "7")', 'customers(first: 3)', 'products', 'product(sku: "SKU-1")', 'categories', 'edges', 'node', 'id', 'name', 'email', 'payments', 'shipments', 'status', 'customer', 'orders(first: 2)', '__typename', 'nope', '__schema', 'types'];
-const TOKENS = ['{', '}', '(', ')', ':', '...', 'on', '$x', '@skip(if: true)', '"s"', '1', 'query', 'mutation', 'fragment F on Order', '#', '\\u0000', '!', '[', ']', '='];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/graphql',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded',
+  '',
+];
+const FIELDS = [
+  'order(id: "42")',
+  'customer(id: "7")',
+  'customers(first: 3)',
+  'products',
+  'product(sku: "SKU-1")',
+  'categories',
+  'edges',
+  'node',
+  'id',
+  'name',
+  'email',
+  'payments',
+  'shipments',
+  'status',
+  'customer',
+  'orders(first: 2)',
+  '__typename',
+  'nope',
+  '__schema',
+  'types',
+];
+const TOKENS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  ':',
+  '...',
+  'on',
+  '$x',
+  '@skip(if: true)',
+  '"s"',
+  '1',
+  'query',
+  'mutation',
+  'fragment F on Order',
+  '#',
+  '\\u0000',
+  '!',
+  '[',
+  ']',
+  '=',
+];
 
 /** Mostly well-formed selection sets over real field names, with junk tokens sprinkled in. */
 const operation = fc.letrec((tie) => ({
@@ -33,20 +83,33 @@ const operation = fc.letrec((tie) => ({
 })).set;
 
 /** Some valid operations, so the fuzzer also reaches execution (with random variables and names). */
-const VALID = ['{ __typename }', '{ categories { name } }', '{ customer(id: "7") { name orders(first: 2) { edges { node { id status } } } } }', '{ order(id: "42") { id payments { status } shipments { carrier } } }'];
+const VALID = [
+  '{ __typename }',
+  '{ categories { name } }',
+  '{ customer(id: "7") { name orders(first: 2) { edges { node { id status } } } } }',
+  '{ order(id: "42") { id payments { status } shipments { carrier } } }',
+];
 const anyOperation = fc.oneof(operation, fc.constantFrom(...VALID));
 
-const variables = fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })));
+const variables = fc.oneof(
+  fc.constant(undefined),
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })),
+);
 
 describe('fuzz', () => {
   it('random bytes with random content types: never a 5xx', async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2_048 }), fc.constantFrom(...CONTENT_TYPES), async (bytes, type) => {
-        const { status } = await post(gateway.url, bytes, type ? { 'content-type': type } : {});
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        expect(status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2_048 }),
+        fc.constantFrom(...CONTENT_TYPES),
+        async (bytes, type) => {
+          const { status } = await post(gateway.url, bytes, type ? { 'content-type': type } : {});
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          expect(status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 200, seed: 8_2024 },
     );
     expect([...statuses.keys()].every((s) => s >= 400)).toBe(true);
@@ -55,12 +118,23 @@ describe('fuzz', () => {
   it('random operations and variables: never a 5xx', async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(anyOperation, fc.option(fc.constantFrom('query', 'query Q($x: Int)', 'mutation', 'subscription', 'fragment F on Order')), variables, fc.option(fc.string({ maxLength: 10 }), { freq: 2 }), async (set, head, vars, operationName) => {
-        const query = `${head ?? ''} ${set}`;
-        const { status } = await post(gateway.url, JSON.stringify({ query, variables: vars, operationName }));
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        expect(status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        anyOperation,
+        fc.option(
+          fc.constantFrom('query', 'query Q($x: Int)', 'mutation', 'subscription', 'fragment F on Order'),
+        ),
+        variables,
+        fc.option(fc.string({ maxLength: 10 }), { freq: 2 }),
+        async (set, head, vars, operationName) => {
+          const query = `${head ?? ''} ${set}`;
+          const { status } = await post(
+            gateway.url,
+            JSON.stringify({ query, variables: vars, operationName }),
+          );
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          expect(status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 300, seed: 8_2025 },
     );
     // Some random operations are valid and run: the fuzzer reaches execution, not only the parser.

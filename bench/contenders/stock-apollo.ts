@@ -18,7 +18,9 @@ if (!supergraphPath || !port) throw new Error('usage: stock-apollo.ts SUPERGRAPH
 const token = process.env.BENCH_CONTEXT_TOKEN ?? '';
 
 class BenchDataSource extends RemoteGraphQLDataSource {
-  override willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]): void {
+  override willSendRequest({
+    request,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]): void {
     if (token) request.http?.headers.set('x-meshgate-context', token);
   }
 }

@@ -4,7 +4,16 @@ import { loadConfig, type MeshgateConfig } from '../config.js';
 import { ErrorCode, StartupError } from '../errors.js';
 import { benchLineage } from '../lineage/bench.js';
 import { lineageStore } from '../lineage/create-lineage.js';
-import { consumersOf, openLineageValidator, parseSince, postOpenLineage, toOpenLineage, type LineageEvent, type LineageStore, type RedisLineageStore } from '../lineage/index.js';
+import {
+  consumersOf,
+  openLineageValidator,
+  parseSince,
+  postOpenLineage,
+  toOpenLineage,
+  type LineageEvent,
+  type LineageStore,
+  type RedisLineageStore,
+} from '../lineage/index.js';
 import { parseEntry } from '../lineage/redis-store.js';
 
 interface FilterFlags {
@@ -17,7 +26,9 @@ interface FilterFlags {
 
 /** `meshgate lineage`: read what the gateway recorded (needs REDIS_URL), export it, measure it. */
 export function registerLineageCommand(program: Command): void {
-  const lineage = program.command('lineage').description('who read what: query, tail, consumers, OpenLineage export, benchmark');
+  const lineage = program
+    .command('lineage')
+    .description('who read what: query, tail, consumers, OpenLineage export, benchmark');
 
   withFilters(lineage.command('query').description('lineage events matching the filters, oldest first'))
     .option('--json', 'one JSON event per line')
@@ -34,10 +45,13 @@ export function registerLineageCommand(program: Command): void {
     .option('--since <when>', 'duration back (30m, 24h, 7d) or ISO time', '7d')
     .option('--json', 'JSON')
     .action(async (flags: { product: string; since: string; json?: boolean }) => {
-      const events = await withStore((store) => store.query({ since: parseSince(flags.since), product: flags.product, limit: 1_000_000 }));
+      const events = await withStore((store) =>
+        store.query({ since: parseSince(flags.since), product: flags.product, limit: 1_000_000 }),
+      );
       const consumers = consumersOf(events, flags.product);
       if (flags.json) return console.log(JSON.stringify({ product: flags.product, consumers }, null, 2));
-      for (const c of consumers) console.log(`${c.principal}\t${c.count} operation(s)\tlast ${c.lastSeen}\t${c.fields.join(', ')}`);
+      for (const c of consumers)
+        console.log(`${c.principal}\t${c.count} operation(s)\tlast ${c.lastSeen}\t${c.fields.join(', ')}`);
       console.error(`${consumers.length} consumer(s) of ${flags.product}`);
     });
 
@@ -54,7 +68,8 @@ export function registerLineageCommand(program: Command): void {
       });
       let last = '$';
       for (;;) {
-        const answer = (await reader.xread('BLOCK', 0, 'STREAMS', store.streamKey, last)) as [string, [string, string[]][]][] | null;
+        const answer = (await reader.xread('BLOCK', 0, 'STREAMS', store.streamKey, last)) as
+          [string, [string, string[]][]][] | null;
         for (const [, entries] of answer ?? []) {
           for (const [id, fields] of entries) {
             last = id;
@@ -65,10 +80,19 @@ export function registerLineageCommand(program: Command): void {
       }
     });
 
-  withFilters(lineage.command('export').description('lineage events as OpenLineage RunEvents (one JSON per line), each validated'))
-    .addOption(new Option('--format <format>', 'output format').choices(['openlineage']).default('openlineage'))
+  withFilters(
+    lineage
+      .command('export')
+      .description('lineage events as OpenLineage RunEvents (one JSON per line), each validated'),
+  )
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['openlineage']).default('openlineage'),
+    )
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .option('--post [url]', 'also POST each event to an OpenLineage endpoint (default OPENLINEAGE_URL), with retries')
+    .option(
+      '--post [url]',
+      'also POST each event to an OpenLineage endpoint (default OPENLINEAGE_URL), with retries',
+    )
     .action(async (flags: FilterFlags & { out?: string; post?: string | boolean }) => {
       const config = loadConfig();
       const events = await withStore((store) => store.query(filterOf(flags)));
@@ -76,7 +100,11 @@ export function registerLineageCommand(program: Command): void {
       const runs = events.map((e) => toOpenLineage(e, config.lineage.openLineageNamespace));
       for (const run of runs) {
         const problems = validate(run);
-        if (problems.length > 0) throw new StartupError(ErrorCode.LINEAGE_EXPORT_INVALID, `run ${run.run.runId} does not validate: ${problems.slice(0, 3).join('; ')}`);
+        if (problems.length > 0)
+          throw new StartupError(
+            ErrorCode.LINEAGE_EXPORT_INVALID,
+            `run ${run.run.runId} does not validate: ${problems.slice(0, 3).join('; ')}`,
+          );
       }
       const text = runs.map((r) => JSON.stringify(r)).join('\n') + (runs.length ? '\n' : '');
       if (flags.out) writeFileSync(flags.out, text);
@@ -97,7 +125,8 @@ export function registerLineageCommand(program: Command): void {
     .action(async (flags: { events: string }) => {
       const config = loadConfig();
       if (!config.lineage.redisUrl) throw noRedis();
-      const supergraph = config.supergraph.source === 'file' ? readFileSync(config.supergraph.path, 'utf8') : '';
+      const supergraph =
+        config.supergraph.source === 'file' ? readFileSync(config.supergraph.path, 'utf8') : '';
       const result = await benchLineage(config.lineage.redisUrl, supergraph, Number(flags.events));
       console.log(JSON.stringify(result, null, 2));
     });
@@ -114,8 +143,15 @@ function withFilters(command: Command): Command {
 
 function filterOf(flags: FilterFlags) {
   const limit = Number(flags.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new StartupError(ErrorCode.BAD_USER_INPUT, `--limit "${flags.limit}" must be a positive integer`);
-  return { since: parseSince(flags.since), product: flags.product, principal: flags.principal, field: flags.field, limit };
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new StartupError(ErrorCode.BAD_USER_INPUT, `--limit "${flags.limit}" must be a positive integer`);
+  return {
+    since: parseSince(flags.since),
+    product: flags.product,
+    principal: flags.principal,
+    field: flags.field,
+    limit,
+  };
 }
 
 function describe(e: LineageEvent): string {

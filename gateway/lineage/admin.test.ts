@@ -5,21 +5,40 @@ import { lineageAdmin } from './admin.js';
 import { lineageEvent } from './event.js';
 import { memoryStore } from './memory-store.js';
 
-const principal = (sub: string, roles: string[]): Principal => ({ sub, anonymous: false, roles, scopes: [], attributes: {} });
+const principal = (sub: string, roles: string[]): Principal => ({
+  sub,
+  anonymous: false,
+  roles,
+  scopes: [],
+  attributes: {},
+});
 
 async function storeWith() {
   const store = memoryStore({ maxEvents: 100 });
   const record = (who: Principal, reads: { path: string; coordinate: string; product: string }[]) =>
     lineageEvent({
-      context: { requestId: 'r', startedAt: process.hrtime.bigint(), client: { name: 'app', version: '1' }, principal: who, decisions: [], fetches: [] },
+      context: {
+        requestId: 'r',
+        startedAt: process.hrtime.bigint(),
+        client: { name: 'app', version: '1' },
+        principal: who,
+        decisions: [],
+        fetches: [],
+      },
       operation: { name: 'Q', type: 'query', hash: 'h' },
       reads: reads.map((r) => ({ ...r, type: 'String' })),
       response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
     });
   const events = [
-    record(principal('alice', ['analyst']), [{ path: 'customer.email', coordinate: 'Customer.email', product: 'customers' }]),
-    record(principal('alice', ['analyst']), [{ path: 'order.id', coordinate: 'Order.id', product: 'orders' }]),
-    record(principal('bob', ['support']), [{ path: 'customer.phone', coordinate: 'Customer.phone', product: 'customers' }]),
+    record(principal('alice', ['analyst']), [
+      { path: 'customer.email', coordinate: 'Customer.email', product: 'customers' },
+    ]),
+    record(principal('alice', ['analyst']), [
+      { path: 'order.id', coordinate: 'Order.id', product: 'orders' },
+    ]),
+    record(principal('bob', ['support']), [
+      { path: 'customer.phone', coordinate: 'Customer.phone', product: 'customers' },
+    ]),
   ];
   await store.write(events.map((event) => ({ event, json: JSON.stringify(event) })));
   return store;
@@ -44,7 +63,9 @@ describe('GET /admin/lineage', () => {
     const byPrincipal = await lineageAdmin(store, steward, { product: 'customers', principal: 'alice' });
     expect((byPrincipal.body as { count: number }).count).toBe(1);
     const byField = await lineageAdmin(store, principal('root', ['admin']), { field: 'Customer.phone' });
-    expect((byField.body as { events: { principal: { sub: string } }[] }).events.map((e) => e.principal.sub)).toEqual(['bob']);
+    expect(
+      (byField.body as { events: { principal: { sub: string } }[] }).events.map((e) => e.principal.sub),
+    ).toEqual(['bob']);
     const consumers = await lineageAdmin(store, steward, { product: 'customers', report: 'consumers' });
     expect((consumers.body as { consumers: unknown[] }).consumers).toEqual([
       { principal: 'alice', fields: ['Customer.email'], count: 1, lastSeen: expect.any(String) },
@@ -55,8 +76,17 @@ describe('GET /admin/lineage', () => {
   it('answers a bad parameter with 400 BAD_USER_INPUT naming it', async () => {
     const store = await storeWith();
     const steward = principal('sam', ['data-steward']);
-    expect(await lineageAdmin(store, steward, { since: 'yesterday' })).toMatchObject({ status: 400, body: { error: { code: 'BAD_USER_INPUT', message: expect.stringContaining('yesterday') } } });
-    expect(await lineageAdmin(store, steward, { field: 'email' })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^field:/) } } });
-    expect(await lineageAdmin(store, steward, { report: 'consumers' })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^product:/) } } });
+    expect(await lineageAdmin(store, steward, { since: 'yesterday' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'BAD_USER_INPUT', message: expect.stringContaining('yesterday') } },
+    });
+    expect(await lineageAdmin(store, steward, { field: 'email' })).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^field:/) } },
+    });
+    expect(await lineageAdmin(store, steward, { report: 'consumers' })).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^product:/) } },
+    });
   });
 });

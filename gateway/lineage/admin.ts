@@ -11,9 +11,17 @@ export const LINEAGE_READER_ROLES = ['admin', 'data-steward'] as const;
 const Query = z.object({
   product: z.string().min(1).optional(),
   principal: z.string().min(1).optional(),
-  field: z.string().regex(/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/, 'must be a coordinate Type.field').optional(),
+  field: z
+    .string()
+    .regex(/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/, 'must be a coordinate Type.field')
+    .optional(),
   since: z.string().min(1).default('1h'),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be 1 to 10000').max(10_000, 'must be 1 to 10000').default(1_000),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be 1 to 10000')
+    .max(10_000, 'must be 1 to 10000')
+    .default(1_000),
   report: z.enum(['events', 'consumers']).default('events'),
 });
 
@@ -28,9 +36,17 @@ export interface AdminResponse {
  * LINEAGE_FORBIDDEN otherwise; 400 BAD_USER_INPUT naming a bad parameter). `report=consumers`
  * needs `product` and answers the consumers report of that data product.
  */
-export async function lineageAdmin(store: LineageStore, principal: Principal, query: unknown): Promise<AdminResponse> {
+export async function lineageAdmin(
+  store: LineageStore,
+  principal: Principal,
+  query: unknown,
+): Promise<AdminResponse> {
   if (!principal.roles.some((role) => (LINEAGE_READER_ROLES as readonly string[]).includes(role))) {
-    return error(403, ErrorCode.LINEAGE_FORBIDDEN, `lineage is readable with role ${LINEAGE_READER_ROLES.join(' or ')}; ${principal.sub} has none`);
+    return error(
+      403,
+      ErrorCode.LINEAGE_FORBIDDEN,
+      `lineage is readable with role ${LINEAGE_READER_ROLES.join(' or ')}; ${principal.sub} has none`,
+    );
   }
   const parsed = Query.safeParse(query);
   if (!parsed.success) {
@@ -44,14 +60,28 @@ export async function lineageAdmin(store: LineageStore, principal: Principal, qu
   } catch (cause) {
     return error(400, ErrorCode.BAD_USER_INPUT, (cause as Error).message);
   }
-  if (q.report === 'consumers' && q.product === undefined) return error(400, ErrorCode.BAD_USER_INPUT, 'product: the consumers report is per data product');
-  const filter: LineageFilter = { since, product: q.product, principal: q.principal, field: q.field, limit: q.report === 'consumers' ? 100_000 : q.limit };
+  if (q.report === 'consumers' && q.product === undefined)
+    return error(400, ErrorCode.BAD_USER_INPUT, 'product: the consumers report is per data product');
+  const filter: LineageFilter = {
+    since,
+    product: q.product,
+    principal: q.principal,
+    field: q.field,
+    limit: q.report === 'consumers' ? 100_000 : q.limit,
+  };
   const events = await store.query(filter);
-  if (q.report === 'consumers') return { status: 200, body: { product: q.product, since: new Date(since).toISOString(), consumers: consumersOf(events, q.product!) } };
+  if (q.report === 'consumers')
+    return {
+      status: 200,
+      body: {
+        product: q.product,
+        since: new Date(since).toISOString(),
+        consumers: consumersOf(events, q.product!),
+      },
+    };
   return { status: 200, body: { count: events.length, events } };
 }
 
 function error(status: number, code: ErrorCode, message: string): AdminResponse {
   return { status, body: { error: { code, message } } };
 }
-

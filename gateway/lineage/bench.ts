@@ -32,7 +32,11 @@ export interface LineageBenchResult {
  * until the last event is confirmed stored in Redis. Keys go under a unique prefix that is
  * deleted afterwards.
  */
-export async function benchLineage(redisUrl: string, supergraphSdl: string, events = 100_000): Promise<LineageBenchResult> {
+export async function benchLineage(
+  redisUrl: string,
+  supergraphSdl: string,
+  events = 100_000,
+): Promise<LineageBenchResult> {
   const ownership = ownershipOf(supergraphSdl);
   // The supergraph's object types carry the same fields as the API schema built from it.
   const schema = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
@@ -41,7 +45,12 @@ export async function benchLineage(redisUrl: string, supergraphSdl: string, even
   const prefix = `meshgate-bench:lineage:${process.pid}-${Date.now()}:`;
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-lineage-bench-'));
   const store = await redisStore({ url: redisUrl, prefix, connect: true, writeTimeoutMs: 10_000 });
-  const recorder = new LineageRecorder({ store, spoolPath: join(dir, 'spool.ndjson'), queueSize: 50_000, logger: createLogger('warn', 'lineage-bench') });
+  const recorder = new LineageRecorder({
+    store,
+    spoolPath: join(dir, 'spool.ndjson'),
+    queueSize: 50_000,
+    logger: createLogger('warn', 'lineage-bench'),
+  });
   const context: GatewayContext = {
     requestId: 'bench',
     startedAt: process.hrtime.bigint(),
@@ -53,11 +62,18 @@ export async function benchLineage(redisUrl: string, supergraphSdl: string, even
   try {
     let hotNs = 0n;
     const started = process.hrtime.bigint();
-    for (let sent = 0; sent < events; ) {
+    for (let sent = 0; sent < events;) {
       const t0 = process.hrtime.bigint();
       for (const end = Math.min(sent + 1_000, events); sent < end; sent++) {
         const reads = cachedFieldsRead('bench:ExampleOrder', schema, ownership, document, operation);
-        recorder.record(lineageEvent({ context, operation: { name: 'ExampleOrder', type: 'query', hash: 'bench' }, reads, response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 } }));
+        recorder.record(
+          lineageEvent({
+            context,
+            operation: { name: 'ExampleOrder', type: 'query', hash: 'bench' },
+            reads,
+            response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
+          }),
+        );
       }
       hotNs += process.hrtime.bigint() - t0;
       await yieldToLoop();

@@ -8,13 +8,23 @@ export function consumersOf(events: readonly LineageEvent[], product: string): C
   const rows = new Map<string, { fields: Set<string>; count: number; lastSeen: string }>();
   for (const event of events) {
     if (event.outcome === 'rejected' || !event.products.includes(product)) continue;
-    const row = rows.get(event.principal.sub) ?? { fields: new Set<string>(), count: 0, lastSeen: event.time };
+    const row = rows.get(event.principal.sub) ?? {
+      fields: new Set<string>(),
+      count: 0,
+      lastSeen: event.time,
+    };
     row.count++;
     if (event.time > row.lastSeen) row.lastSeen = event.time;
-    for (const field of event.fields) if (field.product === product && field.decision.effect !== 'deny') row.fields.add(field.coordinate);
+    for (const field of event.fields)
+      if (field.product === product && field.decision.effect !== 'deny') row.fields.add(field.coordinate);
     rows.set(event.principal.sub, row);
   }
   return [...rows]
-    .map(([principal, row]) => ({ principal, fields: [...row.fields].sort(), count: row.count, lastSeen: row.lastSeen }))
+    .map(([principal, row]) => ({
+      principal,
+      fields: [...row.fields].sort(),
+      count: row.count,
+      lastSeen: row.lastSeen,
+    }))
     .sort((a, b) => b.count - a.count || a.principal.localeCompare(b.principal));
 }

@@ -6,7 +6,10 @@ import { redisStore } from './redis-store.js';
 import type { LineageStore } from './types.js';
 
 /** The store the configuration names: Redis when REDIS_URL is set, else the in-memory one. */
-export async function lineageStore(config: LineageConfig, options: { connect?: boolean } = {}): Promise<LineageStore> {
+export async function lineageStore(
+  config: LineageConfig,
+  options: { connect?: boolean } = {},
+): Promise<LineageStore> {
   if (!config.redisUrl) return memoryStore({ maxEvents: config.memoryEvents });
   return redisStore({
     url: config.redisUrl,
@@ -19,9 +22,20 @@ export async function lineageStore(config: LineageConfig, options: { connect?: b
 }
 
 /** The gateway's recorder: never waits for Redis at start (the spool covers an outage). */
-export async function createLineage(config: LineageConfig, logger: Logger): Promise<{ store: LineageStore; recorder: LineageRecorder }> {
+export async function createLineage(
+  config: LineageConfig,
+  logger: Logger,
+): Promise<{ store: LineageStore; recorder: LineageRecorder }> {
   const store = await lineageStore(config);
-  const recorder = new LineageRecorder({ store, spoolPath: config.spoolPath, queueSize: config.queueSize, logger });
-  logger.info({ store: store.kind, strict: config.strict, spool: store.durable ? config.spoolPath : null }, 'lineage recording on');
+  const recorder = new LineageRecorder({
+    store,
+    spoolPath: config.spoolPath,
+    queueSize: config.queueSize,
+    logger,
+  });
+  logger.info(
+    { store: store.kind, strict: config.strict, spool: store.durable ? config.spoolPath : null },
+    'lineage recording on',
+  );
   return { store, recorder };
 }

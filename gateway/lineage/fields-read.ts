@@ -39,7 +39,13 @@ export function fieldsRead(
   walk(operation.selectionSet, root, '', null, new Set());
   return [...reads.values()];
 
-  function walk(selections: SelectionSetNode, parent: GraphQLCompositeType, path: string, parentProduct: string | null, spread: Set<string>) {
+  function walk(
+    selections: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    path: string,
+    parentProduct: string | null,
+    spread: Set<string>,
+  ) {
     for (const selection of selections.selections) {
       switch (selection.kind) {
         case Kind.FIELD: {
@@ -49,17 +55,32 @@ export function fieldsRead(
           const definition = parent.getFields()[name];
           if (!definition) continue; // an invalid document: validation reports it
           const owners = ownership.owners(parent.name, name);
-          const product = parentProduct && owners.includes(parentProduct) ? parentProduct : (owners[0] ?? parentProduct ?? 'unknown');
-          const fieldPath = path ? `${path}.${selection.alias?.value ?? name}` : (selection.alias?.value ?? name);
+          const product =
+            parentProduct && owners.includes(parentProduct)
+              ? parentProduct
+              : (owners[0] ?? parentProduct ?? 'unknown');
+          const fieldPath = path
+            ? `${path}.${selection.alias?.value ?? name}`
+            : (selection.alias?.value ?? name);
           const key = `${fieldPath}|${parent.name}.${name}`;
-          if (!reads.has(key)) reads.set(key, { path: fieldPath, coordinate: `${parent.name}.${name}`, product, type: String(definition.type) });
+          if (!reads.has(key))
+            reads.set(key, {
+              path: fieldPath,
+              coordinate: `${parent.name}.${name}`,
+              product,
+              type: String(definition.type),
+            });
           const named = getNamedType(definition.type);
-          if (selection.selectionSet && isCompositeType(named)) walk(selection.selectionSet, named, fieldPath, product, spread);
+          if (selection.selectionSet && isCompositeType(named))
+            walk(selection.selectionSet, named, fieldPath, product, spread);
           break;
         }
         case Kind.INLINE_FRAGMENT: {
-          const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-          if (condition && isCompositeType(condition)) walk(selection.selectionSet, condition, path, parentProduct, spread);
+          const condition = selection.typeCondition
+            ? schema.getType(selection.typeCondition.name.value)
+            : parent;
+          if (condition && isCompositeType(condition))
+            walk(selection.selectionSet, condition, path, parentProduct, spread);
           break;
         }
         case Kind.FRAGMENT_SPREAD: {
@@ -67,7 +88,13 @@ export function fieldsRead(
           if (!fragment || spread.has(fragment.name.value)) continue; // cycles are a validation error
           const condition = schema.getType(fragment.typeCondition.name.value);
           if (condition && isCompositeType(condition)) {
-            walk(fragment.selectionSet, condition, path, parentProduct, new Set([...spread, fragment.name.value]));
+            walk(
+              fragment.selectionSet,
+              condition,
+              path,
+              parentProduct,
+              new Set([...spread, fragment.name.value]),
+            );
           }
           break;
         }

@@ -12,7 +12,10 @@ export function parseSince(text: string, now = Date.now()): number {
   if (match) return now - Number(match[1]) * UNITS[match[2]!]!;
   const time = Date.parse(text);
   if (/^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(time)) return time;
-  throw new StartupError(ErrorCode.BAD_USER_INPUT, `since "${text}" is neither a duration (30s, 15m, 1h, 7d) nor an ISO 8601 time`);
+  throw new StartupError(
+    ErrorCode.BAD_USER_INPUT,
+    `since "${text}" is neither a duration (30s, 15m, 1h, 7d) nor an ISO 8601 time`,
+  );
 }
 
 /** Whether an event passes every filter that is set (time, product, principal, field). */

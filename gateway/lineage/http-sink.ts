@@ -24,9 +24,14 @@ export interface SinkResult {
  * any other 4xx means the endpoint refused the event and is not retried. Throws
  * LINEAGE_SINK_FAILED naming the event and the last failure.
  */
-export async function postOpenLineage(events: readonly unknown[], options: HttpSinkOptions): Promise<SinkResult> {
+export async function postOpenLineage(
+  events: readonly unknown[],
+  options: HttpSinkOptions,
+): Promise<SinkResult> {
   const { retries = 5, backoffMs = 200, timeoutMs = 10_000 } = options;
-  const endpoint = /\/api\/v1\/lineage\/?$/.test(options.url) ? options.url : `${options.url.replace(/\/$/, '')}/api/v1/lineage`;
+  const endpoint = /\/api\/v1\/lineage\/?$/.test(options.url)
+    ? options.url
+    : `${options.url.replace(/\/$/, '')}/api/v1/lineage`;
   let attempts = 0;
   let posted = 0;
   for (const event of events) {
@@ -36,7 +41,10 @@ export async function postOpenLineage(events: readonly unknown[], options: HttpS
       if (failure === null) break;
       if (!failure.retry || attempt >= retries) {
         const runId = (event as { run?: { runId?: string } }).run?.runId ?? '?';
-        throw new StartupError(ErrorCode.LINEAGE_SINK_FAILED, `OpenLineage endpoint ${endpoint} did not take run ${runId} after ${attempt + 1} attempt(s): ${failure.reason}`);
+        throw new StartupError(
+          ErrorCode.LINEAGE_SINK_FAILED,
+          `OpenLineage endpoint ${endpoint} did not take run ${runId} after ${attempt + 1} attempt(s): ${failure.reason}`,
+        );
       }
       await sleep(backoffMs * 2 ** attempt);
     }
@@ -45,7 +53,11 @@ export async function postOpenLineage(events: readonly unknown[], options: HttpS
   return { posted, attempts };
 }
 
-async function postOnce(endpoint: string, event: unknown, timeoutMs: number): Promise<{ retry: boolean; reason: string } | null> {
+async function postOnce(
+  endpoint: string,
+  event: unknown,
+  timeoutMs: number,
+): Promise<{ retry: boolean; reason: string } | null> {
   try {
     const response = await fetch(endpoint, {
       method: 'POST',
@@ -57,6 +69,14 @@ async function postOnce(endpoint: string, event: unknown, timeoutMs: number): Pr
     if (response.ok) return null;
     return { retry: response.status === 429 || response.status >= 500, reason: `HTTP ${response.status}` };
   } catch (error) {
-    return { retry: true, reason: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error) };
+    return {
+      retry: true,
+      reason:
+        error instanceof Error
+          ? error.cause instanceof Error
+            ? error.cause.message
+            : error.message
+          : String(error),
+    };
   }
 }

@@ -9,6 +9,10 @@ export { lineageAdmin, LINEAGE_READER_ROLES, type AdminResponse } from './admin.
 export { consumersOf } from './consumers.js';
 export { matches, parseSince } from './filter.js';
 export { toOpenLineage, type OpenLineageRunEvent } from './openlineage.js';
-export { openLineageValidator, OPENLINEAGE_SCHEMA_DIR, type OpenLineageValidator } from './openlineage-schema.js';
+export {
+  openLineageValidator,
+  OPENLINEAGE_SCHEMA_DIR,
+  type OpenLineageValidator,
+} from './openlineage-schema.js';
 export { postOpenLineage, type HttpSinkOptions, type SinkResult } from './http-sink.js';
 export type { LineageConfig } from './lineage-config.js';

@@ -7,15 +7,25 @@ import { z } from 'zod';
  * `process.env`.
  */
 
-const positive = (what: string) => z.coerce.number({ error: `must be a number of ${what}` }).int('must be an integer').min(1, 'must be at least 1');
+const positive = (what: string) =>
+  z.coerce
+    .number({ error: `must be a number of ${what}` })
+    .int('must be an integer')
+    .min(1, 'must be at least 1');
 
 export const lineageEnv = {
   /** `off` records nothing (the benchmark's baseline). */
   MESHGATE_LINEAGE: z.enum(['on', 'off']).default('on'),
   /** Redis for lineage (and its spool); the bounded in-memory store when absent. */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   /** `true`: a response waits until its event is stored (or durably spooled while Redis is down). */
-  LINEAGE_STRICT: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  LINEAGE_STRICT: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   LINEAGE_PREFIX: z.string().min(1).default('meshgate:lineage:'),
   LINEAGE_MAX_LENGTH: positive('events').default(1_000_000),
   LINEAGE_RETENTION_HOURS: positive('hours').default(168),
@@ -23,7 +33,10 @@ export const lineageEnv = {
   LINEAGE_MEMORY_EVENTS: positive('events').default(10_000),
   LINEAGE_WRITE_TIMEOUT_MS: positive('milliseconds').default(2_000),
   /** An OpenLineage HTTP endpoint (Marquez: http://host:5000) for `meshgate lineage export --post`. */
-  OPENLINEAGE_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
+  OPENLINEAGE_URL: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http(s):// URL')
+    .optional(),
   OPENLINEAGE_NAMESPACE: z.string().min(1).default('meshgate'),
 };
 

@@ -24,7 +24,8 @@ export function memoryStore({ maxEvents = 10_000 }: MemoryStoreOptions = {}): Li
         events.push(event);
         stored++;
       }
-      if (events.length > maxEvents) for (const dropped of events.splice(0, events.length - maxEvents)) ids.delete(dropped.id);
+      if (events.length > maxEvents)
+        for (const dropped of events.splice(0, events.length - maxEvents)) ids.delete(dropped.id);
       return Promise.resolve({ stored, duplicates: batch.length - stored });
     },
     query(filter: LineageFilter): Promise<LineageEvent[]> {

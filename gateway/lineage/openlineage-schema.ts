@@ -54,7 +54,12 @@ function facetObjects(value: unknown, path = ''): [string, unknown][] {
   const found: [string, unknown][] = [];
   for (const [key, child] of Object.entries(value)) {
     const childPath = `${path}/${key}`;
-    if ((key === 'facets' || key === 'inputFacets' || key === 'outputFacets') && typeof child === 'object' && child !== null) found.push([childPath, child]);
+    if (
+      (key === 'facets' || key === 'inputFacets' || key === 'outputFacets') &&
+      typeof child === 'object' &&
+      child !== null
+    )
+      found.push([childPath, child]);
     else found.push(...facetObjects(child, childPath));
   }
   return found;

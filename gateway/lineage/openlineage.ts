@@ -20,10 +20,13 @@ export type OpenLineageRunEvent = Record<string, unknown> & {
 };
 
 export function toOpenLineage(event: LineageEvent, namespace = 'meshgate'): OpenLineageRunEvent {
-  const jobName = event.operation.name ?? (event.operation.hash ? `anonymous-${event.operation.hash.slice(0, 12)}` : 'unparsed-request');
+  const jobName =
+    event.operation.name ??
+    (event.operation.hash ? `anonymous-${event.operation.hash.slice(0, 12)}` : 'unparsed-request');
   const served = event.fields.filter((f) => f.decision.effect !== 'deny');
   const byProduct = new Map<string, LineageField[]>();
-  for (const field of event.fields) byProduct.set(field.product, [...(byProduct.get(field.product) ?? []), field]);
+  for (const field of event.fields)
+    byProduct.set(field.product, [...(byProduct.get(field.product) ?? []), field]);
   const failed = event.outcome === 'error' || event.outcome === 'rejected';
 
   return {
@@ -70,7 +73,11 @@ export function toOpenLineage(event: LineageEvent, namespace = 'meshgate'): Open
     inputs: [...byProduct].map(([product, fields]) => ({
       namespace,
       name: product,
-      facets: { schema: schemaFacet(unique(fields, (f) => f.coordinate).map((f) => ({ name: f.coordinate, type: f.type }))) },
+      facets: {
+        schema: schemaFacet(
+          unique(fields, (f) => f.coordinate).map((f) => ({ name: f.coordinate, type: f.type })),
+        ),
+      },
     })),
     outputs: [
       {
@@ -91,7 +98,12 @@ export function toOpenLineage(event: LineageEvent, namespace = 'meshgate'): Open
                       field: f.coordinate,
                       transformations: [
                         f.decision.effect === 'mask'
-                          ? { type: 'DIRECT', subtype: 'TRANSFORMATION', description: `masked: ${f.decision.strategy} (${f.decision.rule})`, masking: true }
+                          ? {
+                              type: 'DIRECT',
+                              subtype: 'TRANSFORMATION',
+                              description: `masked: ${f.decision.strategy} (${f.decision.rule})`,
+                              masking: true,
+                            }
                           : { type: 'DIRECT', subtype: 'IDENTITY', masking: false },
                       ],
                     },
@@ -107,7 +119,10 @@ export function toOpenLineage(event: LineageEvent, namespace = 'meshgate'): Open
 }
 
 function schemaFacet(fields: { name: string; type: string }[]) {
-  return { ...facet('facets/1-2-0/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet'), fields: unique(fields, (f) => f.name) };
+  return {
+    ...facet('facets/1-2-0/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet'),
+    fields: unique(fields, (f) => f.name),
+  };
 }
 
 function unique<T>(items: readonly T[], key: (item: T) => string): T[] {

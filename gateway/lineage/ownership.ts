@@ -37,7 +37,8 @@ function buildOwnership(document: DocumentNode): Ownership {
       }
     }
   }
-  const graph = (enumValue: string | undefined) => (enumValue ? (graphNames.get(enumValue) ?? enumValue.toLowerCase()) : undefined);
+  const graph = (enumValue: string | undefined) =>
+    enumValue ? (graphNames.get(enumValue) ?? enumValue.toLowerCase()) : undefined;
   for (const definition of document.definitions) {
     if (
       definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
@@ -50,7 +51,8 @@ function buildOwnership(document: DocumentNode): Ownership {
     const typeName = definition.name.value;
     const owners = typeOwners.get(typeName) ?? [];
     for (const directive of definition.directives ?? []) {
-      const owner = directive.name.value === 'join__type' ? graph(enumArgument(directive, 'graph')) : undefined;
+      const owner =
+        directive.name.value === 'join__type' ? graph(enumArgument(directive, 'graph')) : undefined;
       if (owner && !owners.includes(owner)) owners.push(owner);
     }
     typeOwners.set(typeName, owners);
@@ -63,12 +65,19 @@ function buildOwnership(document: DocumentNode): Ownership {
     }
   }
   return {
-    owners: (typeName, fieldName) => fieldOwners.get(`${typeName}.${fieldName}`) ?? typeOwners.get(typeName) ?? [],
+    owners: (typeName, fieldName) =>
+      fieldOwners.get(`${typeName}.${fieldName}`) ?? typeOwners.get(typeName) ?? [],
   };
 }
 
-function argument(directives: readonly ConstDirectiveNode[] | undefined, directive: string, name: string): string | undefined {
-  const node = directives?.find((d) => d.name.value === directive)?.arguments?.find((a) => a.name.value === name)?.value;
+function argument(
+  directives: readonly ConstDirectiveNode[] | undefined,
+  directive: string,
+  name: string,
+): string | undefined {
+  const node = directives
+    ?.find((d) => d.name.value === directive)
+    ?.arguments?.find((a) => a.name.value === name)?.value;
   return node?.kind === Kind.STRING ? node.value : undefined;
 }
 

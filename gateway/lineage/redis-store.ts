@@ -44,7 +44,14 @@ export interface RedisLineageStore extends LineageStore {
  * until ioredis has reconnected, instead of an unbounded in-memory queue.
  */
 export async function redisStore(options: RedisStoreOptions): Promise<RedisLineageStore> {
-  const { url, prefix = DEFAULT_PREFIX, maxLength = 1_000_000, maxAgeMs = 7 * 86_400_000, writeTimeoutMs = 2_000, chunkSize = 2_000 } = options;
+  const {
+    url,
+    prefix = DEFAULT_PREFIX,
+    maxLength = 1_000_000,
+    maxAgeMs = 7 * 86_400_000,
+    writeTimeoutMs = 2_000,
+    chunkSize = 2_000,
+  } = options;
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: options.connect === true,
@@ -57,7 +64,11 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
   const connecting = redis.connect();
   if (options.connect) {
     await connecting.catch((cause: unknown) => {
-      throw new StartupError(ErrorCode.LINEAGE_STORE_UNAVAILABLE, `cannot reach Redis at ${redactUrl(url)}: ${String((cause as Error).message ?? cause)}`, cause);
+      throw new StartupError(
+        ErrorCode.LINEAGE_STORE_UNAVAILABLE,
+        `cannot reach Redis at ${redactUrl(url)}: ${String((cause as Error).message ?? cause)}`,
+        cause,
+      );
     });
   } else {
     connecting.catch(() => undefined); // reconnects in the background; the spool covers the gap
@@ -72,7 +83,16 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
       const args: (string | number)[] = [prefix, maxLength, ttlSeconds, cutoff];
       for (const { event, json } of batch.slice(start, start + chunkSize)) {
         const fields = coordinatesOf(event);
-        args.push(event.id, Date.parse(event.time), json, event.principal.sub, event.products.length, ...event.products, fields.length, ...fields);
+        args.push(
+          event.id,
+          Date.parse(event.time),
+          json,
+          event.principal.sub,
+          event.products.length,
+          ...event.products,
+          fields.length,
+          ...fields,
+        );
       }
       pipeline.meshgateLineageWrite(...args);
     }

@@ -33,10 +33,18 @@ export interface LineageEvent {
   /** ISO 8601, when the response was sent. */
   readonly time: string;
   readonly requestId: string;
-  readonly principal: { readonly sub: string; readonly anonymous: boolean; readonly roles: readonly string[] };
+  readonly principal: {
+    readonly sub: string;
+    readonly anonymous: boolean;
+    readonly roles: readonly string[];
+  };
   readonly client: { readonly name: string | null; readonly version: string | null };
   /** The hash is sha256 of the document text; variable values are never recorded. */
-  readonly operation: { readonly name: string | null; readonly type: string | null; readonly hash: string | null };
+  readonly operation: {
+    readonly name: string | null;
+    readonly type: string | null;
+    readonly hash: string | null;
+  };
   readonly fields: readonly LineageField[];
   /** Distinct data products the operation read or fetched from, sorted. */
   readonly products: readonly string[];

@@ -24,9 +24,14 @@ export interface UseLineageOptions {
  * `invalidRequestWasReceived` malformed HTTP requests. Field ownership comes from the
  * supergraph, rebuilt on each `schemaDidLoadOrUpdate`.
  */
-export function useLineage({ recorder, strict = false, closeOnStop = true }: UseLineageOptions): ApolloServerPlugin<GatewayContext> {
+export function useLineage({
+  recorder,
+  strict = false,
+  closeOnStop = true,
+}: UseLineageOptions): ApolloServerPlugin<GatewayContext> {
   let ownership: Ownership | null = null;
-  const record = (event: LineageEvent) => (strict ? recorder.recordConfirmed(event) : (recorder.record(event), undefined));
+  const record = (event: LineageEvent) =>
+    strict ? recorder.recordConfirmed(event) : (recorder.record(event), undefined);
   const refused = (error: Error) => record(refusedEvent(error));
 
   return {
@@ -56,17 +61,30 @@ export function useLineage({ recorder, strict = false, closeOnStop = true }: Use
   };
 }
 
-function eventOf(rc: GraphQLRequestContextWillSendResponse<GatewayContext>, ownership: Ownership | null): LineageEvent {
+function eventOf(
+  rc: GraphQLRequestContextWillSendResponse<GatewayContext>,
+  ownership: Ownership | null,
+): LineageEvent {
   const { contextValue: context, document, operation, schema } = rc;
   const hash = rc.queryHash ?? (rc.source ? createHash('sha256').update(rc.source).digest('hex') : null);
   let reads: FieldRead[] = [];
   if (document && operation && ownership) {
-    reads = cachedFieldsRead(`${hash ?? ''}:${rc.operationName ?? ''}`, schema, ownership, document, operation);
+    reads = cachedFieldsRead(
+      `${hash ?? ''}:${rc.operationName ?? ''}`,
+      schema,
+      ownership,
+      document,
+      operation,
+    );
   }
   return lineageEvent({
     // Before the context exists (a request refused early) there is no pipeline state to read.
     context: 'requestId' in context ? context : emptyContext(),
-    operation: { name: operation?.name?.value ?? rc.operationName ?? null, type: operation?.operation ?? null, hash },
+    operation: {
+      name: operation?.name?.value ?? rc.operationName ?? null,
+      type: operation?.operation ?? null,
+      hash,
+    },
     reads,
     response: summarize(rc),
   });
@@ -90,10 +108,25 @@ function refusedEvent(error: Error): LineageEvent {
     context: emptyContext(),
     operation: { name: null, type: null, hash: null },
     reads: [],
-    response: { executed: false, dataIsNull: true, errorCodes: [String(extensions.code ?? 'BAD_REQUEST')], httpStatus: status ?? 400 },
+    response: {
+      executed: false,
+      dataIsNull: true,
+      errorCodes: [String(extensions.code ?? 'BAD_REQUEST')],
+      httpStatus: status ?? 400,
+    },
   });
 }
 
-function emptyContext(): Pick<GatewayContext, 'requestId' | 'startedAt' | 'client' | 'principal' | 'decisions' | 'fetches'> {
-  return { requestId: 'unknown', startedAt: process.hrtime.bigint(), client: { name: undefined, version: undefined }, principal: ANONYMOUS, decisions: [], fetches: [] };
+function emptyContext(): Pick<
+  GatewayContext,
+  'requestId' | 'startedAt' | 'client' | 'principal' | 'decisions' | 'fetches'
+> {
+  return {
+    requestId: 'unknown',
+    startedAt: process.hrtime.bigint(),
+    client: { name: undefined, version: undefined },
+    principal: ANONYMOUS,
+    decisions: [],
+    fetches: [],
+  };
 }

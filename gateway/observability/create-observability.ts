@@ -35,20 +35,45 @@ export function createObservability({ logger, lineage, maxOperationLabels = 200 
       metrics.requests.inc(labels);
       if (summary.durationMs !== undefined) metrics.duration.observe(labels, summary.durationMs / 1_000);
       for (const code of summary.errorCodes) metrics.errors.inc({ code });
-      const level = summary.status >= 500 ? 'error' : summary.outcome === 'partial' || summary.outcome === 'error' ? 'warn' : 'info';
-      logger[level]({ requestId: summary.requestId, operation: summary.operation, outcome: summary.outcome, status: summary.status, durationMs: summary.durationMs, errorCodes: summary.errorCodes }, 'request');
+      const level =
+        summary.status >= 500
+          ? 'error'
+          : summary.outcome === 'partial' || summary.outcome === 'error'
+            ? 'warn'
+            : 'info';
+      logger[level](
+        {
+          requestId: summary.requestId,
+          operation: summary.operation,
+          outcome: summary.outcome,
+          status: summary.status,
+          durationMs: summary.durationMs,
+          errorCodes: summary.errorCodes,
+        },
+        'request',
+      );
     },
     refused({ status, code, method, url, requestId }) {
       metrics.requests.inc({ operation: '__refused', outcome: status >= 500 ? 'error' : 'rejected' });
       metrics.errors.inc({ code });
-      logger[status >= 500 ? 'error' : 'info']({ requestId, method, url, outcome: 'rejected', status, errorCodes: [code] }, 'request refused');
+      logger[status >= 500 ? 'error' : 'info'](
+        { requestId, method, url, outcome: 'rejected', status, errorCodes: [code] },
+        'request refused',
+      );
     },
   };
 
   const refusedByApollo = (error: Error & { extensions?: Record<string, unknown> }) => {
     const http = error.extensions?.http as { status?: number } | undefined;
     const status = http?.status ?? 400;
-    observability.request({ requestId: undefined, operation: null, outcome: status >= 500 ? 'error' : 'rejected', status, durationMs: undefined, errorCodes: [String(error.extensions?.code ?? 'BAD_REQUEST')] });
+    observability.request({
+      requestId: undefined,
+      operation: null,
+      outcome: status >= 500 ? 'error' : 'rejected',
+      status,
+      durationMs: undefined,
+      errorCodes: [String(error.extensions?.code ?? 'BAD_REQUEST')],
+    });
   };
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
@@ -69,7 +94,8 @@ export function createObservability({ logger, lineage, maxOperationLabels = 200 
             metrics.fetchDuration.observe({ subgraph: fetch.subgraph }, fetch.durationMs / 1_000);
             if (!fetch.ok) metrics.fetchErrors.inc({ subgraph: fetch.subgraph });
           }
-          for (const decision of context.decisions ?? []) metrics.decisions.inc({ effect: decision.effect, rule: decision.rule ?? 'default' });
+          for (const decision of context.decisions ?? [])
+            metrics.decisions.inc({ effect: decision.effect, rule: decision.rule ?? 'default' });
         },
       };
     },
@@ -77,7 +103,9 @@ export function createObservability({ logger, lineage, maxOperationLabels = 200 
 
   /** GET /metrics: the Prometheus text exposition format. */
   const metricsRoute = (app: FastifyInstance) =>
-    app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
 
   return { ...observability, plugin, metricsRoute };
 }

@@ -54,7 +54,8 @@ export function lineageGauges(registry: Registry, { recorder, spoolPath }: Linea
     registers: [registry],
     collect() {
       const stats = recorder.stats;
-      for (const state of ['recorded', 'stored', 'duplicates', 'spooled', 'corrupt'] as const) this.set({ state }, stats[state]);
+      for (const state of ['recorded', 'stored', 'duplicates', 'spooled', 'corrupt'] as const)
+        this.set({ state }, stats[state]);
     },
   });
 }

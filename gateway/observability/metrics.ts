@@ -13,12 +13,44 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'meshgate_' });
   return {
     registry,
-    requests: new Counter({ name: 'meshgate_requests_total', help: 'GraphQL operations by operation name and outcome (ok, partial, error, rejected)', labelNames: ['operation', 'outcome'] as const, registers: [registry] }),
-    duration: new Histogram({ name: 'meshgate_request_duration_seconds', help: 'GraphQL operation latency, from arrival to response', labelNames: ['operation', 'outcome'] as const, buckets: BUCKETS, registers: [registry] }),
-    errors: new Counter({ name: 'meshgate_errors_total', help: 'Errors in responses by extensions.code (HTTP-level refusals included)', labelNames: ['code'] as const, registers: [registry] }),
-    fetchDuration: new Histogram({ name: 'meshgate_subgraph_fetch_duration_seconds', help: 'Subgraph fetch latency by subgraph', labelNames: ['subgraph'] as const, buckets: BUCKETS, registers: [registry] }),
-    fetchErrors: new Counter({ name: 'meshgate_subgraph_fetch_errors_total', help: 'Subgraph fetches that failed or returned errors, by subgraph', labelNames: ['subgraph'] as const, registers: [registry] }),
-    decisions: new Counter({ name: 'meshgate_policy_decisions_total', help: 'Policy decisions by effect (allow, mask, deny) and rule', labelNames: ['effect', 'rule'] as const, registers: [registry] }),
+    requests: new Counter({
+      name: 'meshgate_requests_total',
+      help: 'GraphQL operations by operation name and outcome (ok, partial, error, rejected)',
+      labelNames: ['operation', 'outcome'] as const,
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'meshgate_request_duration_seconds',
+      help: 'GraphQL operation latency, from arrival to response',
+      labelNames: ['operation', 'outcome'] as const,
+      buckets: BUCKETS,
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'meshgate_errors_total',
+      help: 'Errors in responses by extensions.code (HTTP-level refusals included)',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    fetchDuration: new Histogram({
+      name: 'meshgate_subgraph_fetch_duration_seconds',
+      help: 'Subgraph fetch latency by subgraph',
+      labelNames: ['subgraph'] as const,
+      buckets: BUCKETS,
+      registers: [registry],
+    }),
+    fetchErrors: new Counter({
+      name: 'meshgate_subgraph_fetch_errors_total',
+      help: 'Subgraph fetches that failed or returned errors, by subgraph',
+      labelNames: ['subgraph'] as const,
+      registers: [registry],
+    }),
+    decisions: new Counter({
+      name: 'meshgate_policy_decisions_total',
+      help: 'Policy decisions by effect (allow, mask, deny) and rule',
+      labelNames: ['effect', 'rule'] as const,
+      registers: [registry],
+    }),
   };
 }
 

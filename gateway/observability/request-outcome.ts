@@ -26,7 +26,8 @@ export function summarize(rc: GraphQLRequestContextWillSendResponse<GatewayConte
     operation: rc.operation?.name?.value ?? rc.operationName ?? null,
     outcome: outcomeOf(status, 'data' in result, result.data != null, errorCodes.length),
     status,
-    durationMs: context.startedAt === undefined ? undefined : Number(process.hrtime.bigint() - context.startedAt) / 1e6,
+    durationMs:
+      context.startedAt === undefined ? undefined : Number(process.hrtime.bigint() - context.startedAt) / 1e6,
     errorCodes,
   };
 }

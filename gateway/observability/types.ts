@@ -22,5 +22,11 @@ export interface Observability {
   /** Counts and logs one finished request. */
   request(summary: RequestSummary): void;
   /** A request refused at the HTTP layer (body too large, malformed JSON, batch too big). */
-  refused(refusal: { status: number; code: ErrorCode; method: string; url: string; requestId: string | undefined }): void;
+  refused(refusal: {
+    status: number;
+    code: ErrorCode;
+    method: string;
+    url: string;
+    requestId: string | undefined;
+  }): void;
 }

@@ -14,22 +14,34 @@ export interface AccessRequirement {
 }
 
 /** Requirements by coordinate (`Type` or `Type.field`), for the directive names governance lists. */
-export function accessRequirements(view: SchemaView, directiveNames: readonly string[]): Map<string, AccessRequirement> {
+export function accessRequirements(
+  view: SchemaView,
+  directiveNames: readonly string[],
+): Map<string, AccessRequirement> {
   const result = new Map<string, AccessRequirement>();
   const record = (coordinate: string, directives: readonly DirectiveNode[] | undefined) => {
     const relevant = (directives ?? []).filter((d) => directiveNames.includes(d.name.value));
     if (relevant.length === 0) return;
     const lists = (name: string, argument: string) => {
       const found = relevant.filter((d) => d.name.value === name);
-      return found.length === 0 ? null : found.flatMap((d) => listOfLists(d.arguments?.find((a) => a.name.value === argument)?.value));
+      return found.length === 0
+        ? null
+        : found.flatMap((d) => listOfLists(d.arguments?.find((a) => a.name.value === argument)?.value));
     };
-    result.set(coordinate, { authenticated: relevant.some((d) => d.name.value === 'authenticated'), scopes: lists('requiresScopes', 'scopes'), policies: lists('policy', 'policies') });
+    result.set(coordinate, {
+      authenticated: relevant.some((d) => d.name.value === 'authenticated'),
+      scopes: lists('requiresScopes', 'scopes'),
+      policies: lists('policy', 'policies'),
+    });
   };
   for (const definition of view.document.definitions) {
     if (!('name' in definition) || !definition.name || !('directives' in definition)) continue;
     const type = definition.name.value;
     record(type, definition.directives);
-    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_DEFINITION) {
+    if (
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.INTERFACE_TYPE_DEFINITION
+    ) {
       for (const field of definition.fields ?? []) record(`${type}.${field.name.value}`, field.directives);
     }
   }
@@ -38,7 +50,11 @@ export function accessRequirements(view: SchemaView, directiveNames: readonly st
 
 function listOfLists(value: ValueNode | undefined): string[][] {
   if (value?.kind !== Kind.LIST) return [];
-  return value.values.map((inner) => (inner.kind === Kind.LIST ? inner.values : [inner]).flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])));
+  return value.values.map((inner) =>
+    (inner.kind === Kind.LIST ? inner.values : [inner]).flatMap((v) =>
+      v.kind === Kind.STRING ? [v.value] : [],
+    ),
+  );
 }
 
 /**
@@ -46,7 +62,10 @@ function listOfLists(value: ValueNode | undefined): string[][] {
  * OR of AND lists is no weaker when every proposed AND list contains some baseline AND list
  * (whoever satisfies the new one satisfied an old one).
  */
-export function loosenings(base: AccessRequirement | undefined, proposed: AccessRequirement | undefined): string[] {
+export function loosenings(
+  base: AccessRequirement | undefined,
+  proposed: AccessRequirement | undefined,
+): string[] {
   if (!base) return [];
   const reasons: string[] = [];
   if (base.authenticated && !proposed?.authenticated) reasons.push('@authenticated removed');
@@ -56,7 +75,8 @@ export function loosenings(base: AccessRequirement | undefined, proposed: Access
   ] as const) {
     if (old === null) continue;
     if (now === null) reasons.push(`${name} removed`);
-    else if (!now.every((and) => old.some((oldAnd) => oldAnd.every((item) => and.includes(item))))) reasons.push(`${name} loosened from ${format(old)} to ${format(now)}`);
+    else if (!now.every((and) => old.some((oldAnd) => oldAnd.every((item) => and.includes(item)))))
+      reasons.push(`${name} loosened from ${format(old)} to ${format(now)}`);
   }
   return reasons;
 }

@@ -23,18 +23,34 @@ describe('loosenings of authorization directives', () => {
     expect(loosenings(base, { authenticated: true, scopes: [['read:customers']], policies: null })).toEqual([
       '@requiresScopes loosened from [read:customers AND read:pii] to [read:customers]',
     ]);
-    expect(loosenings(base, { authenticated: true, scopes: [['read:customers', 'read:pii'], ['admin']], policies: null })).toHaveLength(1);
+    expect(
+      loosenings(base, {
+        authenticated: true,
+        scopes: [['read:customers', 'read:pii'], ['admin']],
+        policies: null,
+      }),
+    ).toHaveLength(1);
   });
 
   it('accepts the same or stricter requirements', () => {
     expect(loosenings(base, base)).toEqual([]);
-    expect(loosenings(base, { authenticated: true, scopes: [['read:customers', 'read:pii', 'audit']], policies: [['support-purpose']] })).toEqual([]);
+    expect(
+      loosenings(base, {
+        authenticated: true,
+        scopes: [['read:customers', 'read:pii', 'audit']],
+        policies: [['support-purpose']],
+      }),
+    ).toEqual([]);
   });
 });
 
 describe('policyLoosenings', () => {
   it('flags a relaxed effect, a removed deny rule, narrowed targets and a new allow rule', () => {
-    const base = [rule('analyst-no-phone'), rule('no-birth', { fields: ['Customer.birthDate', 'Customer.email'] }), rule('gone')];
+    const base = [
+      rule('analyst-no-phone'),
+      rule('no-birth', { fields: ['Customer.birthDate', 'Customer.email'] }),
+      rule('gone'),
+    ];
     const proposed = [
       rule('analyst-no-phone', { effect: 'mask', strategy: 'redact' }),
       rule('no-birth', { fields: ['Customer.birthDate'] }),

@@ -13,12 +13,15 @@ export function affectedFields(api: GraphQLSchema, coordinate: string): string[]
   const named = api.getType(type);
   if (!named) return [];
   if (isObjectType(named) || isInterfaceType(named)) {
-    return member !== undefined ? [`${type}.${member}`] : Object.keys(named.getFields()).map((f) => `${type}.${f}`);
+    return member !== undefined
+      ? [`${type}.${member}`]
+      : Object.keys(named.getFields()).map((f) => `${type}.${f}`);
   }
   const carriers = inputsContaining(api, type);
   const fields: string[] = [];
   for (const candidate of Object.values(api.getTypeMap())) {
-    if ((!isObjectType(candidate) && !isInterfaceType(candidate)) || candidate.name.startsWith('__')) continue;
+    if ((!isObjectType(candidate) && !isInterfaceType(candidate)) || candidate.name.startsWith('__'))
+      continue;
     for (const field of Object.values(candidate.getFields())) {
       const returns = getNamedType(field.type).name === type;
       const takes = field.args.some((arg) => carriers.has(getNamedType(arg.type).name));
@@ -31,7 +34,7 @@ export function affectedFields(api: GraphQLSchema, coordinate: string): string[]
 /** `type` and every input type that holds it, directly or through other input types. */
 function inputsContaining(api: GraphQLSchema, type: string): Set<string> {
   const found = new Set([type]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const candidate of Object.values(api.getTypeMap())) {
       if (!isInputObjectType(candidate) || found.has(candidate.name)) continue;

@@ -29,26 +29,44 @@ export function readBaselineSchema(source: BaselineSource): { label: string; vie
   try {
     return { label, view: schemaView(text) };
   } catch (cause) {
-    throw new StartupError(ErrorCode.BASELINE_UNREADABLE, `${label} is not a valid supergraph: ${(cause as Error).message.split('\n')[0]}`, cause);
+    throw new StartupError(
+      ErrorCode.BASELINE_UNREADABLE,
+      `${label} is not a valid supergraph: ${(cause as Error).message.split('\n')[0]}`,
+      cause,
+    );
   }
 }
 
 /** The baseline's policy rules; null when there is nothing to compare with (no ref, no directory). */
 export function readBaselinePolicies(source: BaselineSource): { label: string; rules: PolicyRule[] } | null {
-  if (source.policyDir !== undefined) return { label: source.policyDir, rules: readPolicyFiles(source.policyDir) };
+  if (source.policyDir !== undefined)
+    return { label: source.policyDir, rules: readPolicyFiles(source.policyDir) };
   if (source.ref === undefined) return null;
   const listing = git(source.root, ['ls-tree', '--name-only', source.ref, `${POLICIES}/`]);
   const files = listing.split('\n').filter((path) => /\.ya?ml$/.test(path) && !/\.test\.ya?ml$/.test(path));
-  const rules = files.flatMap((path) => parsePolicyFile(basename(path), git(source.root, ['show', `${source.ref}:${path}`])));
+  const rules = files.flatMap((path) =>
+    parsePolicyFile(basename(path), git(source.root, ['show', `${source.ref}:${path}`])),
+  );
   return { label: `${POLICIES}/ at ${source.ref}`, rules };
 }
 
 function git(root: string, args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (cause) {
-    const stderr = String((cause as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
-    throw new StartupError(ErrorCode.BASELINE_UNREADABLE, `git ${args.join(' ')} failed: ${stderr || (cause as Error).message}`, cause);
+    const stderr = String((cause as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')[0];
+    throw new StartupError(
+      ErrorCode.BASELINE_UNREADABLE,
+      `git ${args.join(' ')} failed: ${stderr || (cause as Error).message}`,
+      cause,
+    );
   }
 }
 
@@ -56,6 +74,10 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new StartupError(ErrorCode.BASELINE_UNREADABLE, `cannot read the baseline ${path} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, cause);
+    throw new StartupError(
+      ErrorCode.BASELINE_UNREADABLE,
+      `cannot read the baseline ${path} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`,
+      cause,
+    );
   }
 }

@@ -8,7 +8,11 @@ import type { GovernanceConfig } from './types.js';
  * them: `@tag(name: "pii")` in its SDL (on the field, or on the type for all its fields —
  * what the policy layer reads) and the `classification` map of its descriptor.
  */
-export function classifiedFields(view: SchemaView, inputs: readonly SubgraphInput[], config: GovernanceConfig): Map<string, Set<string>> {
+export function classifiedFields(
+  view: SchemaView,
+  inputs: readonly SubgraphInput[],
+  config: GovernanceConfig,
+): Map<string, Set<string>> {
   const known = new Set(config.personalData.classifications);
   const result = new Map<string, Set<string>>();
   const add = (coordinate: string, classification: string) => {
@@ -16,23 +20,29 @@ export function classifiedFields(view: SchemaView, inputs: readonly SubgraphInpu
     result.set(coordinate, (result.get(coordinate) ?? new Set()).add(classification));
   };
   for (const definition of view.document.definitions) {
-    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION)
+      continue;
     const typeTags = tags(definition.directives);
     for (const field of definition.fields ?? []) {
-      for (const tag of [...typeTags, ...tags(field.directives)]) add(`${definition.name.value}.${field.name.value}`, tag);
+      for (const tag of [...typeTags, ...tags(field.directives)])
+        add(`${definition.name.value}.${field.name.value}`, tag);
     }
   }
   for (const input of inputs) {
-    const map = input.descriptor.valid?.classification ?? (input.descriptor.raw as { classification?: unknown } | null)?.classification;
+    const map =
+      input.descriptor.valid?.classification ??
+      (input.descriptor.raw as { classification?: unknown } | null)?.classification;
     if (typeof map !== 'object' || map === null) continue;
-    for (const [coordinate, classification] of Object.entries(map)) if (typeof classification === 'string') add(coordinate, classification);
+    for (const [coordinate, classification] of Object.entries(map))
+      if (typeof classification === 'string') add(coordinate, classification);
   }
   return result;
 }
 
 export function tags(directives: readonly ConstDirectiveNode[] | undefined): string[] {
   return (directives ?? []).flatMap((d) => {
-    const name = d.name.value === 'tag' ? d.arguments?.find((a) => a.name.value === 'name')?.value : undefined;
+    const name =
+      d.name.value === 'tag' ? d.arguments?.find((a) => a.name.value === 'name')?.value : undefined;
     return name?.kind === Kind.STRING ? [name.value] : [];
   });
 }

@@ -25,18 +25,35 @@ export function readUsageFile(path: string): UsageEvent[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new StartupError(ErrorCode.BAD_USER_INPUT, `--lineage ${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, cause);
+    throw new StartupError(
+      ErrorCode.BAD_USER_INPUT,
+      `--lineage ${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`,
+      cause,
+    );
   }
   let records: unknown[];
   try {
     const trimmed = text.trim();
-    records = trimmed.startsWith('[') ? (JSON.parse(trimmed) as unknown[]) : trimmed.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+    records = trimmed.startsWith('[')
+      ? (JSON.parse(trimmed) as unknown[])
+      : trimmed
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l) as unknown);
   } catch (cause) {
-    throw new StartupError(ErrorCode.BAD_USER_INPUT, `--lineage ${path}: not JSON or NDJSON (${(cause as Error).message})`, cause);
+    throw new StartupError(
+      ErrorCode.BAD_USER_INPUT,
+      `--lineage ${path}: not JSON or NDJSON (${(cause as Error).message})`,
+      cause,
+    );
   }
   return records.map((record, index) => {
     const event = toUsageEvent(record);
-    if (!event) throw new StartupError(ErrorCode.BAD_USER_INPUT, `--lineage ${path}: record ${index + 1} is neither a meshgate lineage event nor an OpenLineage RunEvent with the meshgate run facet`);
+    if (!event)
+      throw new StartupError(
+        ErrorCode.BAD_USER_INPUT,
+        `--lineage ${path}: record ${index + 1} is neither a meshgate lineage event nor an OpenLineage RunEvent with the meshgate run facet`,
+      );
     return event;
   });
 }
@@ -50,7 +67,12 @@ interface MeshgateRunFacet {
 function toUsageEvent(record: unknown): UsageEvent | null {
   if (typeof record !== 'object' || record === null) return null;
   const r = record as Record<string, unknown>;
-  if (typeof r.time === 'string' && Array.isArray(r.fields) && typeof r.principal === 'object' && r.client !== undefined) {
+  if (
+    typeof r.time === 'string' &&
+    Array.isArray(r.fields) &&
+    typeof r.principal === 'object' &&
+    r.client !== undefined
+  ) {
     const event = fromLineageEvent(r as unknown as LineageEvent);
     return Number.isFinite(event.time) ? event : null;
   }
@@ -58,9 +80,17 @@ function toUsageEvent(record: unknown): UsageEvent | null {
   const time = typeof r.eventTime === 'string' ? Date.parse(r.eventTime) : NaN;
   if (!facet || !Number.isFinite(time) || typeof facet.principal?.sub !== 'string') return null;
   const coordinates = new Set<string>();
-  for (const decision of facet.decisions ?? []) if (typeof decision.coordinate === 'string') coordinates.add(decision.coordinate);
-  for (const input of (r.inputs as { facets?: { schema?: { fields?: { name?: unknown }[] } } }[] | undefined) ?? []) {
-    for (const field of input.facets?.schema?.fields ?? []) if (typeof field.name === 'string') coordinates.add(field.name);
+  for (const decision of facet.decisions ?? [])
+    if (typeof decision.coordinate === 'string') coordinates.add(decision.coordinate);
+  for (const input of (r.inputs as
+    { facets?: { schema?: { fields?: { name?: unknown }[] } } }[] | undefined) ?? []) {
+    for (const field of input.facets?.schema?.fields ?? [])
+      if (typeof field.name === 'string') coordinates.add(field.name);
   }
-  return { time, principal: facet.principal.sub, client: typeof facet.client?.name === 'string' ? facet.client.name : null, coordinates: [...coordinates] };
+  return {
+    time,
+    principal: facet.principal.sub,
+    client: typeof facet.client?.name === 'string' ? facet.client.name : null,
+    coordinates: [...coordinates],
+  };
 }

@@ -22,7 +22,9 @@ const GovernanceFile = z
     apiVersion: z.literal('meshgate/v1'),
     kind: z.literal('Governance'),
     // Every rule must be listed: a rule left out would silently be off.
-    rules: z.object(Object.fromEntries(RULE_IDS.map((id) => [id, severity])) as Record<RuleId, typeof severity>).strict(),
+    rules: z
+      .object(Object.fromEntries(RULE_IDS.map((id) => [id, severity])) as Record<RuleId, typeof severity>)
+      .strict(),
     usage: z
       .object({
         window: z.string().regex(/^\d+[hdw]$/, 'must be a duration such as 72h, 30d or 4w'),
@@ -33,7 +35,9 @@ const GovernanceFile = z
     personalData: z
       .object({
         classifications: z.array(z.string().min(1)).min(1),
-        patterns: z.array(z.object({ label: z.string().min(1), field: regex, types: regex.optional() }).strict()),
+        patterns: z.array(
+          z.object({ label: z.string().min(1), field: regex, types: regex.optional() }).strict(),
+        ),
         ignore: z.array(z.string()).default([]),
       })
       .strict(),
@@ -45,7 +49,11 @@ const GovernanceFile = z
 /** `72h`, `30d`, `4w` in milliseconds. */
 export function parseWindow(text: string): number {
   const match = /^(\d+)([hdw])$/.exec(text);
-  if (!match) throw new StartupError(ErrorCode.BAD_USER_INPUT, `window "${text}" is not a duration such as 72h, 30d or 4w`);
+  if (!match)
+    throw new StartupError(
+      ErrorCode.BAD_USER_INPUT,
+      `window "${text}" is not a duration such as 72h, 30d or 4w`,
+    );
   return Number(match[1]) * UNITS[match[2]!]!;
 }
 
@@ -55,26 +63,45 @@ export function readGovernanceConfig(path: string): GovernanceConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new StartupError(ErrorCode.GOVERNANCE_INVALID, `cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, cause);
+    throw new StartupError(
+      ErrorCode.GOVERNANCE_INVALID,
+      `cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`,
+      cause,
+    );
   }
   let document: unknown;
   try {
     document = parse(text);
   } catch (cause) {
-    throw new StartupError(ErrorCode.GOVERNANCE_INVALID, `${path} is not YAML: ${(cause as Error).message.split('\n')[0]}`, cause);
+    throw new StartupError(
+      ErrorCode.GOVERNANCE_INVALID,
+      `${path} is not YAML: ${(cause as Error).message.split('\n')[0]}`,
+      cause,
+    );
   }
   const parsed = GovernanceFile.safeParse(document);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     throw new StartupError(ErrorCode.GOVERNANCE_INVALID, `invalid ${path}: ${problems}`);
   }
   const g = parsed.data;
   return Object.freeze({
     rules: Object.freeze(g.rules),
-    usage: Object.freeze({ window: g.usage.window, windowMs: parseWindow(g.usage.window), blockOnlyIfUsed: g.usage.blockOnlyIfUsed, whenUnknown: g.usage.whenUnknown }),
+    usage: Object.freeze({
+      window: g.usage.window,
+      windowMs: parseWindow(g.usage.window),
+      blockOnlyIfUsed: g.usage.blockOnlyIfUsed,
+      whenUnknown: g.usage.whenUnknown,
+    }),
     personalData: Object.freeze({
       classifications: g.personalData.classifications,
-      patterns: g.personalData.patterns.map((p) => ({ label: p.label, field: new RegExp(p.field, 'i'), types: p.types === undefined ? undefined : new RegExp(p.types, 'i') })),
+      patterns: g.personalData.patterns.map((p) => ({
+        label: p.label,
+        field: new RegExp(p.field, 'i'),
+        types: p.types === undefined ? undefined : new RegExp(p.types, 'i'),
+      })),
       ignore: g.personalData.ignore,
     }),
     policyCoverage: Object.freeze(g.policyCoverage),

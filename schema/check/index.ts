@@ -1,4 +1,15 @@
-export type { CheckContext, CheckReport, ConsumerUsage, Finding, GovernanceConfig, RuleId, RuleSeverity, Severity, SourceLocation, UsageSource } from './types.js';
+export type {
+  CheckContext,
+  CheckReport,
+  ConsumerUsage,
+  Finding,
+  GovernanceConfig,
+  RuleId,
+  RuleSeverity,
+  Severity,
+  SourceLocation,
+  UsageSource,
+} from './types.js';
 export { RULE_IDS } from './types.js';
 export { runCheck, type CheckOptions } from './run-check.js';
 export { readGovernanceConfig, parseWindow } from './governance-config.js';

@@ -16,7 +16,8 @@ export function lineageUsage(store: LineageStore, description: string): UsageSou
     async consumers(coordinates, since) {
       const seen = new Map<string, UsageEvent>();
       for (const field of coordinates) {
-        for (const event of await store.query({ since, field, limit: PER_COORDINATE })) seen.set(event.id, fromLineageEvent(event));
+        for (const event of await store.query({ since, field, limit: PER_COORDINATE }))
+          seen.set(event.id, fromLineageEvent(event));
       }
       return consumersIn(seen.values(), coordinates, since);
     },

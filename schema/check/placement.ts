@@ -11,7 +11,11 @@ export interface Placement {
   readonly location: SourceLocation | null;
 }
 
-export type Place = (coordinate: string | null, view: SchemaView | null, subgraphs?: readonly string[]) => Placement;
+export type Place = (
+  coordinate: string | null,
+  view: SchemaView | null,
+  subgraphs?: readonly string[],
+) => Placement;
 
 /**
  * Places coordinates in the proposed sources: the owning subgraphs come from the supergraph
@@ -36,12 +40,27 @@ export function placer(inputs: readonly SubgraphInput[], preferred?: string): Pl
   };
   return (coordinate, view, given) => {
     const subgraphs = given ?? (coordinate && view ? view.subgraphsOf(coordinate) : []);
-    const domains = [...new Set(subgraphs.map((s) => byName.get(s)).flatMap((input) => (input ? [domainOf(input) ?? `(${input.name}: no domain)`] : [])))].sort();
+    const domains = [
+      ...new Set(
+        subgraphs
+          .map((s) => byName.get(s))
+          .flatMap((input) => (input ? [domainOf(input) ?? `(${input.name}: no domain)`] : [])),
+      ),
+    ].sort();
     // The proposed subgraph's file when it is one of them: that is where the change is.
-    const first = byName.get(subgraphs.includes(preferred ?? '') ? preferred! : '') ?? subgraphs.map((s) => byName.get(s)).find((input) => input !== undefined);
+    const first =
+      byName.get(subgraphs.includes(preferred ?? '') ? preferred! : '') ??
+      subgraphs.map((s) => byName.get(s)).find((input) => input !== undefined);
     if (!first) return { subgraphs, domains, location: null };
     const document = documentOf(first);
-    return { subgraphs, domains, location: { file: first.schemaFile, line: (coordinate && document && lineOf(document, coordinate)) || 1 } };
+    return {
+      subgraphs,
+      domains,
+      location: {
+        file: first.schemaFile,
+        line: (coordinate && document && lineOf(document, coordinate)) || 1,
+      },
+    };
   };
 }
 

@@ -14,26 +14,48 @@ const STRICTNESS = { deny: 2, mask: 1, allow: 0 } as const;
  * rule added, widened, or its condition changed. A condition change is flagged either way —
  * whether a CEL expression got looser is for a reviewer to judge.
  */
-export function policyLoosenings(base: readonly PolicyRule[], proposed: readonly PolicyRule[]): PolicyLoosening[] {
+export function policyLoosenings(
+  base: readonly PolicyRule[],
+  proposed: readonly PolicyRule[],
+): PolicyLoosening[] {
   const now = new Map(proposed.map((rule) => [rule.id, rule]));
   const before = new Map(base.map((rule) => [rule.id, rule]));
   const found: PolicyLoosening[] = [];
   for (const old of base) {
     const rule = now.get(old.id);
     if (!rule) {
-      if (old.effect !== 'allow') found.push({ rule: old, reason: `${old.effect} rule removed (it covered ${targets(old)})` });
+      if (old.effect !== 'allow')
+        found.push({ rule: old, reason: `${old.effect} rule removed (it covered ${targets(old)})` });
       continue;
     }
-    if (STRICTNESS[rule.effect] < STRICTNESS[old.effect]) found.push({ rule, reason: `effect relaxed from ${describe(old)} to ${describe(rule)}` });
-    else if (rule.effect === 'mask' && old.effect === 'mask' && rule.strategy !== old.strategy) found.push({ rule, reason: `masking changed from ${old.strategy ?? '?'} to ${rule.strategy ?? '?'}` });
-    const dropped = [...missing(old.fields, rule.fields), ...missing(old.classifications, rule.classifications)];
-    const added = [...missing(rule.fields, old.fields), ...missing(rule.classifications, old.classifications)];
-    if (old.effect !== 'allow' && rule.effect !== 'allow' && dropped.length) found.push({ rule, reason: `no longer covers ${dropped.join(', ')}` });
-    if (rule.effect === 'allow' && added.length) found.push({ rule, reason: `now also allows ${added.join(', ')}` });
-    if (rule.when !== old.when) found.push({ rule, reason: `condition changed from ${old.when ?? '(always)'} to ${rule.when ?? '(always)'}` });
+    if (STRICTNESS[rule.effect] < STRICTNESS[old.effect])
+      found.push({ rule, reason: `effect relaxed from ${describe(old)} to ${describe(rule)}` });
+    else if (rule.effect === 'mask' && old.effect === 'mask' && rule.strategy !== old.strategy)
+      found.push({ rule, reason: `masking changed from ${old.strategy ?? '?'} to ${rule.strategy ?? '?'}` });
+    const dropped = [
+      ...missing(old.fields, rule.fields),
+      ...missing(old.classifications, rule.classifications),
+    ];
+    const added = [
+      ...missing(rule.fields, old.fields),
+      ...missing(rule.classifications, old.classifications),
+    ];
+    if (old.effect !== 'allow' && rule.effect !== 'allow' && dropped.length)
+      found.push({ rule, reason: `no longer covers ${dropped.join(', ')}` });
+    if (rule.effect === 'allow' && added.length)
+      found.push({ rule, reason: `now also allows ${added.join(', ')}` });
+    if (rule.when !== old.when)
+      found.push({
+        rule,
+        reason: `condition changed from ${old.when ?? '(always)'} to ${rule.when ?? '(always)'}`,
+      });
   }
   for (const rule of proposed) {
-    if (!before.has(rule.id) && rule.effect === 'allow') found.push({ rule, reason: `new allow rule for ${targets(rule)}${rule.when ? ` when ${rule.when}` : ''}` });
+    if (!before.has(rule.id) && rule.effect === 'allow')
+      found.push({
+        rule,
+        reason: `new allow rule for ${targets(rule)}${rule.when ? ` when ${rule.when}` : ''}`,
+      });
   }
   return found;
 }
@@ -43,7 +65,9 @@ function describe(rule: PolicyRule): string {
 }
 
 function targets(rule: PolicyRule): string {
-  return [...rule.fields, ...rule.classifications.map((c) => `classification ${c}`)].join(', ') || '(no targets)';
+  return (
+    [...rule.fields, ...rule.classifications.map((c) => `classification ${c}`)].join(', ') || '(no targets)'
+  );
 }
 
 function missing(from: readonly string[], inList: readonly string[]): string[] {

@@ -14,7 +14,11 @@ export function renderAnnotations(report: CheckReport): string {
     ];
     return `::${COMMAND[f.severity]} ${properties.join(',')}::${data(f.message)}`;
   });
-  return [...lines, `meshgate check: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.notes} note(s)`, ''].join('\n');
+  return [
+    ...lines,
+    `meshgate check: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.notes} note(s)`,
+    '',
+  ].join('\n');
 }
 
 function data(text: string): string {

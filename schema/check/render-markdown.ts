@@ -21,7 +21,8 @@ export function renderMarkdown(report: CheckReport): string {
   lines.push('| Rule | Errors | Warnings | Notes |', '|---|---:|---:|---:|');
   const rules = [...new Set(report.findings.map((f) => f.rule))].sort();
   for (const rule of rules) {
-    const of = (severity: Severity) => report.findings.filter((f) => f.rule === rule && f.severity === severity).length;
+    const of = (severity: Severity) =>
+      report.findings.filter((f) => f.rule === rule && f.severity === severity).length;
     lines.push(`| \`${rule}\` | ${of('error')} | ${of('warning')} | ${of('note')} |`);
   }
   lines.push(`| **total** | **${summary.errors}** | **${summary.warnings}** | **${summary.notes}** |`, '');
@@ -31,7 +32,9 @@ export function renderMarkdown(report: CheckReport): string {
     const domain = f.domains.join(', ') || MESH_WIDE;
     groups.set(domain, [...(groups.get(domain) ?? []), f]);
   }
-  const domains = [...groups.keys()].sort((a, b) => Number(a === MESH_WIDE) - Number(b === MESH_WIDE) || a.localeCompare(b));
+  const domains = [...groups.keys()].sort(
+    (a, b) => Number(a === MESH_WIDE) - Number(b === MESH_WIDE) || a.localeCompare(b),
+  );
   for (const domain of domains) {
     const findings = groups.get(domain) ?? [];
     const subgraphs = [...new Set(findings.flatMap((f) => f.subgraphs))].sort();
@@ -45,10 +48,19 @@ export function renderMarkdown(report: CheckReport): string {
 function renderFinding(f: Finding): string[] {
   const where = f.location ? ` — \`${f.location.file}:${f.location.line}\`` : '';
   const what = f.coordinate ? ` \`${f.coordinate}\`` : '';
-  const lines = [`- ${ICON[f.severity]} **${f.severity}** \`${f.rule}\`${what}: ${escape(f.message)}${where}`];
+  const lines = [
+    `- ${ICON[f.severity]} **${f.severity}** \`${f.rule}\`${what}: ${escape(f.message)}${where}`,
+  ];
   if (f.consumers && f.consumers.length > 0) {
-    lines.push('', '  | Consumer (principal) | Client | Operations | Last seen | Fields read |', '  |---|---|---:|---|---|');
-    for (const c of f.consumers) lines.push(`  | \`${c.principal}\` | ${c.client ? `\`${c.client}\`` : '—'} | ${c.count} | ${c.lastSeen} | ${c.coordinates.map((x) => `\`${x}\``).join(', ')} |`);
+    lines.push(
+      '',
+      '  | Consumer (principal) | Client | Operations | Last seen | Fields read |',
+      '  |---|---|---:|---|---|',
+    );
+    for (const c of f.consumers)
+      lines.push(
+        `  | \`${c.principal}\` | ${c.client ? `\`${c.client}\`` : '—'} | ${c.count} | ${c.lastSeen} | ${c.coordinates.map((x) => `\`${x}\``).join(', ')} |`,
+      );
     lines.push('');
   }
   return lines;

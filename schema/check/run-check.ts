@@ -25,7 +25,11 @@ export interface CheckOptions {
   /** `--subgraph NAME --schema FILE [--descriptor FILE]`: one subgraph replaced or added. */
   readonly proposed?: ProposedSubgraph | undefined;
   /** `--base REF`, `--base-schema FILE`, `--base-policies DIR`; the committed supergraph otherwise. */
-  readonly base: { readonly ref?: string | undefined; readonly schemaFile?: string | undefined; readonly policyDir?: string | undefined };
+  readonly base: {
+    readonly ref?: string | undefined;
+    readonly schemaFile?: string | undefined;
+    readonly policyDir?: string | undefined;
+  };
   /** The proposed policies (POLICY_DIR). */
   readonly policyDir: string;
   /** Where usage comes from; null when there is no lineage. Closed by the caller. */
@@ -35,7 +39,15 @@ export interface CheckOptions {
   readonly now?: number | undefined;
 }
 
-const STANDARDS: readonly StandardsRule[] = [descriptionsRule, namingRule, deprecationReasonRule, personalDataRule, policyCoverageRule, policyTargetsRule, weakerAccessRule];
+const STANDARDS: readonly StandardsRule[] = [
+  descriptionsRule,
+  namingRule,
+  deprecationReasonRule,
+  personalDataRule,
+  policyCoverageRule,
+  policyTargetsRule,
+  weakerAccessRule,
+];
 
 /**
  * `meshgate check`: composition, changes against the baseline (usage-aware), governance
@@ -44,7 +56,13 @@ const STANDARDS: readonly StandardsRule[] = [descriptionsRule, namingRule, depre
  */
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const fileConfig = readGovernanceConfig(options.governanceFile);
-  const config: GovernanceConfig = options.window === undefined ? fileConfig : { ...fileConfig, usage: { ...fileConfig.usage, window: options.window, windowMs: parseWindow(options.window) } };
+  const config: GovernanceConfig =
+    options.window === undefined
+      ? fileConfig
+      : {
+          ...fileConfig,
+          usage: { ...fileConfig.usage, window: options.window, windowMs: parseWindow(options.window) },
+        };
   const inputs = loadSubgraphs(options.root, options.proposed);
   const place = placer(inputs, options.proposed?.name);
   const policyDir = relative(options.root, options.policyDir) || '.';
@@ -56,13 +74,40 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let policiesLabel = policyDir;
   if (composition.view) {
     const proposed = composition.view;
-    const baseline = readBaselineSchema({ root: options.root, ref: options.base.ref, schemaFile: options.base.schemaFile });
+    const baseline = readBaselineSchema({
+      root: options.root,
+      ref: options.base.ref,
+      schemaFile: options.base.schemaFile,
+    });
     const policies = readPolicyFiles(options.policyDir);
-    const basePolicies = readBaselinePolicies({ root: options.root, ref: options.base.ref, policyDir: options.base.policyDir });
+    const basePolicies = readBaselinePolicies({
+      root: options.root,
+      ref: options.base.ref,
+      policyDir: options.base.policyDir,
+    });
     baselineLabel = baseline.label;
     policiesLabel = `${policyDir} (${policies.length} rules)${basePolicies ? `, compared with ${basePolicies.label}` : ''}`;
-    findings.push(...(await checkSchemaChanges({ base: baseline.view, proposed, config, place, usage: options.usage, now: options.now ?? Date.now() })));
-    const context: RuleContext = { config, proposed, base: baseline.view, inputs, place, root: options.root, policyDir, policies, basePolicies: basePolicies?.rules ?? null };
+    findings.push(
+      ...(await checkSchemaChanges({
+        base: baseline.view,
+        proposed,
+        config,
+        place,
+        usage: options.usage,
+        now: options.now ?? Date.now(),
+      })),
+    );
+    const context: RuleContext = {
+      config,
+      proposed,
+      base: baseline.view,
+      inputs,
+      place,
+      root: options.root,
+      policyDir,
+      policies,
+      basePolicies: basePolicies?.rules ?? null,
+    };
     for (const rule of STANDARDS) findings.push(...rule(context));
   }
   findings.push(...descriptorRule({ config, inputs }));
@@ -73,7 +118,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   return {
     context: {
       baseline: baselineLabel,
-      proposed: options.proposed ? `subgraph ${options.proposed.name} from ${relative(options.root, options.proposed.schemaPath)}` : 'the subgraphs of this tree',
+      proposed: options.proposed
+        ? `subgraph ${options.proposed.name} from ${relative(options.root, options.proposed.schemaPath)}`
+        : 'the subgraphs of this tree',
       usage: options.usage?.description ?? 'none (no REDIS_URL, no --lineage file)',
       window: config.usage.window,
       policies: policiesLabel,

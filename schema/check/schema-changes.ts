@@ -18,7 +18,13 @@ export interface ChangeCheckInput {
 }
 
 const REMOVALS = new Set(['FIELD_REMOVED', 'ENUM_VALUE_REMOVED', 'INPUT_FIELD_REMOVED', 'TYPE_REMOVED']);
-const ADDITIONS = new Set(['FIELD_ADDED', 'ENUM_VALUE_ADDED', 'INPUT_FIELD_ADDED', 'TYPE_ADDED', 'FIELD_ARGUMENT_ADDED']);
+const ADDITIONS = new Set([
+  'FIELD_ADDED',
+  'ENUM_VALUE_ADDED',
+  'INPUT_FIELD_ADDED',
+  'TYPE_ADDED',
+  'FIELD_ARGUMENT_ADDED',
+]);
 
 /**
  * Rules `breaking-change`, `dangerous-change`, `safe-change` and `removal-after-deprecation`:
@@ -30,7 +36,8 @@ const ADDITIONS = new Set(['FIELD_ADDED', 'ENUM_VALUE_ADDED', 'INPUT_FIELD_ADDED
 export async function checkSchemaChanges(input: ChangeCheckInput): Promise<Finding[]> {
   const { base, proposed, config, place } = input;
   const changes = await diff(base.api, proposed.api);
-  const coordinateOf = (change: Change) => (change.path === undefined ? null : toCoordinate(change.path, base, proposed));
+  const coordinateOf = (change: Change) =>
+    change.path === undefined ? null : toCoordinate(change.path, base, proposed);
   // A new element's description or directives come with it: one change, not several.
   const added = new Set(changes.filter((c) => ADDITIONS.has(c.type)).map(coordinateOf));
   const findings: Finding[] = [];
@@ -54,31 +61,66 @@ export async function checkSchemaChanges(input: ChangeCheckInput): Promise<Findi
         assertNever(level);
     }
     if (REMOVALS.has(change.type) && coordinate !== null && !wasDeprecated(base.api, coordinate)) {
-      findings.push(...finding(config, 'removal-after-deprecation', `${coordinate} was removed without being deprecated first: deprecate it with a reason, wait for its consumers to move, then remove it`, coordinate, placement));
+      findings.push(
+        ...finding(
+          config,
+          'removal-after-deprecation',
+          `${coordinate} was removed without being deprecated first: deprecate it with a reason, wait for its consumers to move, then remove it`,
+          coordinate,
+          placement,
+        ),
+      );
     }
   }
   return findings;
 }
 
-async function breaking(input: ChangeCheckInput, change: Change, coordinate: string | null, placement: ReturnType<Place>): Promise<Finding[]> {
+async function breaking(
+  input: ChangeCheckInput,
+  change: Change,
+  coordinate: string | null,
+  placement: ReturnType<Place>,
+): Promise<Finding[]> {
   const { config, usage } = input;
   const fields = coordinate === null ? [] : affectedFields(input.base.api, coordinate);
   const message = withReason(change);
   if (fields.length === 0) return finding(config, 'breaking-change', message, coordinate, placement);
   if (usage === null) {
     const note = config.usage.whenUnknown === 'pass' ? { severity: 'note' as const } : {};
-    return finding(config, 'breaking-change', `${message}. Usage unknown: no lineage to ask (set REDIS_URL or pass --lineage FILE)`, coordinate, placement, { ...note, consumers: null });
+    return finding(
+      config,
+      'breaking-change',
+      `${message}. Usage unknown: no lineage to ask (set REDIS_URL or pass --lineage FILE)`,
+      coordinate,
+      placement,
+      { ...note, consumers: null },
+    );
   }
   const consumers = await usage.consumers(fields, input.now - config.usage.windowMs);
   if (consumers.length > 0) {
-    return finding(config, 'breaking-change', `${message}. Used in the last ${config.usage.window} by ${describe(consumers)}`, coordinate, placement, { consumers });
+    return finding(
+      config,
+      'breaking-change',
+      `${message}. Used in the last ${config.usage.window} by ${describe(consumers)}`,
+      coordinate,
+      placement,
+      { consumers },
+    );
   }
   const unused = `${message}. No consumer read ${fields.join(', ')} in the last ${config.usage.window}`;
-  return finding(config, 'breaking-change', unused, coordinate, placement, { consumers, ...(config.usage.blockOnlyIfUsed && { severity: 'note' as const }) });
+  return finding(config, 'breaking-change', unused, coordinate, placement, {
+    consumers,
+    ...(config.usage.blockOnlyIfUsed && { severity: 'note' as const }),
+  });
 }
 
 function describe(consumers: readonly ConsumerUsage[]): string {
-  return consumers.map((c) => `${c.principal} via ${c.client ?? '(no client name)'} (${c.count} operation${c.count === 1 ? '' : 's'}, last ${c.lastSeen})`).join('; ');
+  return consumers
+    .map(
+      (c) =>
+        `${c.principal} via ${c.client ?? '(no client name)'} (${c.count} operation${c.count === 1 ? '' : 's'}, last ${c.lastSeen})`,
+    )
+    .join('; ');
 }
 
 function withReason(change: Change): string {
@@ -103,7 +145,8 @@ function wasDeprecated(api: GraphQLSchema, coordinate: string): boolean {
   const { type, member } = splitCoordinate(coordinate);
   const named = api.getType(type);
   if (isEnumType(named)) {
-    const values = member === undefined ? named.getValues() : named.getValues().filter((v) => v.name === member);
+    const values =
+      member === undefined ? named.getValues() : named.getValues().filter((v) => v.name === member);
     return values.length > 0 && values.every((v) => v.deprecationReason != null);
   }
   if (isObjectType(named) || isInterfaceType(named) || isInputObjectType(named)) {

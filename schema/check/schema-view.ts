@@ -1,5 +1,15 @@
 import { Supergraph } from '@apollo/federation-internals';
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, Kind, parse, type ConstDirectiveNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  parse,
+  type ConstDirectiveNode,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { ownershipOf } from '../../gateway/lineage/ownership.js';
 
 /**
@@ -52,7 +62,11 @@ function hasCoordinate(api: GraphQLSchema, coordinate: string): boolean {
 }
 
 /** `Type`, `Type.field`, `Type.field(arg:)`, `Enum.VALUE` → its parts. */
-export function splitCoordinate(coordinate: string): { type: string; member: string | undefined; argument: string | undefined } {
+export function splitCoordinate(coordinate: string): {
+  type: string;
+  member: string | undefined;
+  argument: string | undefined;
+} {
   const match = /^([^.]+)(?:\.([^(]+)(?:\((\w+):\))?)?$/.exec(coordinate);
   return { type: match?.[1] ?? coordinate, member: match?.[2], argument: match?.[3] };
 }
@@ -64,7 +78,10 @@ function joinTypeOwners(document: DocumentNode): Map<string, string[]> {
   for (const definition of document.definitions) {
     if (definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph') {
       for (const value of definition.values ?? []) {
-        const name = stringArgument(value.directives?.find((d) => d.name.value === 'join__graph'), 'name');
+        const name = stringArgument(
+          value.directives?.find((d) => d.name.value === 'join__graph'),
+          'name',
+        );
         if (name) graphNames.set(value.name.value, name);
       }
     }

@@ -40,14 +40,22 @@ export function loadSubgraphs(root: string, proposed?: ProposedSubgraph): Subgra
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'schema.graphql')))
     .map((entry) => entry.name);
   if (proposed && !/^[a-z][a-z0-9-]*$/.test(proposed.name)) {
-    throw new StartupError(ErrorCode.BAD_USER_INPUT, `--subgraph "${proposed.name}" is not a data product name (a-z, 0-9, -)`);
+    throw new StartupError(
+      ErrorCode.BAD_USER_INPUT,
+      `--subgraph "${proposed.name}" is not a data product name (a-z, 0-9, -)`,
+    );
   }
   if (proposed && !names.includes(proposed.name)) names.push(proposed.name);
   return names.sort().map((name) => {
     const replaced = proposed?.name === name ? proposed : undefined;
     const schemaPath = replaced ? replaced.schemaPath : join(dir, name, 'schema.graphql');
     const descriptorPath = replaced?.descriptorPath ?? join(dir, name, 'product.yaml');
-    return { name, sdl: readInput(schemaPath, '--schema'), schemaFile: relative(root, schemaPath), descriptor: readDescriptorInput(root, descriptorPath) };
+    return {
+      name,
+      sdl: readInput(schemaPath, '--schema'),
+      schemaFile: relative(root, schemaPath),
+      descriptor: readDescriptorInput(root, descriptorPath),
+    };
   });
 }
 
@@ -55,7 +63,11 @@ function readInput(path: string, flag: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new StartupError(ErrorCode.BAD_USER_INPUT, `${flag} ${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, cause);
+    throw new StartupError(
+      ErrorCode.BAD_USER_INPUT,
+      `${flag} ${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`,
+      cause,
+    );
   }
 }
 
@@ -66,16 +78,33 @@ function readDescriptorInput(root: string, path: string): DescriptorInput {
   try {
     raw = parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    return { file, exists: true, raw: null, valid: null, problems: [{ path: '(root)', message: `not YAML: ${(cause as Error).message.split('\n')[0]}` }] };
+    return {
+      file,
+      exists: true,
+      raw: null,
+      valid: null,
+      problems: [{ path: '(root)', message: `not YAML: ${(cause as Error).message.split('\n')[0]}` }],
+    };
   }
   const result = DataProductDescriptor.safeParse(raw);
   return result.success
     ? { file, exists: true, raw, valid: result.data, problems: [] }
-    : { file, exists: true, raw, valid: null, problems: result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })) };
+    : {
+        file,
+        exists: true,
+        raw,
+        valid: null,
+        problems: result.error.issues.map((i) => ({
+          path: i.path.join('.') || '(root)',
+          message: i.message,
+        })),
+      };
 }
 
 /** The domain a descriptor names, even when the rest of it is invalid. */
 export function domainOf(subgraph: SubgraphInput): string | null {
   const raw = subgraph.descriptor.raw as { domain?: unknown } | null;
-  return subgraph.descriptor.valid?.domain ?? (typeof raw?.domain === 'string' && raw.domain ? raw.domain : null);
+  return (
+    subgraph.descriptor.valid?.domain ?? (typeof raw?.domain === 'string' && raw.domain ? raw.domain : null)
+  );
 }

@@ -13,7 +13,13 @@ const NOW = Date.parse('2030-01-31T00:00:00Z');
 const tmp = mkdtempSync(join(tmpdir(), 'meshgate-usage-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function event(principal: string, client: string | null, daysAgo: number, coordinates: string[], effect: 'allow' | 'deny' = 'allow'): LineageEvent {
+function event(
+  principal: string,
+  client: string | null,
+  daysAgo: number,
+  coordinates: string[],
+  effect: 'allow' | 'deny' = 'allow',
+): LineageEvent {
   return {
     id: randomUUID(),
     time: new Date(NOW - daysAgo * DAY).toISOString(),
@@ -21,7 +27,13 @@ function event(principal: string, client: string | null, daysAgo: number, coordi
     principal: { sub: principal, anonymous: false, roles: [] },
     client: { name: client, version: null },
     operation: { name: null, type: 'query', hash: null },
-    fields: coordinates.map((coordinate) => ({ path: coordinate, coordinate, product: 'customers', type: 'String', decision: effect === 'deny' ? { effect, rule: 'r' } : { effect, rule: null } })),
+    fields: coordinates.map((coordinate) => ({
+      path: coordinate,
+      coordinate,
+      product: 'customers',
+      type: 'String',
+      decision: effect === 'deny' ? { effect, rule: 'r' } : { effect, rule: null },
+    })),
     products: ['customers'],
     fetches: [],
     outcome: 'ok',
@@ -39,8 +51,20 @@ const EVENTS = [
 ];
 
 const EXPECTED = [
-  { principal: 'analyst-1', client: 'bi', count: 2, lastSeen: new Date(NOW - DAY).toISOString(), coordinates: ['Customer.email'] },
-  { principal: 'analyst-1', client: null, count: 1, lastSeen: new Date(NOW - 2 * DAY).toISOString(), coordinates: ['Customer.phone'] },
+  {
+    principal: 'analyst-1',
+    client: 'bi',
+    count: 2,
+    lastSeen: new Date(NOW - DAY).toISOString(),
+    coordinates: ['Customer.email'],
+  },
+  {
+    principal: 'analyst-1',
+    client: null,
+    count: 1,
+    lastSeen: new Date(NOW - 2 * DAY).toISOString(),
+    coordinates: ['Customer.phone'],
+  },
 ];
 
 describe('usage sources', () => {
@@ -55,12 +79,19 @@ describe('usage sources', () => {
   it('refuses a file that holds something else, naming the record', () => {
     const path = join(tmp, 'bad.json');
     writeFileSync(path, JSON.stringify([EVENTS[0], { hello: 'world' }]));
-    expect(() => fileUsage(path)).toThrow(/record 2 is neither a meshgate lineage event nor an OpenLineage RunEvent/);
+    expect(() => fileUsage(path)).toThrow(
+      /record 2 is neither a meshgate lineage event nor an OpenLineage RunEvent/,
+    );
   });
 
   it('asks the Redis lineage store by field', async () => {
     const prefix = `meshgate:test:check-usage:${randomUUID()}:`;
-    const store = await redisStore({ url: 'redis://127.0.0.1:6379', prefix, connect: true, maxAgeMs: 365 * 10 * DAY });
+    const store = await redisStore({
+      url: 'redis://127.0.0.1:6379',
+      prefix,
+      connect: true,
+      maxAgeMs: 365 * 10 * DAY,
+    });
     try {
       const written = await store.write(EVENTS.map((e) => ({ event: e, json: JSON.stringify(e) })));
       expect(written.stored).toBe(EVENTS.length);

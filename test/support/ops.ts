@@ -17,12 +17,21 @@ export const ERROR_LEVEL = 50;
 /** A logger whose JSON lines are kept in memory, so a test can assert what was logged and at which level. */
 export function captureLogger(level = 'info'): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const logger = pino({ level, base: { service: 'meshgate' } }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+  const logger = pino(
+    { level, base: { service: 'meshgate' } },
+    { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+  );
   return { logger, lines };
 }
 
 /** A gateway with its own settings (and logger) over the shared mesh's subgraphs; stop it after use. */
-export async function opsGateway(mesh: RunningMesh, env: Record<string, string>, logger: Logger, routes: Record<string, string> = {}, spoolPath?: string): Promise<RunningGateway> {
+export async function opsGateway(
+  mesh: RunningMesh,
+  env: Record<string, string>,
+  logger: Logger,
+  routes: Record<string, string> = {},
+  spoolPath?: string,
+): Promise<RunningGateway> {
   const config = testConfig({ MESHGATE_LINEAGE: 'off', ...env });
   const subgraphUrls = { ...Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url])), ...routes };
   // A spool of its own (the state directory stays the default one: the subgraphs' context-token key lives there).
@@ -36,7 +45,11 @@ export interface ResponseBody {
   data?: unknown;
 }
 
-export async function post(url: string, body: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+export async function post(
+  url: string,
+  body: string | Uint8Array,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   const response = await fetch(url, { method: 'POST', headers, body });
   const text = await response.text();
   let json: ResponseBody | null = null;

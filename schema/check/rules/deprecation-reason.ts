@@ -9,5 +9,17 @@ import type { StandardsRule } from './rule-context.js';
  */
 export const deprecationReasonRule: StandardsRule = ({ config, proposed, place }) =>
   schemaElements(proposed.api)
-    .filter((e) => e.deprecationReason != null && (!e.deprecationReason.trim() || e.deprecationReason === DEFAULT_DEPRECATION_REASON))
-    .flatMap((e) => finding(config, 'deprecation-reason', `${e.coordinate} is deprecated without a reason: say why and what to use instead`, e.coordinate, place(e.coordinate, proposed)));
+    .filter(
+      (e) =>
+        e.deprecationReason != null &&
+        (!e.deprecationReason.trim() || e.deprecationReason === DEFAULT_DEPRECATION_REASON),
+    )
+    .flatMap((e) =>
+      finding(
+        config,
+        'deprecation-reason',
+        `${e.coordinate} is deprecated without a reason: say why and what to use instead`,
+        e.coordinate,
+        place(e.coordinate, proposed),
+      ),
+    );

@@ -6,4 +6,12 @@ import type { StandardsRule } from './rule-context.js';
 export const descriptionsRule: StandardsRule = ({ config, proposed, place }) =>
   schemaElements(proposed.api)
     .filter((e) => e.kind !== 'argument' && !e.description?.trim())
-    .flatMap((e) => finding(config, 'descriptions', `${e.kind.replace('-', ' ')} ${e.coordinate} has no description`, e.coordinate, place(e.coordinate, proposed)));
+    .flatMap((e) =>
+      finding(
+        config,
+        'descriptions',
+        `${e.kind.replace('-', ' ')} ${e.coordinate} has no description`,
+        e.coordinate,
+        place(e.coordinate, proposed),
+      ),
+    );

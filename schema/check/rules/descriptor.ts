@@ -20,15 +20,28 @@ function check({ config }: Pick<RuleContext, 'config'>, input: SubgraphInput): F
     domains: domain ? [domain] : [],
     location: { file: descriptor.exists ? descriptor.file : input.schemaFile, line: 1 },
   };
-  const report = (message: string) => finding(config, 'descriptor', `subgraph ${input.name}: ${message}`, null, placement);
-  if (!descriptor.exists) return report(`no data product descriptor (${descriptor.file}): add one with an owner and a domain`);
+  const report = (message: string) =>
+    finding(config, 'descriptor', `subgraph ${input.name}: ${message}`, null, placement);
+  if (!descriptor.exists)
+    return report(`no data product descriptor (${descriptor.file}): add one with an owner and a domain`);
   const findings: Finding[] = [];
   const owner = descriptor.problems.filter((p) => p.path === 'owner' || p.path.startsWith('owner.'));
   const missingDomain = descriptor.problems.some((p) => p.path === 'domain');
   const rest = descriptor.problems.filter((p) => !owner.includes(p) && p.path !== 'domain');
-  if (owner.length) findings.push(...report(`${descriptor.file} has no valid owner (${owner.map((p) => `${p.path}: ${p.message}`).join('; ')}): name the owning team and its e-mail`));
+  if (owner.length)
+    findings.push(
+      ...report(
+        `${descriptor.file} has no valid owner (${owner.map((p) => `${p.path}: ${p.message}`).join('; ')}): name the owning team and its e-mail`,
+      ),
+    );
   if (missingDomain) findings.push(...report(`${descriptor.file} has no domain`));
-  if (rest.length) findings.push(...report(`${descriptor.file} is invalid: ${rest.map((p) => `${p.path}: ${p.message}`).join('; ')}`));
-  if (descriptor.valid && descriptor.valid.name !== input.name) findings.push(...report(`${descriptor.file} names the product "${descriptor.valid.name}", not "${input.name}"`));
+  if (rest.length)
+    findings.push(
+      ...report(`${descriptor.file} is invalid: ${rest.map((p) => `${p.path}: ${p.message}`).join('; ')}`),
+    );
+  if (descriptor.valid && descriptor.valid.name !== input.name)
+    findings.push(
+      ...report(`${descriptor.file} names the product "${descriptor.valid.name}", not "${input.name}"`),
+    );
   return findings;
 }

@@ -14,4 +14,12 @@ const CONVENTIONS: Record<SchemaElement['kind'], { pattern: RegExp; name: string
 export const namingRule: StandardsRule = ({ config, proposed, place }) =>
   schemaElements(proposed.api)
     .filter((e) => !CONVENTIONS[e.kind].pattern.test(e.name))
-    .flatMap((e) => finding(config, 'naming', `${e.kind.replace('-', ' ')} ${e.coordinate}: "${e.name}" is not ${CONVENTIONS[e.kind].name}`, e.coordinate, place(e.coordinate, proposed)));
+    .flatMap((e) =>
+      finding(
+        config,
+        'naming',
+        `${e.kind.replace('-', ' ')} ${e.coordinate}: "${e.name}" is not ${CONVENTIONS[e.kind].name}`,
+        e.coordinate,
+        place(e.coordinate, proposed),
+      ),
+    );

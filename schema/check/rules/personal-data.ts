@@ -15,9 +15,17 @@ export const personalDataRule: StandardsRule = ({ config, proposed, inputs, plac
   return schemaElements(proposed.api)
     .filter((e) => e.kind === 'field' && !classified.has(e.coordinate) && !ignore.includes(e.coordinate))
     .flatMap((e) => {
-      const pattern = patterns.find((p) => p.field.test(e.name) && (p.types === undefined || p.types.test(e.parent)));
+      const pattern = patterns.find(
+        (p) => p.field.test(e.name) && (p.types === undefined || p.types.test(e.parent)),
+      );
       if (!pattern) return [];
       const message = `${e.coordinate} looks like personal data (${pattern.label}) but is not classified: add @tag(name: "${classifications[0] ?? 'pii'}") (one of ${classifications.join(', ')}) or list it in personalData.ignore`;
-      return finding(config, 'personal-data-classified', message, e.coordinate, place(e.coordinate, proposed));
+      return finding(
+        config,
+        'personal-data-classified',
+        message,
+        e.coordinate,
+        place(e.coordinate, proposed),
+      );
     });
 };

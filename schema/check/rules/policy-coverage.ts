@@ -14,12 +14,19 @@ export const policyCoverageRule: StandardsRule = ({ config, proposed, inputs, po
   const guarded = accessRequirements(proposed, config.authDirectives);
   const { classificationRulesCover } = config.policyCoverage;
   const findings = [];
-  for (const [coordinate, classes] of [...classifiedFields(proposed, inputs, config)].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [coordinate, classes] of [...classifiedFields(proposed, inputs, config)].sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     const { type } = splitCoordinate(coordinate);
     const covered =
       guarded.has(coordinate) ||
       guarded.has(type) ||
-      policies.some((rule) => rule.fields.includes(coordinate) || rule.fields.includes(`${type}.*`) || (classificationRulesCover && rule.classifications.some((c) => classes.has(c))));
+      policies.some(
+        (rule) =>
+          rule.fields.includes(coordinate) ||
+          rule.fields.includes(`${type}.*`) ||
+          (classificationRulesCover && rule.classifications.some((c) => classes.has(c))),
+      );
     if (covered) continue;
     const message = `${coordinate} is classified ${[...classes].sort().join(', ')} but no policy rule covers it: add a rule for ${coordinate} or for its classification`;
     findings.push(...finding(config, 'policy-coverage', message, coordinate, place(coordinate, proposed)));

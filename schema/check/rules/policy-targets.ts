@@ -16,7 +16,11 @@ export const policyTargetsRule: StandardsRule = ({ config, proposed, policies, r
       if (type !== undefined ? proposed.has(type) : proposed.has(target)) continue;
       // The domain of the type, when only the field is missing; the line of the rule.
       const owner = place(splitCoordinate(target).type, proposed);
-      const placement = { subgraphs: owner.subgraphs, domains: owner.domains, location: policyLocation(root, policyDir, rule) };
+      const placement = {
+        subgraphs: owner.subgraphs,
+        domains: owner.domains,
+        location: policyLocation(root, policyDir, rule),
+      };
       const message = `policy rule "${rule.id}" (${rule.file}) targets ${target}, which does not exist in the schema`;
       findings.push(...finding(config, 'policy-targets-exist', message, target, placement));
     }

@@ -20,7 +20,15 @@ export const weakerAccessRule: StandardsRule = (context) => {
   for (const [coordinate, requirement] of before) {
     if (!proposed.has(coordinate)) continue; // a removal is a breaking change, not weaker access
     for (const reason of loosenings(requirement, after.get(coordinate))) {
-      findings.push(...finding(config, 'weaker-access', `${coordinate}: ${reason} — needs governance review`, coordinate, place(coordinate, proposed)));
+      findings.push(
+        ...finding(
+          config,
+          'weaker-access',
+          `${coordinate}: ${reason} — needs governance review`,
+          coordinate,
+          place(coordinate, proposed),
+        ),
+      );
     }
   }
   // SDL tags only: descriptors have no baseline to compare with.
@@ -29,13 +37,36 @@ export const weakerAccessRule: StandardsRule = (context) => {
   for (const [coordinate, classes] of classifiedBefore) {
     if (!proposed.has(coordinate)) continue;
     const dropped = [...classes].filter((c) => !classifiedAfter.get(coordinate)?.has(c));
-    if (dropped.length) findings.push(...finding(config, 'weaker-access', `${coordinate}: classification ${dropped.join(', ')} removed — policies keyed by it no longer apply; needs governance review`, coordinate, place(coordinate, proposed)));
+    if (dropped.length)
+      findings.push(
+        ...finding(
+          config,
+          'weaker-access',
+          `${coordinate}: classification ${dropped.join(', ')} removed — policies keyed by it no longer apply; needs governance review`,
+          coordinate,
+          place(coordinate, proposed),
+        ),
+      );
   }
   if (context.basePolicies) {
     for (const { rule, reason } of policyLoosenings(context.basePolicies, context.policies)) {
-      const owner = rule.fields.map((f) => place(splitCoordinate(f).type, proposed)).find((p) => p.domains.length > 0);
-      const placement = { subgraphs: owner?.subgraphs ?? [], domains: owner?.domains ?? [], location: policyLocation(root, policyDir, rule) };
-      findings.push(...finding(config, 'weaker-access', `policy rule "${rule.id}" (${rule.file}): ${reason} — needs governance review`, rule.fields[0] ?? null, placement));
+      const owner = rule.fields
+        .map((f) => place(splitCoordinate(f).type, proposed))
+        .find((p) => p.domains.length > 0);
+      const placement = {
+        subgraphs: owner?.subgraphs ?? [],
+        domains: owner?.domains ?? [],
+        location: policyLocation(root, policyDir, rule),
+      };
+      findings.push(
+        ...finding(
+          config,
+          'weaker-access',
+          `policy rule "${rule.id}" (${rule.file}): ${reason} — needs governance review`,
+          rule.fields[0] ?? null,
+          placement,
+        ),
+      );
     }
   }
   return findings;
