@@ -11,6 +11,9 @@ import { freePort, spawnProcess, waitForGraphQL, type ManagedProcess } from './p
 import { MESHGATE_BIN, type BenchSubgraphs } from './subgraph-mesh.js';
 import type { ContenderId, ContenderSpec } from './types.js';
 
+/** Contender (c)'s lineage goes under its own prefix, deleted after the run: never into real lineage. */
+export const BENCH_LINEAGE_PREFIX = `meshgate-bench:lineage:${process.pid}:`;
+
 /**
  * The contenders. Each runs as its own process, one at a time, against the same five subgraph
  * processes and the same composed supergraph. All run with NODE_ENV=production.
@@ -89,7 +92,12 @@ export function contenders(setup: ContenderSetup): Contender[] {
     meshgate(
       'c',
       'meshgate, JWT + policies + lineage into Redis',
-      { MESHGATE_POLICY: 'on', MESHGATE_LINEAGE: 'on', REDIS_URL: setup.redisUrl },
+      {
+        MESHGATE_POLICY: 'on',
+        MESHGATE_LINEAGE: 'on',
+        REDIS_URL: setup.redisUrl,
+        LINEAGE_PREFIX: BENCH_LINEAGE_PREFIX,
+      },
       'token' in token ? { authorization: `Bearer ${token.token}` } : {},
       'token' in token ? null : token.unavailable,
     ),

@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deleteKeys } from '../gateway/lineage/bench.js';
 import {
+  BENCH_LINEAGE_PREFIX,
   BASE_ENV,
   contenders as defineContenders,
   type Contender,
@@ -99,6 +101,7 @@ try {
   }
 } finally {
   await subgraphs.stop();
+  await deleteKeys(options.redisUrl, BENCH_LINEAGE_PREFIX).catch(() => undefined);
 }
 
 results.finishedAt = new Date().toISOString();
