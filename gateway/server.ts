@@ -19,7 +19,7 @@ import type { Logger } from './logger.js';
 import { createObservability } from './observability/index.js';
 import { usePersisted } from './persisted/index.js';
 import { requestContext } from './request-context.js';
-import { usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
+import { readPolicyFiles, usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { supergraphSource } from './supergraph-source.js';
 
@@ -66,9 +66,11 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     inService = { sdl: coreSupergraphSdl, apiSchema };
     readiness.loaded(coreSupergraphSdl);
   });
+  // The policy rules, read and checked once: enforced by the policy stage, shown by the catalog.
+  const rules = readPolicyFiles(config.security.policy.dir);
   // authorize ─▶ plan + execute ─▶ mask: the policy stages wrap the gateway (MESHGATE_POLICY=off: none).
   const served = config.security.policy.enabled
-    ? usePolicy(gateway, { policy: config.security.policy, stateDir: config.stateDir, logger })
+    ? usePolicy(gateway, { policy: config.security.policy, rules, stateDir: config.stateDir, logger })
     : gateway;
 
   const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
@@ -131,7 +133,7 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   // The data product catalog, for analysts and admins: GET /catalog, /catalog/:product.
   registerCatalogRoutes(app, {
     authenticate,
-    sources: () => inService && catalogSources(config, inService, lineage?.store ?? null),
+    sources: () => inService && catalogSources(config, inService, lineage?.store ?? null, rules),
   });
   if (lineage) {
     // Admin-only (role admin or data-steward), authenticated as /graphql is.

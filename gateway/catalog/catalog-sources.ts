@@ -4,7 +4,7 @@ import { dataProducts } from '../../subgraphs/index.js';
 import type { MeshgateConfig } from '../config.js';
 import { consumersOf } from '../lineage/consumers.js';
 import type { LineageStore } from '../lineage/types.js';
-import { readPolicyFiles } from '../policy/policy-file.js';
+import type { PolicyRule } from '../policy/types.js';
 import type { CatalogSources } from './build-catalog.js';
 
 /** How many recent events the consumers report reads per product at most. */
@@ -18,12 +18,14 @@ export function catalogSources(
   config: MeshgateConfig,
   supergraph: { sdl: string; apiSchema?: GraphQLSchema | undefined },
   store: LineageStore | null,
+  /** The policy rules in force: the gateway's, read once at start. */
+  rules: readonly PolicyRule[],
 ): CatalogSources {
   return {
     supergraphSdl: supergraph.sdl,
     apiSchema: supergraph.apiSchema ?? Supergraph.build(supergraph.sdl).apiSchema().toGraphQLJSSchema(),
     descriptors: dataProducts.map((p) => p.descriptor),
-    rules: readPolicyFiles(config.security.policy.dir),
+    rules,
     subgraphUrls: config.subgraphUrls,
     ...(store && {
       consumers: async (product: string, since: number) =>

@@ -6,6 +6,7 @@ import type { Catalog, CatalogEntry } from '../catalog/types.js';
 import { loadConfig } from '../config.js';
 import { ErrorCode, StartupError } from '../errors.js';
 import { lineageStore } from '../lineage/create-lineage.js';
+import { readPolicyFiles } from '../policy/policy-file.js';
 import { readSupergraphFile } from '../supergraph-source.js';
 
 /** `meshgate catalog`: what the gateway's /catalog serves, printed for a terminal or as JSON. */
@@ -26,7 +27,9 @@ export function registerCatalogCommand(program: Command): void {
       // Consumers come from the shared lineage store; a CLI's own in-memory store would be empty.
       const store = config.lineage.redisUrl ? await lineageStore(config.lineage, { connect: true }) : null;
       try {
-        const catalog = await buildCatalog(catalogSources(config, { sdl }, store));
+        const catalog = await buildCatalog(
+          catalogSources(config, { sdl }, store, readPolicyFiles(config.security.policy.dir)),
+        );
         const products = catalog.products.filter((p) => !options.product || p.name === options.product);
         if (options.product && products.length === 0) {
           throw new StartupError(

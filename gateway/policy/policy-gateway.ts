@@ -27,13 +27,15 @@ import { createMasker } from './mask-value.js';
 import { CLASSIFICATIONS, compilePolicy } from './policy-engine.js';
 import { readPolicyFiles } from './policy-file.js';
 import { indexSupergraph } from './schema-index.js';
-import type { OperationAuthorization, PolicyEngine } from './types.js';
+import type { OperationAuthorization, PolicyEngine, PolicyRule } from './types.js';
 
 export interface PolicyOptions {
   policy: PolicyConfig;
   /** Where the development key lives (config.stateDir), for the default hash-mask key. */
   stateDir: string;
   logger: Logger;
+  /** The policy rules, when the caller has read them already; read from `policy.dir` otherwise. */
+  rules?: readonly PolicyRule[] | undefined;
   /** Authorized operations kept per (operation, principal key). Default 10 000. */
   decisionCacheSize?: number;
   /** Introspection schemas kept per principal key. Default 100. */
@@ -60,7 +62,7 @@ export interface PolicyOptions {
  */
 export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): GatewayInterface {
   const { policy, logger } = options;
-  const rules = readPolicyFiles(policy.dir);
+  const rules = options.rules ?? readPolicyFiles(policy.dir);
   const mask = createMasker(secretFor('hash-mask', policy.hashKey, options.stateDir));
   const decisions = new LRUCache<string, OperationAuthorization>({
     max: options.decisionCacheSize ?? 10_000,
