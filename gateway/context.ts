@@ -14,8 +14,11 @@ export interface GatewayContext {
   readonly client: ClientInfo;
   /** Set by authenticate. */
   principal: Principal;
-  /** Set by authorize: one decision per coordinate the operation reads. */
-  decisions: FieldDecision[];
+  /**
+   * Set by authorize: one decision per coordinate the operation reads. The cached array of
+   * the operation × principal, shared by its requests (lineage keys its shapes on it).
+   */
+  decisions: readonly FieldDecision[];
   /** Appended by the subgraph data source as the plan runs. */
   readonly fetches: SubgraphFetch[];
 }

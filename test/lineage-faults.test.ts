@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../gateway/context.js';
 import { lineageEvent } from '../gateway/lineage/event.js';
+import { serialize, shapeLine } from '../gateway/lineage/wire.js';
 import {
   LineageRecorder,
   memoryStore,
@@ -87,7 +88,7 @@ describe('lineage survives Redis faults and gateway crashes, every event stored 
     expect(counts).toEqual({ sent: 1_500, stored: 1_500, duplicates: 0, missing: 0 });
     // Whether a timed-out write ran in Redis before its replay is a matter of timing; either
     // way, writing any of these events again must store nothing (ids are idempotent).
-    const again = await store.write(sent.map((event) => ({ event, json: JSON.stringify(event) })));
+    const again = await store.write(sent.map(serialize));
     expect(again).toEqual({ stored: 0, duplicates: 1_500 });
   });
 
@@ -131,12 +132,23 @@ describe('lineage survives Redis faults and gateway crashes, every event stored 
 
   it('a corrupt spool line is reported and skipped; the rest is replayed in order', async () => {
     const spool = join(dir, 'corrupt', 'spool.ndjson');
-    const good = (await send(new LineageRecorder({ store: memoryStore() }), 3)).map((e) => JSON.stringify(e));
+    const sent = await send(new LineageRecorder({ store: memoryStore() }), 4);
+    const [s0, s1, , s3] = sent.map(serialize);
     mkdirSync(dirname(spool), { recursive: true });
-    // A line cut by a crash mid-write, a stray edit, and a torn last line without its newline.
+    // Good: a shape and an event of it, and a full event as spooled before shapes existed.
+    // Bad: a line cut by a crash mid-write, a stray edit, an event whose shape is not in the
+    // spool, and a torn last line without its newline.
     writeFileSync(
       spool,
-      [good[0], good[1]!.slice(0, 40), 'not json at all', good[2], '{"id":"torn'].join('\n'),
+      [
+        shapeLine(s0!.shape),
+        s0!.json,
+        s1!.json.slice(0, 40),
+        'not json at all',
+        JSON.stringify(sent[2]),
+        s3!.json.replace(s3!.shape.id, 'no-such-shape'),
+        '{"id":"torn',
+      ].join('\n'),
     );
     const warnings: unknown[] = [];
     const logger = {
@@ -150,12 +162,12 @@ describe('lineage survives Redis faults and gateway crashes, every event stored 
     await startRedis();
     await until(() => recorder.stats.stored === 2);
     await recorder.flush();
-    expect(recorder.stats.corrupt).toBe(3);
-    expect(warnings.filter((w) => (w as { line?: string }).line !== undefined)).toHaveLength(3);
+    expect(recorder.stats.corrupt).toBe(4);
+    expect(warnings.filter((w) => (w as { line?: string }).line !== undefined)).toHaveLength(4);
     const redis = new Redis(redisPort, '127.0.0.1');
     const stored = (await redis.xrange('t:corrupt:events', '-', '+')).map(([, f]) => f[f.indexOf('id') + 1]);
     redis.disconnect();
-    expect(stored).toEqual([good[0]!, good[2]!].map((g) => (JSON.parse(g) as LineageEvent).id));
+    expect(stored).toEqual([sent[0]!.id, sent[2]!.id]);
     expect(statSync(spool).size).toBe(0); // all stored: truncated
   });
 });

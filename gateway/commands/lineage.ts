@@ -14,7 +14,6 @@ import {
   type LineageStore,
   type RedisLineageStore,
 } from '../lineage/index.js';
-import { parseEntry } from '../lineage/redis-store.js';
 
 interface FilterFlags {
   product?: string;
@@ -71,11 +70,9 @@ export function registerLineageCommand(program: Command): void {
         const answer = (await reader.xread('BLOCK', 0, 'STREAMS', store.streamKey, last)) as
           [string, [string, string[]][]][] | null;
         for (const [, entries] of answer ?? []) {
-          for (const [id, fields] of entries) {
-            last = id;
-            const event = parseEntry(fields);
-            if (event) console.log(flags.json ? JSON.stringify(event) : describe(event));
-          }
+          last = entries[entries.length - 1]?.[0] ?? last;
+          for (const event of await store.decode(entries.map(([, fields]) => fields)))
+            console.log(flags.json ? JSON.stringify(event) : describe(event));
         }
       }
     });

@@ -4,6 +4,7 @@ import type { Principal } from '../types.js';
 import { lineageAdmin } from './admin.js';
 import { lineageEvent } from './event.js';
 import { memoryStore } from './memory-store.js';
+import { serialize } from './wire.js';
 
 const principal = (sub: string, roles: string[]): Principal => ({
   sub,
@@ -40,7 +41,7 @@ async function storeWith() {
       { path: 'customer.phone', coordinate: 'Customer.phone', product: 'customers' },
     ]),
   ];
-  await store.write(events.map((event) => ({ event, json: JSON.stringify(event) })));
+  await store.write(events.map(serialize));
   return store;
 }
 

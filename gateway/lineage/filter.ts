@@ -27,8 +27,3 @@ export function matches(event: LineageEvent, filter: LineageFilter): boolean {
   if (filter.field !== undefined && !event.fields.some((f) => f.coordinate === filter.field)) return false;
   return true;
 }
-
-/** Fields whose coordinates the index keys of an event name, deduplicated. */
-export function coordinatesOf(event: LineageEvent): string[] {
-  return [...new Set(event.fields.map((f) => f.coordinate))];
-}

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import { Spool } from './spool.js';
-import type { LineageEvent, LineageStore, RecorderStats, SerializedEvent } from './types.js';
+import type { LineageEvent, LineageStore, RecorderStats, SerializedEvent, Shape } from './types.js';
+import { parseWire, serialize, shapeLine, withShape, type WireRecord } from './wire.js';
 
 export interface RecorderOptions {
   store: LineageStore;
@@ -41,6 +42,8 @@ export class LineageRecorder {
   private confirmed = 0;
   /** Spool offset up to which corrupt lines were reported (a failed replay reads them again). */
   private reportedTo = 0;
+  /** Shapes defined in the spool since it was last emptied: its events refer to them by id. */
+  private spoolShapes = new Map<string, Shape>();
   private backoff = 0;
   private retryAt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -178,6 +181,7 @@ export class LineageRecorder {
       await this.replay(); // whatever else the spool holds: an outage's backlog, a crash's leftovers
       if (this.confirmed === this.spool.size) {
         this.spool.truncate();
+        this.spoolShapes.clear();
         this.confirmed = 0;
         this.reportedTo = 0;
       }
@@ -198,9 +202,14 @@ export class LineageRecorder {
       const events: SerializedEvent[] = [];
       for (const line of lines) {
         if (line.text.trim() === '') continue;
-        const event = parseLine(line.text);
+        const record = parseWire(line.text);
+        if (record?.kind === 'shape') {
+          this.spoolShapes.set(record.shape.id, record.shape);
+          continue;
+        }
+        const event = record && this.resolve(record, line.text);
         if (event) {
-          events.push({ event, json: line.text });
+          events.push(event);
         } else if (line.end > this.reportedTo) {
           this.counters.corrupt++;
           this.logger?.warn(
@@ -215,6 +224,13 @@ export class LineageRecorder {
     }
   }
 
+  /** A spooled event ready for the store; null when its shape is not in the spool (a bad edit). */
+  private resolve(record: Exclude<WireRecord, { kind: 'shape' }>, text: string): SerializedEvent | null {
+    if (record.kind === 'full') return serialize(record.event); // a spool from before shapes
+    const shape = this.spoolShapes.get(record.event.shape);
+    return shape ? { event: withShape(record.event, shape), shape, json: text } : null;
+  }
+
   /** Queue full (the writer is behind): the request path appends the queue to the spool itself. */
   private overflow(): void {
     if (this.spool) {
@@ -227,9 +243,18 @@ export class LineageRecorder {
     }
   }
 
+  /** Appends events to the spool, each new shape's definition before its first event. */
   private journal(events: readonly LineageEvent[]): SerializedEvent[] {
     const serialized = events.map(serialize);
-    this.spool!.append(serialized.map((s) => s.json));
+    const lines: string[] = [];
+    for (const { shape, json } of serialized) {
+      if (!this.spoolShapes.has(shape.id)) {
+        this.spoolShapes.set(shape.id, shape);
+        lines.push(shapeLine(shape));
+      }
+      lines.push(json);
+    }
+    this.spool!.append(lines);
     this.counters.spooled += serialized.length;
     return serialized;
   }
@@ -280,29 +305,5 @@ export class LineageRecorder {
     const ready = this.waiters.filter((w) => w.seq <= this.persistedSeq);
     this.waiters = this.waiters.filter((w) => w.seq > this.persistedSeq);
     for (const waiter of ready) waiter.resolve();
-  }
-}
-
-function serialize(event: LineageEvent): SerializedEvent {
-  return { event, json: JSON.stringify(event) };
-}
-
-/** A spool line back into an event; null when it is not one (a torn write, a bad edit). */
-export function parseLine(text: string): LineageEvent | null {
-  try {
-    const value = JSON.parse(text) as Partial<LineageEvent> | null;
-    if (
-      !value ||
-      typeof value.id !== 'string' ||
-      typeof value.time !== 'string' ||
-      !Array.isArray(value.fields) ||
-      !Array.isArray(value.products) ||
-      !value.principal
-    ) {
-      return null;
-    }
-    return value as LineageEvent;
-  } catch {
-    return null;
   }
 }

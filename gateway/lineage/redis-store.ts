@@ -1,12 +1,22 @@
 import { Redis, type Result } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { ErrorCode, StartupError } from '../errors.js';
-import { coordinatesOf, matches } from './filter.js';
+import { matches } from './filter.js';
 import { WRITE_SCRIPT } from './redis-script.js';
-import type { LineageEvent, LineageFilter, LineageStore, SerializedEvent, WriteResult } from './types.js';
+import { shapeFromJson } from './shape.js';
+import type {
+  LineageEvent,
+  LineageFilter,
+  LineageStore,
+  SerializedEvent,
+  Shape,
+  WriteResult,
+} from './types.js';
+import { parseWire, withShape, type CompactEvent } from './wire.js';
 
 export interface RedisStoreOptions {
   url: string;
-  /** Prefix of every key: `<prefix>events` (the stream), `<prefix>idx:*`, `<prefix>seen:*`. */
+  /** Prefix of every key: `<prefix>events` (the stream), `<prefix>shapes*`, `<prefix>idx:*`, `<prefix>seen:*`. */
   prefix?: string;
   /** Retention by length: approximate MAXLEN of the stream. Default 1,000,000. */
   maxLength?: number;
@@ -33,12 +43,15 @@ export interface RedisLineageStore extends LineageStore {
   readonly kind: 'redis';
   readonly redis: Redis;
   readonly streamKey: string;
+  /** Stream entries' fields (`id <uuid> e <json>`) as events; entries that are not are skipped. */
+  decode(entries: readonly (readonly string[])[]): Promise<LineageEvent[]>;
 }
 
 /**
- * Lineage in Redis Streams: one stream of events, sorted-set indexes per product, principal
- * and field (scored by event time, members are stream ids) so the read side never scans the
- * stream for a filtered query, a dedup key per event id (see WRITE_SCRIPT).
+ * Lineage in Redis Streams: one stream of compact events, their shapes stored once, and
+ * sorted-set indexes by principal and by shape (scored by event time, members are stream
+ * ids), with sets of the shapes that read each product and field, so the read side never
+ * scans the stream for a filtered query; a dedup key per event id (see WRITE_SCRIPT).
  *
  * Commands fail fast while disconnected (no offline queue): the recorder's spool holds events
  * until ioredis has reconnected, instead of an unbounded in-memory queue.
@@ -74,26 +87,26 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
     connecting.catch(() => undefined); // reconnects in the background; the spool covers the gap
   }
   const streamKey = `${prefix}events`;
+  const shapesKey = `${prefix}shapes`;
   const ttlSeconds = String(Math.ceil(maxAgeMs / 1000));
+  // Shape ids are content hashes: a shape read once never changes.
+  const shapeCache = new LRUCache<string, Shape>({ max: 10_000 });
 
   async function write(batch: readonly SerializedEvent[]): Promise<WriteResult> {
     const pipeline = redis.pipeline();
-    const cutoff = maxAgeMs > 0 ? String(Date.now() - maxAgeMs) : '0';
+    const now = Date.now();
+    const cutoff = maxAgeMs > 0 ? now - maxAgeMs : 0;
     for (let start = 0; start < batch.length; start += chunkSize) {
-      const args: (string | number)[] = [prefix, maxLength, ttlSeconds, cutoff];
-      for (const { event, json } of batch.slice(start, start + chunkSize)) {
-        const fields = coordinatesOf(event);
-        args.push(
-          event.id,
-          Date.parse(event.time),
-          json,
-          event.principal.sub,
-          event.products.length,
-          ...event.products,
-          fields.length,
-          ...fields,
-        );
+      const chunk = batch.slice(start, start + chunkSize);
+      const shapes = new Map<string, Shape>();
+      for (const { shape } of chunk) shapes.set(shape.id, shape);
+      const args: (string | number)[] = [prefix, maxLength, ttlSeconds, now, cutoff, shapes.size];
+      for (const shape of shapes.values()) {
+        args.push(shape.id, shape.json, shape.products.length, ...shape.products);
+        args.push(shape.coordinates.length, ...shape.coordinates);
       }
+      for (const { event, shape, json } of chunk)
+        args.push(event.id, Date.parse(event.time), json, event.principal.sub, shape.id);
       pipeline.meshgateLineageWrite(...args);
     }
     const results = (await pipeline.exec()) ?? [];
@@ -108,13 +121,13 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
   async function query(filter: LineageFilter): Promise<LineageEvent[]> {
     const min = String(filter.since);
     const max = filter.until === undefined ? '+inf' : String(filter.until);
-    const keys = [
-      filter.product !== undefined && `${prefix}idx:product:${filter.product}`,
-      filter.principal !== undefined && `${prefix}idx:principal:${filter.principal}`,
-      filter.field !== undefined && `${prefix}idx:field:${filter.field}`,
-    ].filter((k): k is string => typeof k === 'string');
-    if (keys.length === 0) return scan(filter);
-    const lists = await Promise.all(keys.map((key) => redis.zrangebyscore(key, min, max)));
+    const lookups: Promise<string[]>[] = [];
+    if (filter.principal !== undefined)
+      lookups.push(inTime([`${prefix}idx:principal:${filter.principal}`], min, max));
+    if (filter.product !== undefined) lookups.push(viaShapes('product', filter.product, min, max));
+    if (filter.field !== undefined) lookups.push(viaShapes('field', filter.field, min, max));
+    if (lookups.length === 0) return scan(filter);
+    const lists = await Promise.all(lookups);
     lists.sort((a, b) => a.length - b.length);
     const [smallest = [], ...rest] = lists;
     const others = rest.map((list) => new Set(list));
@@ -123,15 +136,41 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
     return found.sort((a, b) => a.time.localeCompare(b.time));
   }
 
+  /**
+   * Stream ids of the events of every shape that read a product or field, plus those of the
+   * index written before shapes existed (`idx:product:*`, `idx:field:*`), in time order.
+   */
+  async function viaShapes(kind: 'product' | 'field', name: string, min: string, max: string) {
+    const shapeIds = await redis.smembers(`${prefix}shapes:${kind}:${name}`);
+    return inTime(
+      [`${prefix}idx:${kind}:${name}`, ...shapeIds.map((id) => `${prefix}idx:shape:${id}`)],
+      min,
+      max,
+    );
+  }
+
+  /** The stream ids in several indexes within a time range, merged in time order. */
+  async function inTime(keys: readonly string[], min: string, max: string): Promise<string[]> {
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.zrangebyscore(key, min, max, 'WITHSCORES');
+    const scored: { id: string; score: number }[] = [];
+    for (const [error, flat] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      const pairs = flat as string[];
+      for (let i = 0; i < pairs.length; i += 2) scored.push({ id: pairs[i]!, score: Number(pairs[i + 1]) });
+    }
+    if (keys.length > 1) scored.sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
+    return scored.map((s) => s.id);
+  }
+
   /** Unfiltered: the stream backwards from now to `since` (write time ≥ event time). */
   async function scan(filter: LineageFilter): Promise<LineageEvent[]> {
     const found: LineageEvent[] = [];
     let end = '+';
     for (;;) {
       const page = await redis.xrevrange(streamKey, end, String(filter.since), 'COUNT', 1_000);
-      for (const [, fields] of page) {
-        const event = parseEntry(fields);
-        if (event && matches(event, filter)) found.push(event);
+      for (const event of await decode(page.map(([, fields]) => fields))) {
+        if (matches(event, filter)) found.push(event);
         if (found.length >= filter.limit) break;
       }
       if (page.length < 1_000 || found.length >= filter.limit) break;
@@ -144,14 +183,35 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
     if (streamIds.length === 0) return [];
     const pipeline = redis.pipeline();
     for (const id of streamIds) pipeline.xrange(streamKey, id, id);
-    const events: LineageEvent[] = [];
+    const found: string[][] = [];
     for (const [error, entries] of (await pipeline.exec()) ?? []) {
       if (error) throw error;
-      // An index entry can outlive its stream entry (MAXLEN trimming): skip it.
-      for (const [, fields] of entries as [string, string[]][]) {
-        const event = parseEntry(fields);
-        if (event) events.push(event);
-      }
+      // An index entry can outlive its stream entry (MAXLEN trimming): it has none.
+      for (const [, fields] of entries as [string, string[]][]) found.push(fields);
+    }
+    return decode(found);
+  }
+
+  async function decode(entries: readonly (readonly string[])[]): Promise<LineageEvent[]> {
+    const records = entries.map((fields) => parseWire(fields[fields.indexOf('e') + 1] ?? ''));
+    const missing = new Set<string>();
+    for (const record of records)
+      if (record?.kind === 'compact' && !shapeCache.has(record.event.shape)) missing.add(record.event.shape);
+    if (missing.size > 0) {
+      const ids = [...missing];
+      const jsons = await redis.hmget(shapesKey, ...ids);
+      ids.forEach((id, i) => {
+        const shape = jsons[i] ? shapeFromJson(id, jsons[i]) : null;
+        if (shape) shapeCache.set(id, shape);
+      });
+    }
+    const events: LineageEvent[] = [];
+    for (const record of records) {
+      if (record?.kind === 'full') events.push(record.event);
+      if (record?.kind !== 'compact') continue;
+      // A shape trimmed with its events' retention: the entry is past it too.
+      const shape = shapeCache.get(record.event.shape);
+      if (shape) events.push(withShape(record.event satisfies CompactEvent, shape));
     }
     return events;
   }
@@ -161,19 +221,13 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
     durable: true,
     redis,
     streamKey,
+    decode,
     write,
     query,
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
   };
-}
-
-/** A stream entry's fields are `id <uuid> e <json>`. */
-export function parseEntry(fields: readonly string[]): LineageEvent | null {
-  const at = fields.indexOf('e');
-  const json = at >= 0 ? fields[at + 1] : undefined;
-  return json === undefined ? null : (JSON.parse(json) as LineageEvent);
 }
 
 /** Never print a password from a URL. */

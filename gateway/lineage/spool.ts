@@ -18,7 +18,7 @@ export interface SpoolLine {
 
 /**
  * The append-only local file events pass through on their way to a durable store (a
- * write-ahead log): one JSON event per line, appended before the store is asked, so an event
+ * write-ahead log): one JSON line per event or shape (see wire.ts), appended before the store is asked, so an event
  * survives the store being down or slow and the gateway process being killed. The recorder
  * truncates it once the store confirmed everything in it.
  *

@@ -67,9 +67,26 @@ export interface LineageFilter {
   readonly limit: number;
 }
 
-/** An event and its serialized form, serialized once for the spool and the store. */
+/**
+ * What an event read: its fields, with their decisions, and its products. Every run of one
+ * operation by callers with the same decisions reads the same, so the wire form (spool and
+ * Redis) stores a shape once and events refer to it by id, a hash of its content.
+ */
+export interface Shape {
+  readonly id: string;
+  readonly fields: readonly LineageField[];
+  readonly products: readonly string[];
+  /** `{"fields":[…],"products":[…]}`: what the id hashes, and what the stores keep. */
+  readonly json: string;
+  /** Distinct field coordinates: the field index's keys. */
+  readonly coordinates: readonly string[];
+}
+
+/** An event and its wire form, serialized once for the spool and the store. */
 export interface SerializedEvent {
   readonly event: LineageEvent;
+  readonly shape: Shape;
+  /** The event's JSON with its fields and products replaced by `"shape": <shape id>`. */
   readonly json: string;
 }
 

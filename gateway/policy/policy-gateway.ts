@@ -141,7 +141,7 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
         );
         decisions.set(cacheKey, authorization);
       }
-      if (context.decisions) context.decisions = [...authorization.decisions];
+      if (context.decisions) context.decisions = authorization.decisions;
 
       if (policy.mode === 'dry-run') {
         const result = await executor(requestContext);

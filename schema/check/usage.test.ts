@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../gateway/lineage/redis-store.js';
 import type { LineageEvent } from '../../gateway/lineage/types.js';
+import { serialize } from '../../gateway/lineage/wire.js';
 import { fileUsage } from './file-usage.js';
 import { lineageUsage } from './lineage-usage.js';
 
@@ -93,7 +94,7 @@ describe('usage sources', () => {
       maxAgeMs: 365 * 10 * DAY,
     });
     try {
-      const written = await store.write(EVENTS.map((e) => ({ event: e, json: JSON.stringify(e) })));
+      const written = await store.write(EVENTS.map(serialize));
       expect(written.stored).toBe(EVENTS.length);
       const usage = lineageUsage(store, 'redis');
       expect(await usage.consumers(['Customer.email', 'Customer.phone'], NOW - 30 * DAY)).toEqual(EXPECTED);
