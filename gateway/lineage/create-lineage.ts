@@ -31,6 +31,7 @@ export async function createLineage(
     store,
     spoolPath: config.spoolPath,
     queueSize: config.queueSize,
+    flushIntervalMs: config.flushIntervalMs,
     logger,
   });
   logger.info(

@@ -32,6 +32,8 @@ export const lineageEnv = {
   LINEAGE_QUEUE_SIZE: positive('events').default(10_000),
   LINEAGE_MEMORY_EVENTS: positive('events').default(10_000),
   LINEAGE_WRITE_TIMEOUT_MS: positive('milliseconds').default(2_000),
+  /** How often spooled events go to Redis at most: one round trip carries them all. */
+  LINEAGE_FLUSH_MS: positive('milliseconds').default(10),
   /** An OpenLineage HTTP endpoint (Marquez: http://host:5000) for `meshgate lineage export --post`. */
   OPENLINEAGE_URL: z
     .string()
@@ -52,6 +54,7 @@ export interface LineageConfig {
   readonly queueSize: number;
   readonly memoryEvents: number;
   readonly writeTimeoutMs: number;
+  readonly flushIntervalMs: number;
   /** The spool file: `<stateDir>/lineage/spool.ndjson`. */
   readonly spoolPath: string;
   readonly openLineageUrl: string | undefined;
@@ -69,6 +72,7 @@ export function lineageConfig(e: LineageEnv, stateDir: string): LineageConfig {
     queueSize: e.LINEAGE_QUEUE_SIZE,
     memoryEvents: e.LINEAGE_MEMORY_EVENTS,
     writeTimeoutMs: e.LINEAGE_WRITE_TIMEOUT_MS,
+    flushIntervalMs: e.LINEAGE_FLUSH_MS,
     spoolPath: join(stateDir, 'lineage', 'spool.ndjson'),
     openLineageUrl: e.OPENLINEAGE_URL,
     openLineageNamespace: e.OPENLINEAGE_NAMESPACE,

@@ -12,20 +12,33 @@ export interface RecorderOptions {
   /** First and longest wait before retrying a failing store, in ms. Defaults 100 and 1,000. */
   retryMinMs?: number | undefined;
   retryMaxMs?: number | undefined;
+  /**
+   * Spooled events are written to the store at most once per this many ms (default 10), so
+   * that each round trip to the store carries many events even at a few requests a second.
+   * Strict mode, a full batch and `flush` write at once.
+   */
+  flushIntervalMs?: number | undefined;
   logger?: Logger | undefined;
 }
+
+/** The spool is emptied once everything in it is stored and it has grown this large. */
+const TRUNCATE_AT_BYTES = 1 << 20;
+/** Events per store write at most; more waiting than this are written without waiting. */
+const MAX_BATCH = 2_000;
 
 /**
  * Takes lineage events off the request path and persists them, losing none.
  *
  * `record` only pushes onto a bounded in-memory queue. A single writer loop (scheduled with
  * `setImmediate`, so the events of one event-loop turn form one batch) appends the batch to
- * the spool — a write-ahead log — and then writes it to the store in one pipelined round trip.
- * When everything in the spool is stored, the spool is truncated. When the store fails or
- * times out, the writer backs off; new events keep being appended to the spool, and the next
- * successful attempt replays it from the last confirmed offset, in order. The store's writes
- * are idempotent per event id, so re-sending what a failed or timed-out attempt did store, or
- * what a killed process had stored but not yet truncated, never duplicates an event.
+ * the spool — a write-ahead log — and writes what the spool holds beyond the last confirmed
+ * offset to the store in one pipelined round trip, at most once per flush interval. When the
+ * store fails or times out, the writer backs off; new events keep being appended to the
+ * spool, and the next successful attempt replays it from the last confirmed offset, in order.
+ * The spool is emptied once all of it is stored and it has passed 1 MiB (or on `flush`): an
+ * ftruncate per write would cost more than the write. The store's writes are idempotent per
+ * event id, so re-sending what a failed or timed-out attempt did store, or what a killed
+ * process had stored but not yet emptied from the spool, never duplicates an event.
  *
  * What a SIGKILL can lose: only events recorded in the current event-loop turn, before the
  * writer ran (strict mode waits for the writer before responding).
@@ -36,8 +49,16 @@ export class LineageRecorder {
   private readonly queueSize: number;
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
+  private readonly flushIntervalMs: number;
   private readonly logger: Logger | undefined;
   private queue: LineageEvent[] = [];
+  /** Spooled events not yet sent, kept to send from memory: the spool from `unsentFrom` on. */
+  private unsent: SerializedEvent[] = [];
+  private unsentFrom = 0;
+  private lastWriteAt = 0;
+  private flushTimer: NodeJS.Timeout | null = null;
+  /** Write at the next step whatever the flush interval (flush, close). */
+  private forced = false;
   /** Spool bytes known to be in the store. */
   private confirmed = 0;
   /** Spool offset up to which corrupt lines were reported (a failed replay reads them again). */
@@ -68,6 +89,7 @@ export class LineageRecorder {
     this.queueSize = options.queueSize ?? 10_000;
     this.retryMinMs = options.retryMinMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 1_000;
+    this.flushIntervalMs = options.flushIntervalMs ?? 10;
     this.logger = options.logger;
     if (this.store.durable && !options.spoolPath)
       throw new Error('Invariant violated: a durable lineage store needs a spool path');
@@ -107,9 +129,10 @@ export class LineageRecorder {
     return new Promise((resolve) => this.waiters.push({ seq, resolve }));
   }
 
-  /** Writes out everything queued: stored, or in the spool if the store still fails. */
+  /** Writes out everything queued: stored (and the spool emptied), or in the spool if the store still fails. */
   async flush(): Promise<void> {
     this.retryAt = 0; // one attempt now, whatever the backoff
+    this.forced = true;
     this.again = true;
     await this.pump();
     this.spool?.sync();
@@ -121,6 +144,7 @@ export class LineageRecorder {
     await this.flush();
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.spool?.close();
     await this.store.close();
   }
@@ -165,25 +189,28 @@ export class LineageRecorder {
       this.persisted(seqEnd);
       return;
     }
-    const start = this.spool.size;
-    const serialized = this.journal(batch);
-    const end = this.spool.size;
+    if (batch.length > 0) this.journal(batch);
     if (Date.now() < this.retryAt) {
       this.spooledOnly(seqEnd);
       return;
     }
+    if (!this.dueToWrite()) return this.writeLater();
+    const forced = this.forced;
+    this.forced = false;
+    this.lastWriteAt = Date.now();
     try {
-      if (this.confirmed === start && serialized.length > 0) {
-        // The common case: nothing older is pending, send the batch from memory.
-        this.count(await this.store.write(serialized));
+      if (this.unsent.length > 0 && this.confirmed === this.unsentFrom) {
+        // The common case: nothing older is pending, send from memory what the spool holds.
+        const sending = this.unsent;
+        const end = this.spool.size;
+        this.unsent = [];
+        this.count(await this.store.write(sending));
         this.confirmed = end;
       }
       await this.replay(); // whatever else the spool holds: an outage's backlog, a crash's leftovers
       if (this.confirmed === this.spool.size) {
-        this.spool.truncate();
-        this.spoolShapes.clear();
-        this.confirmed = 0;
-        this.reportedTo = 0;
+        this.unsent = []; // the replay sent them
+        if (forced || this.spool.size >= TRUNCATE_AT_BYTES) this.emptySpool();
       }
       this.recovered();
       this.persisted(seqEnd);
@@ -191,6 +218,35 @@ export class LineageRecorder {
       this.failed(error);
       this.spooledOnly(seqEnd);
     }
+  }
+
+  private dueToWrite(): boolean {
+    return (
+      this.forced ||
+      this.waiters.length > 0 ||
+      this.unsent.length >= MAX_BATCH ||
+      Date.now() - this.lastWriteAt >= this.flushIntervalMs
+    );
+  }
+
+  /** A write at the end of the flush interval, for events that arrive inside it. */
+  private writeLater(): void {
+    if (this.flushTimer) return;
+    const wait = Math.max(0, this.lastWriteAt + this.flushIntervalMs - Date.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.again = true;
+      void this.pump();
+    }, wait);
+    this.flushTimer.unref();
+  }
+
+  private emptySpool(): void {
+    this.spool!.truncate();
+    this.spoolShapes.clear();
+    this.confirmed = 0;
+    this.unsentFrom = 0;
+    this.reportedTo = 0;
   }
 
   /** Sends the spool from the confirmed offset to its end, in order, a chunk at a time. */
@@ -244,19 +300,21 @@ export class LineageRecorder {
   }
 
   /** Appends events to the spool, each new shape's definition before its first event. */
-  private journal(events: readonly LineageEvent[]): SerializedEvent[] {
-    const serialized = events.map(serialize);
+  private journal(events: readonly LineageEvent[]): void {
+    if (this.unsent.length === 0) this.unsentFrom = this.spool!.size;
     const lines: string[] = [];
-    for (const { shape, json } of serialized) {
+    for (const event of events) {
+      const serialized = serialize(event);
+      const { shape } = serialized;
       if (!this.spoolShapes.has(shape.id)) {
         this.spoolShapes.set(shape.id, shape);
         lines.push(shapeLine(shape));
       }
-      lines.push(json);
+      lines.push(serialized.json);
+      this.unsent.push(serialized);
     }
     this.spool!.append(lines);
-    this.counters.spooled += serialized.length;
-    return serialized;
+    this.counters.spooled += events.length;
   }
 
   private count(result: { stored: number; duplicates: number }): void {

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../context.js';
+import { deleteKeys } from './bench.js';
+import { lineageEvent } from './event.js';
+import { LineageRecorder } from './recorder.js';
+import { redisStore } from './redis-store.js';
+import type { LineageStore } from './types.js';
+
+const REDIS = 'redis://127.0.0.1:6379';
+const PREFIX = `meshgate-test:recorder:${process.pid}:`;
+const dir = mkdtempSync(join(tmpdir(), 'meshgate-recorder-'));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await deleteKeys(REDIS, PREFIX);
+});
+
+const event = (i: number) =>
+  lineageEvent({
+    context: {
+      requestId: `r${i}`,
+      startedAt: process.hrtime.bigint(),
+      client: { name: undefined, version: undefined },
+      principal: ANONYMOUS,
+      decisions: [],
+      fetches: [],
+    },
+    operation: { name: 'Q', type: 'query', hash: 'h' },
+    reads: [],
+    response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
+  });
+
+/** The real Redis store, with its write calls counted. */
+function counted(store: LineageStore): LineageStore & { writes: number[] } {
+  const writes: number[] = [];
+  return {
+    ...store,
+    writes,
+    write: (batch) => (writes.push(batch.length), store.write(batch)),
+  };
+}
+
+describe('the lineage recorder', () => {
+  it('writes the events of one flush interval in one round trip, and keeps the spool until it is large', async () => {
+    const store = counted(await redisStore({ url: REDIS, prefix: `${PREFIX}interval:`, connect: true }));
+    const spoolPath = join(dir, 'interval.ndjson');
+    const recorder = new LineageRecorder({ store, spoolPath, flushIntervalMs: 200 });
+    try {
+      recorder.record(event(0)); // the first write goes at once
+      await until(() => recorder.stats.stored === 1);
+      for (let i = 1; i <= 5; i++) {
+        recorder.record(event(i)); // one event per event-loop turn, as at one connection
+        await nextTurn();
+      }
+      expect(recorder.stats).toMatchObject({ spooled: 6, stored: 1 }); // spooled at once, sent later
+      await until(() => recorder.stats.stored === 6);
+      expect(store.writes).toEqual([1, 5]);
+      // Stored, but the spool is emptied only past 1 MiB or on flush: no ftruncate per write.
+      expect(statSync(spoolPath).size).toBeGreaterThan(0);
+      await recorder.flush();
+      expect(statSync(spoolPath).size).toBe(0);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('a spool of stored events left by a killed process is replayed as duplicates, nothing twice', async () => {
+    const prefix = `${PREFIX}leftover:`;
+    const spoolPath = join(dir, 'leftover.ndjson');
+    const first = new LineageRecorder({
+      store: await redisStore({ url: REDIS, prefix, connect: true }),
+      spoolPath,
+    });
+    for (let i = 0; i < 3; i++) first.record(event(i));
+    await until(() => first.stats.stored === 3);
+    const left = statSync(spoolPath).size;
+    expect(left).toBeGreaterThan(0); // as a SIGKILL would leave it (close is not called)
+
+    const store = await redisStore({ url: REDIS, prefix, connect: true });
+    const second = new LineageRecorder({ store, spoolPath });
+    try {
+      second.record(event(3));
+      await second.flush();
+      expect(second.stats).toMatchObject({ stored: 1, duplicates: 3, corrupt: 0 });
+      expect(await store.redis.xlen(`${prefix}events`)).toBe(4);
+      expect(statSync(spoolPath).size).toBe(0);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the recorder');
+    await sleep(5);
+  }
+}
