@@ -15,6 +15,10 @@ export interface BenchOptions {
   workloads: Workload['id'][];
   /** Workloads also measured at one connection (contenders a, b, c): the latency-overhead target. */
   latencyWorkloads: Workload['id'][];
+  /** Alternating rounds of b and c per overhead cell (0: the overhead is read off the sweep). */
+  overheadRounds: number;
+  /** Measured seconds per round (after a warm-up of a fifth of it, at least 1 s). */
+  overheadSeconds: number;
   profile: boolean;
   /** Events `meshgate lineage bench` writes for the lineage writer target. */
   lineageEvents: number;
@@ -25,8 +29,8 @@ export interface BenchOptions {
   tokenRoles: string;
 }
 
-const FULL = { duration: 15, warmup: 5 };
-const QUICK = { duration: 3, warmup: 1 };
+const FULL = { duration: 15, warmup: 5, overheadRounds: 5, overheadSeconds: 8 };
+const QUICK = { duration: 3, warmup: 1, overheadRounds: 1, overheadSeconds: 2 };
 
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
   z
@@ -48,6 +52,8 @@ const Schema = z.object({
   workloads: list(['single', 'cross', 'heavy']).default(['single', 'cross', 'heavy']),
   latencyWorkloads: list(['single', 'cross', 'heavy']).default(['single', 'cross']),
   profile: z.boolean().default(false),
+  overheadRounds: z.coerce.number().int().min(0).optional(),
+  overheadSeconds: z.coerce.number().positive().optional(),
   lineageEvents: z.coerce.number().int().positive().optional(),
   label: z
     .string()
@@ -92,6 +98,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         '--latency-workloads <list>',
         'also measured at 1 connection for a,b,c (default single,cross)',
       ).env('BENCH_LATENCY_WORKLOADS'),
+    )
+    .addOption(
+      new Option(
+        '--overhead-rounds <n>',
+        `alternating rounds of b and c for the overhead targets (default ${FULL.overheadRounds}, quick ${QUICK.overheadRounds}; 0 = off)`,
+      ).env('BENCH_OVERHEAD_ROUNDS'),
+    )
+    .addOption(
+      new Option(
+        '--overhead-seconds <s>',
+        `measured seconds per round (default ${FULL.overheadSeconds}, quick ${QUICK.overheadSeconds})`,
+      ).env('BENCH_OVERHEAD_SECONDS'),
     )
     .addOption(
       new Option(
@@ -141,6 +159,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     workloads: o.workloads,
     latencyWorkloads: o.latencyWorkloads.filter((w) => o.workloads.includes(w)),
     profile: o.profile,
+    overheadRounds: o.overheadRounds ?? defaults.overheadRounds,
+    overheadSeconds: o.overheadSeconds ?? defaults.overheadSeconds,
     lineageEvents: o.lineageEvents ?? (o.quick ? 20_000 : 100_000),
     label: o.label,
     outDir: o.out,

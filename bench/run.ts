@@ -14,6 +14,7 @@ import { countLineageEntries } from './lineage-count.js';
 import { benchLineageWriter } from './lineage-writer.js';
 import { runLoad } from './load-runner.js';
 import { parseOptions, type BenchOptions } from './options.js';
+import { measurePairedOverhead } from './paired-overhead.js';
 import { sampleUsage } from './proc-sampler.js';
 import { summariseProfile } from './profile-summary.js';
 import { markdownReport, evaluateTargets, resultsTable } from './report.js';
@@ -63,6 +64,7 @@ const results: BenchResults = {
   targets: [],
   lineage: { writer: { available: false, note: 'not run' } },
   profiles: [],
+  overhead: [],
 };
 
 try {
@@ -80,6 +82,24 @@ try {
       ...(contender.unavailable && { note: contender.unavailable }),
     });
     await benchContender(contender, options, reference);
+  }
+  const b = all.find((x) => x.id === 'b' && !x.unavailable);
+  const c = all.find((x) => x.id === 'c' && !x.unavailable);
+  if (b && c && options.overheadRounds > 0) {
+    log(
+      `overhead: b and c in ${options.overheadRounds} alternating rounds of ${options.overheadSeconds}s per cell`,
+    );
+    results.overhead = await measurePairedOverhead(
+      { b, c },
+      [
+        ...workloads.map((workload) => ({ workload, connections: options.connections })),
+        ...workloads
+          .filter((w) => options.latencyWorkloads.includes(w.id))
+          .map((workload) => ({ workload, connections: 1 })),
+      ],
+      options,
+      log,
+    );
   }
   if (options.contenders.includes('c')) {
     log(`lineage writer: meshgate lineage bench --events ${options.lineageEvents}`);

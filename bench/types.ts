@@ -118,4 +118,29 @@ export interface BenchResults {
     writer: LineageWriterResult;
   };
   profiles: ProfileSummary[];
+  /** Contenders b and c in alternating rounds, both up at once: what the overhead targets read. */
+  overhead: PairedOverhead[];
+}
+
+/** One round's figures of one contender. */
+export interface RoundFigures {
+  rps: number;
+  /** ms */
+  p50: number | null;
+  errors: number;
+}
+
+/**
+ * The overhead of policies and lineage on one workload, measured as b, c, c, b, b, c, … so that
+ * drift over the run (heat, other load) falls on both alike; the median over rounds is the
+ * figure, the rounds show its spread.
+ */
+export interface PairedOverhead {
+  workload: Workload['id'];
+  connections: number;
+  rounds: { b: RoundFigures; c: RoundFigures }[];
+  /** Median of 1 − c/b over the rounds, in %. */
+  throughputOverheadPercent: number | null;
+  /** Median of c − b p50 over the rounds, in µs. */
+  addedP50Micros: number | null;
 }

@@ -33,7 +33,7 @@ export const lineageEnv = {
   LINEAGE_MEMORY_EVENTS: positive('events').default(10_000),
   LINEAGE_WRITE_TIMEOUT_MS: positive('milliseconds').default(2_000),
   /** How often spooled events go to Redis at most: one round trip carries them all. */
-  LINEAGE_FLUSH_MS: positive('milliseconds').default(10),
+  LINEAGE_FLUSH_MS: positive('milliseconds').default(50),
   /** An OpenLineage HTTP endpoint (Marquez: http://host:5000) for `meshgate lineage export --post`. */
   OPENLINEAGE_URL: z
     .string()

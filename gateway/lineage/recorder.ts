@@ -13,7 +13,7 @@ export interface RecorderOptions {
   retryMinMs?: number | undefined;
   retryMaxMs?: number | undefined;
   /**
-   * Spooled events are written to the store at most once per this many ms (default 10), so
+   * Spooled events are written to the store at most once per this many ms (default 50), so
    * that each round trip to the store carries many events even at a few requests a second.
    * Strict mode, a full batch and `flush` write at once.
    */
@@ -89,7 +89,7 @@ export class LineageRecorder {
     this.queueSize = options.queueSize ?? 10_000;
     this.retryMinMs = options.retryMinMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 1_000;
-    this.flushIntervalMs = options.flushIntervalMs ?? 10;
+    this.flushIntervalMs = options.flushIntervalMs ?? 50;
     this.logger = options.logger;
     if (this.store.durable && !options.spoolPath)
       throw new Error('Invariant violated: a durable lineage store needs a spool path');
