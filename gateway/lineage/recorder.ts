@@ -299,8 +299,14 @@ export class LineageRecorder {
     }
   }
 
-  /** Appends events to the spool, each new shape's definition before its first event. */
+  /**
+   * Appends events to the spool, each new shape's definition before its first event. While
+   * the store is failing they are not kept in memory too: the retry replays the spool, and an
+   * outage must not grow the heap.
+   */
   private journal(events: readonly LineageEvent[]): void {
+    const mirror = this.backoff === 0;
+    if (!mirror) this.unsent = [];
     if (this.unsent.length === 0) this.unsentFrom = this.spool!.size;
     const lines: string[] = [];
     for (const event of events) {
@@ -311,7 +317,7 @@ export class LineageRecorder {
         lines.push(shapeLine(shape));
       }
       lines.push(serialized.json);
-      this.unsent.push(serialized);
+      if (mirror) this.unsent.push(serialized);
     }
     this.spool!.append(lines);
     this.counters.spooled += events.length;

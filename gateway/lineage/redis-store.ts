@@ -12,7 +12,7 @@ import type {
   Shape,
   WriteResult,
 } from './types.js';
-import { parseWire, withShape, type CompactEvent } from './wire.js';
+import { parseWire, withShape } from './wire.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -211,7 +211,7 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
       if (record?.kind !== 'compact') continue;
       // A shape trimmed with its events' retention: the entry is past it too.
       const shape = shapeCache.get(record.event.shape);
-      if (shape) events.push(withShape(record.event satisfies CompactEvent, shape));
+      if (shape) events.push(withShape(record.event, shape));
     }
     return events;
   }
