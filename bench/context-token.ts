@@ -15,5 +15,5 @@ export const BENCH_CONTEXT_TOKEN_ENV = 'BENCH_CONTEXT_TOKEN';
 
 export function benchContextToken(): string {
   const key = contextTokenKey({ secret: BENCH_CONTEXT_SECRET, ttlSeconds: 6 * 3600 }, '.meshgate');
-  return createContextTokenSigner(key, 6 * 3600).sign(ANONYMOUS, 'meshgate-bench');
+  return createContextTokenSigner(key, 6 * 3600).sign(ANONYMOUS);
 }

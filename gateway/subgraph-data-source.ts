@@ -42,8 +42,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // The gateway's own fetches (`_service` for introspect-and-compose) carry its own principal.
     const token =
       'principal' in context
-        ? this.contextToken?.sign(context.principal, context.requestId)
-        : this.contextToken?.sign(GATEWAY_PRINCIPAL, 'meshgate-gateway');
+        ? this.contextToken?.sign(context.principal)
+        : this.contextToken?.sign(GATEWAY_PRINCIPAL);
     if (token) request.http?.headers.set(CONTEXT_TOKEN_HEADER, token);
   }
 

@@ -22,8 +22,8 @@ beforeAll(async () => {
 const config = testConfig();
 const key = contextTokenKey(config.security.contextToken, config.stateDir);
 const principal = { sub: 'mallory', anonymous: false, roles: ['data-steward'], scopes: [], attributes: {} };
-const claims = { rid: 'bypass-test', anon: false, roles: ['data-steward'], scopes: [], attrs: {} };
-const validToken = () => createContextTokenSigner(key, 60).sign(principal, `bypass-${Date.now()}`);
+const claims = { anon: false, roles: ['data-steward'], scopes: [], attrs: {} };
+const validToken = () => createContextTokenSigner(key, 60).sign(principal);
 const forged = () =>
   jwt.sign(claims, createSecretKey(Buffer.alloc(32, 7)), {
     algorithm: 'HS256',

@@ -14,8 +14,7 @@ export type TokenFailure =
   | 'issuer'
   | 'unknown_key';
 
-/** What the gateway tells a subgraph about a fetch: who asks, for which request. */
+/** What the gateway tells a subgraph about a fetch: who asks. */
 export interface ContextClaims {
   readonly principal: Principal;
-  readonly requestId: string;
 }

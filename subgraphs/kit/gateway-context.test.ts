@@ -27,10 +27,10 @@ describe('requireGatewayContext', () => {
     scopes: [],
     attributes: { purpose: 'x' },
   };
-  const claims = { rid: 'r1', anon: false, roles: [], scopes: [], attrs: {} };
+  const claims = { anon: false, roles: [], scopes: [], attrs: {} };
 
   it('passes a valid context token', async () => {
-    const response = await post(createContextTokenSigner(key, 30).sign(principal, 'r1'));
+    const response = await post(createContextTokenSigner(key, 30).sign(principal));
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ data: { ok: true } });
   });
@@ -70,13 +70,12 @@ describe('requireGatewayContext', () => {
         }),
     ],
     [
-      'without a request id',
+      'without a subject',
       () =>
         jwt.sign({ anon: false }, key, {
           algorithm: 'HS256',
           issuer: 'meshgate-gateway',
           audience: 'meshgate-subgraph',
-          subject: 'x',
           expiresIn: 30,
         }),
     ],
