@@ -187,7 +187,8 @@ function childScript(spool: string, prefix: string, n: number): string {
       recorder.record(e);
       if (i % 100 === 99) await new Promise((r) => setImmediate(r));
     }
-    await new Promise((r) => setImmediate(r));
+    // Appended to the spool within LINEAGE_SPOOL_MS: what the kill below may not lose.
+    while (recorder.stats.spooled < ${n}) await new Promise((r) => setTimeout(r, 1));
     console.log('recorded ' + JSON.stringify(ids));
     setInterval(() => {}, 1000);
   `;

@@ -32,6 +32,7 @@ export async function createLineage(
     spoolPath: config.spoolPath,
     queueSize: config.queueSize,
     flushIntervalMs: config.flushIntervalMs,
+    spoolIntervalMs: config.spoolIntervalMs,
     logger,
   });
   logger.info(

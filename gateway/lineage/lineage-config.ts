@@ -34,6 +34,8 @@ export const lineageEnv = {
   LINEAGE_WRITE_TIMEOUT_MS: positive('milliseconds').default(2_000),
   /** How often spooled events go to Redis at most: one round trip carries them all. */
   LINEAGE_FLUSH_MS: positive('milliseconds').default(50),
+  /** How often events are appended to the spool at most: what a SIGKILL of the gateway can lose. */
+  LINEAGE_SPOOL_MS: positive('milliseconds').default(5),
   /** An OpenLineage HTTP endpoint (Marquez: http://host:5000) for `meshgate lineage export --post`. */
   OPENLINEAGE_URL: z
     .string()
@@ -55,6 +57,7 @@ export interface LineageConfig {
   readonly memoryEvents: number;
   readonly writeTimeoutMs: number;
   readonly flushIntervalMs: number;
+  readonly spoolIntervalMs: number;
   /** The spool file: `<stateDir>/lineage/spool.ndjson`. */
   readonly spoolPath: string;
   readonly openLineageUrl: string | undefined;
@@ -73,6 +76,7 @@ export function lineageConfig(e: LineageEnv, stateDir: string): LineageConfig {
     memoryEvents: e.LINEAGE_MEMORY_EVENTS,
     writeTimeoutMs: e.LINEAGE_WRITE_TIMEOUT_MS,
     flushIntervalMs: e.LINEAGE_FLUSH_MS,
+    spoolIntervalMs: e.LINEAGE_SPOOL_MS,
     spoolPath: join(stateDir, 'lineage', 'spool.ndjson'),
     openLineageUrl: e.OPENLINEAGE_URL,
     openLineageNamespace: e.OPENLINEAGE_NAMESPACE,

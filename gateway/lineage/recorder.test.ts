@@ -44,18 +44,23 @@ function counted(store: LineageStore): LineageStore & { writes: number[] } {
 }
 
 describe('the lineage recorder', () => {
-  it('writes the events of one flush interval in one round trip, and keeps the spool until it is large', async () => {
+  it('appends the events of one spool interval in one write, sends those of one flush interval in one round trip, and keeps the spool until it is large', async () => {
     const store = counted(await redisStore({ url: REDIS, prefix: `${PREFIX}interval:`, connect: true }));
     const spoolPath = join(dir, 'interval.ndjson');
-    const recorder = new LineageRecorder({ store, spoolPath, flushIntervalMs: 200 });
+    const recorder = new LineageRecorder({ store, spoolPath, flushIntervalMs: 400, spoolIntervalMs: 100 });
     try {
-      recorder.record(event(0)); // the first write goes at once
+      recorder.record(event(0)); // the first append and write go at once
       await until(() => recorder.stats.stored === 1);
+      const appended = statSync(spoolPath).size;
       for (let i = 1; i <= 5; i++) {
-        recorder.record(event(i)); // one event per event-loop turn, as at one connection
+        recorder.record(event(i)); // one event per event-loop turn, as under load
         await nextTurn();
       }
-      expect(recorder.stats).toMatchObject({ spooled: 6, stored: 1 }); // spooled at once, sent later
+      // Inside the spool interval: queued, not yet appended.
+      expect(recorder.stats).toMatchObject({ queued: 5, spooled: 1, stored: 1 });
+      expect(statSync(spoolPath).size).toBe(appended);
+      await until(() => recorder.stats.spooled === 6); // the five in one append
+      expect(recorder.stats).toMatchObject({ queued: 0, stored: 1 }); // sent at the flush interval
       await until(() => recorder.stats.stored === 6);
       expect(store.writes).toEqual([1, 5]);
       // Stored, but the spool is emptied only past 1 MiB or on flush: no ftruncate per write.
