@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayContext } from '../context.js';
 import { REQUEST_REFUSAL_CODES } from '../errors.js';
-import type { FieldDecision, Outcome } from '../types.js';
+import type { FieldDecision, Outcome, Principal, SubgraphFetch } from '../types.js';
 import type { FieldRead, LineageDecision, LineageEvent, LineageField } from './types.js';
 
 export interface ResponseSummary {
@@ -39,20 +39,15 @@ export interface EventInput {
 
 /** The lineage event of one operation. Runs on the request path: no I/O, no awaits. */
 export function lineageEvent({ context, operation, reads, response }: EventInput): LineageEvent {
-  const fields = fieldsOf(reads, context.decisions);
-  const products = new Set<string>();
-  for (const read of reads) products.add(read.product);
-  for (const fetch of context.fetches) products.add(fetch.subgraph);
-  const { principal } = context;
   return {
     id: randomUUID(),
     time: new Date().toISOString(),
     requestId: context.requestId,
-    principal: { sub: principal.sub, anonymous: principal.anonymous, roles: [...principal.roles] },
+    principal: principalOf(context.principal),
     client: { name: context.client.name ?? null, version: context.client.version ?? null },
     operation,
-    fields,
-    products: [...products].sort(),
+    fields: fieldsOf(reads, context.decisions),
+    products: productsOf(reads, context.fetches),
     fetches: context.fetches.map((f) => ({
       subgraph: f.subgraph,
       durationMs: round(f.durationMs),
@@ -63,6 +58,36 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
     errorCodes: response.errorCodes,
     durationMs: round(Number(process.hrtime.bigint() - context.startedAt) / 1e6),
   };
+}
+
+/** Principals come from the token cache (one object per token): their event form is built once. */
+const principals = new WeakMap<Principal, LineageEvent['principal']>();
+
+function principalOf(principal: Principal): LineageEvent['principal'] {
+  let summary = principals.get(principal);
+  if (!summary) {
+    const { sub, anonymous, roles } = principal;
+    principals.set(
+      principal,
+      (summary = Object.freeze({ sub, anonymous, roles: Object.freeze([...roles]) })),
+    );
+  }
+  return summary;
+}
+
+/** The products an operation's reads touch, sorted; shared by its events (reads are cached). */
+const readProducts = new WeakMap<readonly FieldRead[], readonly string[]>();
+
+/** What the reads touch, plus any subgraph a fetch went to for keys only. */
+function productsOf(reads: readonly FieldRead[], fetches: readonly SubgraphFetch[]): readonly string[] {
+  let products = readProducts.get(reads);
+  if (!products) {
+    products = Object.freeze([...new Set(reads.map((r) => r.product))].sort());
+    readProducts.set(reads, products);
+  }
+  const known = products;
+  if (fetches.every((f) => known.includes(f.subgraph))) return products;
+  return [...new Set([...products, ...fetches.map((f) => f.subgraph)])].sort();
 }
 
 /**

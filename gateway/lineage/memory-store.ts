@@ -13,6 +13,9 @@ export interface MemoryStoreOptions {
 export function memoryStore({ maxEvents = 10_000 }: MemoryStoreOptions = {}): LineageStore {
   const events: LineageEvent[] = [];
   const ids = new Set<string>();
+  // Trimmed a quarter of maxEvents at a time: shifting the whole array on every write would
+  // cost as much as the array is long. Reads see the newest maxEvents only.
+  const slack = Math.max(1, Math.ceil(maxEvents / 4));
   return {
     kind: 'memory',
     durable: false,
@@ -24,13 +27,14 @@ export function memoryStore({ maxEvents = 10_000 }: MemoryStoreOptions = {}): Li
         events.push(event);
         stored++;
       }
-      if (events.length > maxEvents)
+      if (events.length > maxEvents + slack)
         for (const dropped of events.splice(0, events.length - maxEvents)) ids.delete(dropped.id);
       return Promise.resolve({ stored, duplicates: batch.length - stored });
     },
     query(filter: LineageFilter): Promise<LineageEvent[]> {
       const found: LineageEvent[] = [];
-      for (let i = events.length - 1; i >= 0 && found.length < filter.limit; i--) {
+      const oldest = Math.max(0, events.length - maxEvents);
+      for (let i = events.length - 1; i >= oldest && found.length < filter.limit; i--) {
         const event = events[i]!;
         if (matches(event, filter)) found.push(event);
       }
