@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context.js';
 import type { LineageRecorder } from '../lineage/index.js';
 import type { Logger } from '../logger.js';
+import { decisionTally } from './decision-tally.js';
 import { lineageGauges } from './lineage-gauges.js';
 import { createMetrics, operationLabels } from './metrics.js';
 import { summarize } from './request-outcome.js';
@@ -27,6 +28,7 @@ export function createObservability({ logger, lineage, maxOperationLabels = 200 
   const metrics = createMetrics();
   if (lineage) lineageGauges(metrics.registry, lineage);
   const label = operationLabels(maxOperationLabels);
+  const tally = decisionTally();
 
   const observability: Observability = {
     registry: metrics.registry,
@@ -94,8 +96,8 @@ export function createObservability({ logger, lineage, maxOperationLabels = 200 
             metrics.fetchDuration.observe({ subgraph: fetch.subgraph }, fetch.durationMs / 1_000);
             if (!fetch.ok) metrics.fetchErrors.inc({ subgraph: fetch.subgraph });
           }
-          for (const decision of context.decisions ?? [])
-            metrics.decisions.inc({ effect: decision.effect, rule: decision.rule ?? 'default' });
+          for (const { labels, count } of tally(context.decisions ?? []))
+            metrics.decisions.inc(labels, count);
         },
       };
     },

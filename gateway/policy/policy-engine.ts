@@ -183,7 +183,12 @@ function principalKeyFor(reads: PrincipalReads): (principal: Principal) => strin
   const attributes = [...reads.attributes].sort();
   const wants = (field: 'sub' | 'anonymous' | 'roles' | 'scopes' | 'attributes') =>
     all || reads.fields.has(field);
+  // Principals come from the token cache (one object per token) or are ANONYMOUS: a key is
+  // worked out once per principal object.
+  const keys = new WeakMap<Principal, string>();
   return (p) => {
+    const known = keys.get(p);
+    if (known !== undefined) return known;
     const parts: string[] = [];
     if (wants('sub')) parts.push(`s=${p.sub}`);
     if (wants('anonymous')) parts.push(`a=${p.anonymous ? 1 : 0}`);
@@ -191,6 +196,8 @@ function principalKeyFor(reads: PrincipalReads): (principal: Principal) => strin
     if (wants('scopes')) parts.push(`c=${[...p.scopes].sort().join(',')}`);
     if (wants('attributes')) parts.push(`t=${JSON.stringify(Object.entries(p.attributes).sort())}`);
     else for (const name of attributes) parts.push(`${name}=${p.attributes[name] ?? ''}`);
-    return parts.join('\u0001');
+    const key = parts.join('\u0001');
+    keys.set(p, key);
+    return key;
   };
 }

@@ -9,6 +9,7 @@ import {
   valueFromAST,
   typeFromAST,
   isInputType,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -101,14 +102,9 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
       const context = requestContext.context as Partial<GatewayContext>;
       const principal = context.principal ?? ANONYMOUS;
       const { operation, document } = requestContext;
-      const fragments = new Map(
-        document.definitions
-          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-          .map((f) => [f.name.value, f]),
-      );
+      const { fragments, introspection } = factsOf(document, operation);
       const principalKey = current.principalKey(principal);
 
-      const introspection = introspectionKind(operation, fragments);
       if (introspection !== 'none' && policy.introspection !== 'full') {
         if (policy.introspection === 'off')
           throw forbidden('Introspection is disabled (POLICY_INTROSPECTION=off)');
@@ -197,6 +193,31 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
     },
     stop: () => gateway.stop(),
   };
+}
+
+interface OperationFacts {
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly introspection: ReturnType<typeof introspectionKind>;
+}
+
+/**
+ * Apollo Server keeps parsed documents (its document store), so a repeated query arrives as
+ * the same nodes: what the policy stage needs from the document is worked out once per
+ * operation node, which belongs to exactly one document.
+ */
+const facts = new WeakMap<OperationDefinitionNode, OperationFacts>();
+
+function factsOf(document: DocumentNode, operation: OperationDefinitionNode): OperationFacts {
+  let found = facts.get(operation);
+  if (!found) {
+    const fragments = new Map(
+      document.definitions
+        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((f) => [f.name.value, f]),
+    );
+    facts.set(operation, (found = { fragments, introspection: introspectionKind(operation, fragments) }));
+  }
+  return found;
 }
 
 function forbidden(message: string, extensions: Record<string, unknown> = {}): MeshgateGraphQLError {

@@ -1,0 +1,31 @@
+import type { FieldDecision } from '../types.js';
+
+export interface DecisionCount {
+  readonly labels: { readonly effect: FieldDecision['effect']; readonly rule: string };
+  readonly count: number;
+}
+
+/**
+ * The decisions of a request counted by (effect, rule). The policy stage hands every request
+ * of one operation × principal key the same cached array, so each array is tallied once and
+ * a request costs an increment per distinct label set, not one per field decided.
+ */
+export function decisionTally(): (decisions: readonly FieldDecision[]) => readonly DecisionCount[] {
+  const tallies = new WeakMap<readonly FieldDecision[], readonly DecisionCount[]>();
+  return (decisions) => {
+    if (decisions.length === 0) return [];
+    let tallied = tallies.get(decisions);
+    if (!tallied) {
+      const counts = new Map<string, { labels: DecisionCount['labels']; count: number }>();
+      for (const { effect, rule } of decisions) {
+        const labels = { effect, rule: rule ?? 'default' };
+        const key = `${labels.effect}\u0000${labels.rule}`;
+        const entry = counts.get(key);
+        if (entry) entry.count++;
+        else counts.set(key, { labels, count: 1 });
+      }
+      tallies.set(decisions, (tallied = [...counts.values()]));
+    }
+    return tallied;
+  };
+}
