@@ -20,6 +20,8 @@ export interface BenchOptions {
   /** Measured seconds per round (after a warm-up of a fifth of it, at least 1 s). */
   overheadSeconds: number;
   profile: boolean;
+  /** Workloads the profiles run (default heavy). */
+  profileWorkloads: Workload['id'][];
   /** Events `meshgate lineage bench` writes for the lineage writer target. */
   lineageEvents: number;
   label: string | null;
@@ -52,6 +54,7 @@ const Schema = z.object({
   workloads: list(['single', 'cross', 'heavy']).default(['single', 'cross', 'heavy']),
   latencyWorkloads: list(['single', 'cross', 'heavy']).default(['single', 'cross']),
   profile: z.boolean().default(false),
+  profileWorkloads: list(['single', 'cross', 'heavy']).default(['heavy']),
   overheadRounds: z.coerce.number().int().min(0).optional(),
   overheadSeconds: z.coerce.number().positive().optional(),
   lineageEvents: z.coerce.number().int().positive().optional(),
@@ -114,8 +117,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .addOption(
       new Option(
         '--profile',
-        'also CPU-profile meshgate (b, and c when available) under the heavy workload',
+        'also CPU-profile meshgate (b, and c when available) under --profile-workloads',
       ).env('BENCH_PROFILE'),
+    )
+    .addOption(
+      new Option('--profile-workloads <list>', 'the workloads --profile runs (default heavy)').env(
+        'BENCH_PROFILE_WORKLOADS',
+      ),
     )
     .addOption(
       new Option(
@@ -159,6 +167,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     workloads: o.workloads,
     latencyWorkloads: o.latencyWorkloads.filter((w) => o.workloads.includes(w)),
     profile: o.profile,
+    profileWorkloads: o.profileWorkloads,
     overheadRounds: o.overheadRounds ?? defaults.overheadRounds,
     overheadSeconds: o.overheadSeconds ?? defaults.overheadSeconds,
     lineageEvents: o.lineageEvents ?? (o.quick ? 20_000 : 100_000),

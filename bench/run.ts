@@ -116,8 +116,9 @@ try {
     );
   }
   if (options.profile) {
-    for (const contender of all.filter((c) => (c.id === 'b' || c.id === 'c') && !c.unavailable))
-      await profileContender(contender, options);
+    for (const workload of WORKLOADS.filter((w) => options.profileWorkloads.includes(w.id)))
+      for (const contender of all.filter((c) => (c.id === 'b' || c.id === 'c') && !c.unavailable))
+        await profileContender(contender, workload, options);
   }
 } finally {
   await subgraphs.stop();
@@ -261,10 +262,13 @@ function nowUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
-/** Runs one meshgate contender under `node --cpu-prof` on the heavy workload and summarises it. */
-async function profileContender(contender: Contender, options: BenchOptions): Promise<void> {
-  const workload = WORKLOADS.find((w) => w.id === 'heavy')!;
-  const dir = join(workDir, `profile-${contender.id}`);
+/** Runs one meshgate contender under `node --cpu-prof` on one workload and summarises it. */
+async function profileContender(
+  contender: Contender,
+  workload: Workload,
+  options: BenchOptions,
+): Promise<void> {
+  const dir = join(workDir, `profile-${contender.id}-${workload.id}`);
   mkdirSync(dir, { recursive: true });
   log(`(${contender.id}) profiling under ${workload.id}`);
   const running = await contender.start({ cpuProfileDir: dir });
