@@ -31,7 +31,7 @@ export interface BenchOptions {
   tokenRoles: string;
 }
 
-const FULL = { duration: 15, warmup: 5, overheadRounds: 5, overheadSeconds: 8 };
+const FULL = { duration: 15, warmup: 5, overheadRounds: 10, overheadSeconds: 4 };
 const QUICK = { duration: 3, warmup: 1, overheadRounds: 1, overheadSeconds: 2 };
 
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
