@@ -77,17 +77,32 @@ function eventOf(
       operation,
     );
   }
+  const name = operation?.name?.value ?? rc.operationName ?? null;
+  const type = operation?.operation ?? null;
   return lineageEvent({
     // Before the context exists (a request refused early) there is no pipeline state to read.
     context: 'requestId' in context ? context : emptyContext(),
-    operation: {
-      name: operation?.name?.value ?? rc.operationName ?? null,
-      type: operation?.operation ?? null,
-      hash,
-    },
+    operation: reads.length > 0 ? sharedOperation(reads, name, type, hash) : { name, type, hash },
     reads,
     response: summarize(rc),
   });
+}
+
+/**
+ * Reads are cached per operation (hash and name), so the events of one operation share one
+ * operation object too: the wire form serializes it once (wire.ts).
+ */
+const operations = new WeakMap<readonly FieldRead[], LineageEvent['operation']>();
+
+function sharedOperation(
+  reads: readonly FieldRead[],
+  name: string | null,
+  type: string | null,
+  hash: string | null,
+): LineageEvent['operation'] {
+  let shared = operations.get(reads);
+  if (!shared) operations.set(reads, (shared = Object.freeze({ name, type, hash })));
+  return shared;
 }
 
 function summarize(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): ResponseSummary {

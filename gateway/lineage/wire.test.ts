@@ -18,7 +18,7 @@ const MASKED: FieldDecision[] = [
 const eventOf = (reads: readonly FieldRead[], decisions: readonly FieldDecision[]) =>
   lineageEvent({
     context: {
-      requestId: 'r1',
+      requestId: 'r1 "quoted" \\ caf\u00e9',
       startedAt: process.hrtime.bigint(),
       client: { name: 'app', version: '2' },
       principal: analyst,
@@ -54,6 +54,9 @@ describe('the wire form of lineage events', () => {
     expect(compact).not.toHaveProperty('fields');
     expect(compact).not.toHaveProperty('products');
     expect(compact.shape).toBe(shape.id);
+    // Built from parts, it is exactly the JSON of the compact event.
+    const { fields: _fields, products: _products, ...rest } = event;
+    expect(json).toBe(JSON.stringify({ ...rest, shape: shape.id }));
     // The fields are most of an event: the compact form is under a fifth of the full one here.
     expect(json.length * 5).toBeLessThan(JSON.stringify(event).length);
 
