@@ -35,7 +35,7 @@ export const lineageEnv = {
   /** How often spooled events go to Redis at most: one round trip carries them all. */
   LINEAGE_FLUSH_MS: positive('milliseconds').default(50),
   /** How often events are appended to the spool at most: what a SIGKILL of the gateway can lose. */
-  LINEAGE_SPOOL_MS: positive('milliseconds').default(5),
+  LINEAGE_SPOOL_MS: positive('milliseconds').default(10),
   /** An OpenLineage HTTP endpoint (Marquez: http://host:5000) for `meshgate lineage export --post`. */
   OPENLINEAGE_URL: z
     .string()

@@ -19,7 +19,7 @@ export interface RecorderOptions {
    */
   flushIntervalMs?: number | undefined;
   /**
-   * Events are appended to the spool at most once per this many ms (default 5): under load
+   * Events are appended to the spool at most once per this many ms (default 10): under load
    * one write carries the events of many requests, at a few requests a second each goes at
    * once. It bounds what a SIGKILL can lose. Strict mode appends at once.
    */
@@ -99,7 +99,7 @@ export class LineageRecorder {
     this.retryMinMs = options.retryMinMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 1_000;
     this.flushIntervalMs = options.flushIntervalMs ?? 50;
-    this.spoolIntervalMs = options.spoolIntervalMs ?? 5;
+    this.spoolIntervalMs = options.spoolIntervalMs ?? 10;
     this.logger = options.logger;
     if (this.store.durable && !options.spoolPath)
       throw new Error('Invariant violated: a durable lineage store needs a spool path');
