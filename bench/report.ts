@@ -209,7 +209,7 @@ export function markdownReport(results: BenchResults): string {
       '',
       `## CPU profile: (${p.contender}) under ${p.workload}`,
       '',
-      `${p.totalMs} ms of busy CPU sampled over the measured window (idle and start-up left out; % of busy time); profile file \`${p.file}\`. Self time by package:`,
+      `${p.totalMs} ms of busy CPU sampled over the measured window (idle and start-up left out; % of busy time) for ${p.requests} requests: ${p.requests > 0 ? ((p.totalMs * 1000) / p.requests).toFixed(0) : '–'} µs of busy CPU per request. Profile file \`${p.file}\`. Self time by package:`,
       '',
       '| package | self ms | % |',
       '|---|--:|--:|',

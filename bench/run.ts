@@ -273,6 +273,7 @@ async function profileContender(
   log(`(${contender.id}) profiling under ${workload.id}`);
   const running = await contender.start({ cpuProfileDir: dir });
   let window: { fromUs: number; toUs: number } | undefined;
+  let requests = 0;
   try {
     const job = {
       url: running.url,
@@ -282,10 +283,12 @@ async function profileContender(
       durationSeconds: options.durationSeconds,
       warmupSeconds: options.warmupSeconds,
     };
-    window = await runLoad(job, () => {
+    const measured = await runLoad(job, () => {
       const fromUs = nowUs();
       return () => ({ fromUs, toUs: nowUs() });
-    }).then((r) => r.usage);
+    });
+    window = measured.usage;
+    requests = measured.load.requests;
   } finally {
     // The profile is written when the process exits.
     await running.stop();
@@ -299,6 +302,7 @@ async function profileContender(
   results.profiles.push({
     contender: contender.id,
     workload: workload.id,
+    requests,
     file: join(dir, file),
     ...summary,
   });

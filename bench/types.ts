@@ -85,6 +85,8 @@ export interface ProfileSummary {
   contender: ContenderId;
   workload: Workload['id'];
   totalMs: number;
+  /** Requests answered in the profiled window: busy CPU per request is totalMs / requests. */
+  requests: number;
   file: string;
   top: { fn: string; location: string; selfMs: number; selfPercent: number }[];
   byPackage: { pkg: string; selfMs: number; selfPercent: number }[];
