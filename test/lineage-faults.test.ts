@@ -6,8 +6,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep, setImmediate as nextTurn } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '../gateway/context.js';
-import { lineageEvent } from '../gateway/lineage/event.js';
+import { sampleEvent } from './support/lineage-event.js';
 import { serialize, shapeLine } from '../gateway/lineage/wire.js';
 import {
   LineageRecorder,
@@ -214,18 +213,11 @@ async function recorderFor(name: string, options: { writeTimeoutMs?: number } = 
 async function send(recorder: LineageRecorder, n: number): Promise<LineageEvent[]> {
   const sent: LineageEvent[] = [];
   for (let i = 0; i < n; i++) {
-    const event = lineageEvent({
-      context: {
-        requestId: `r${i}`,
-        startedAt: process.hrtime.bigint(),
-        client: { name: 'faults', version: '1' },
-        principal: ANONYMOUS,
-        decisions: [],
-        fetches: [],
-      },
+    const event = sampleEvent({
+      requestId: `r${i}`,
+      client: { name: 'faults', version: '1' },
       operation: { name: 'Fault', type: 'query', hash: 'h' },
       reads: [{ path: 'order.id', coordinate: 'Order.id', product: 'orders', type: 'ID!' }],
-      response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
     });
     sent.push(event);
     recorder.record(event);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../context.js';
 import type { Principal } from '../types.js';
 import { lineageAdmin } from './admin.js';
-import { lineageEvent } from './event.js';
+import { sampleEvent } from '../../test/support/lineage-event.js';
 import { memoryStore } from './memory-store.js';
 import { serialize } from './wire.js';
 
@@ -17,18 +17,10 @@ const principal = (sub: string, roles: string[]): Principal => ({
 async function storeWith() {
   const store = memoryStore({ maxEvents: 100 });
   const record = (who: Principal, reads: { path: string; coordinate: string; product: string }[]) =>
-    lineageEvent({
-      context: {
-        requestId: 'r',
-        startedAt: process.hrtime.bigint(),
-        client: { name: 'app', version: '1' },
-        principal: who,
-        decisions: [],
-        fetches: [],
-      },
-      operation: { name: 'Q', type: 'query', hash: 'h' },
+    sampleEvent({
+      client: { name: 'app', version: '1' },
+      principal: who,
       reads: reads.map((r) => ({ ...r, type: 'String' })),
-      response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
     });
   const events = [
     record(principal('alice', ['analyst']), [

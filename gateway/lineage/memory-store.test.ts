@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '../context.js';
-import { lineageEvent } from './event.js';
+import { sampleEvent } from '../../test/support/lineage-event.js';
 import { memoryStore } from './memory-store.js';
 import { serialize } from './wire.js';
 
-const event = (requestId: string) =>
-  serialize(
-    lineageEvent({
-      context: {
-        requestId,
-        startedAt: process.hrtime.bigint(),
-        client: { name: undefined, version: undefined },
-        principal: ANONYMOUS,
-        decisions: [],
-        fetches: [],
-      },
-      operation: { name: 'Q', type: 'query', hash: 'h' },
-      reads: [],
-      response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
-    }),
-  );
+const event = (requestId: string) => serialize(sampleEvent({ requestId }));
 
 describe('memoryStore', () => {
   it('keeps the newest maxEvents, one event per write as the recorder sends them', async () => {

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '../context.js';
 import { deleteKeys } from './bench.js';
-import { lineageEvent } from './event.js';
 import { LineageRecorder } from './recorder.js';
 import { redisStore } from './redis-store.js';
 import type { LineageStore } from './types.js';
+import { sampleEvent } from '../../test/support/lineage-event.js';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const PREFIX = `meshgate-test:recorder:${process.pid}:`;
@@ -18,20 +17,7 @@ afterAll(async () => {
   await deleteKeys(REDIS, PREFIX);
 });
 
-const event = (i: number) =>
-  lineageEvent({
-    context: {
-      requestId: `r${i}`,
-      startedAt: process.hrtime.bigint(),
-      client: { name: undefined, version: undefined },
-      principal: ANONYMOUS,
-      decisions: [],
-      fetches: [],
-    },
-    operation: { name: 'Q', type: 'query', hash: 'h' },
-    reads: [],
-    response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
-  });
+const event = (i: number) => sampleEvent({ requestId: `r${i}` });
 
 /** The real Redis store, with its write calls counted. */
 function counted(store: LineageStore): LineageStore & { writes: number[] } {

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../types.js';
 import { deleteKeys } from './bench.js';
-import { lineageEvent } from './event.js';
+import { sampleEvent } from '../../test/support/lineage-event.js';
 import { redisStore } from './redis-store.js';
 import type { FieldRead, LineageEvent } from './types.js';
 import { serialize } from './wire.js';
@@ -23,19 +23,7 @@ const EMAIL = [read('Customer.email', 'customers')];
 const ORDER = [read('Order.status', 'orders'), read('Customer.name', 'customers')];
 
 function event(sub: string, reads: readonly FieldRead[], time: number): LineageEvent {
-  const built = lineageEvent({
-    context: {
-      requestId: `${sub}-${time}`,
-      startedAt: process.hrtime.bigint(),
-      client: { name: undefined, version: undefined },
-      principal: who(sub),
-      decisions: [],
-      fetches: [],
-    },
-    operation: { name: 'Q', type: 'query', hash: 'h' },
-    reads,
-    response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
-  });
+  const built = sampleEvent({ requestId: `${sub}-${time}`, principal: who(sub), reads });
   return { ...built, time: new Date(time).toISOString() };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDecision, Principal } from '../types.js';
-import { lineageEvent } from './event.js';
+import { sampleEvent } from '../../test/support/lineage-event.js';
 import type { FieldRead } from './types.js';
 import { parseWire, serialize, shapeLine, withShape } from './wire.js';
 
@@ -16,18 +16,14 @@ const MASKED: FieldDecision[] = [
 ];
 
 const eventOf = (reads: readonly FieldRead[], decisions: readonly FieldDecision[]) =>
-  lineageEvent({
-    context: {
-      requestId: 'r1 "quoted" \\ caf\u00e9',
-      startedAt: process.hrtime.bigint(),
-      client: { name: 'app', version: '2' },
-      principal: analyst,
-      decisions,
-      fetches: [{ subgraph: 'orders', durationMs: 1.5, entityCount: 3, ok: true }],
-    },
+  sampleEvent({
+    requestId: 'r1 "quoted" \\ caf\u00e9',
+    client: { name: 'app', version: '2' },
+    principal: analyst,
+    decisions,
+    fetches: [{ subgraph: 'orders', durationMs: 1.5, entityCount: 3, ok: true }],
     operation: { name: 'Q', type: 'query', hash: 'abc' },
     reads,
-    response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
   });
 
 describe('the wire form of lineage events', () => {
