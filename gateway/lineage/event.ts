@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GatewayContext } from '../context.js';
 import { REQUEST_REFUSAL_CODES } from '../errors.js';
 import type { FieldDecision, Outcome, Principal, SubgraphFetch } from '../types.js';
+import { memoByObject } from '../memo-by-object.js';
 import type { FieldRead, LineageDecision, LineageEvent, LineageField } from './types.js';
 
 export interface ResponseSummary {
@@ -61,32 +62,19 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
 }
 
 /** Principals come from the token cache (one object per token): their event form is built once. */
-const principals = new WeakMap<Principal, LineageEvent['principal']>();
-
-function principalOf(principal: Principal): LineageEvent['principal'] {
-  let summary = principals.get(principal);
-  if (!summary) {
-    const { sub, anonymous, roles } = principal;
-    principals.set(
-      principal,
-      (summary = Object.freeze({ sub, anonymous, roles: Object.freeze([...roles]) })),
-    );
-  }
-  return summary;
-}
+const principalOf = memoByObject(({ sub, anonymous, roles }: Principal): LineageEvent['principal'] =>
+  Object.freeze({ sub, anonymous, roles: Object.freeze([...roles]) }),
+);
 
 /** The products an operation's reads touch, sorted; shared by its events (reads are cached). */
-const readProducts = new WeakMap<readonly FieldRead[], readonly string[]>();
+const readProducts = memoByObject((reads: readonly FieldRead[]): readonly string[] =>
+  Object.freeze([...new Set(reads.map((r) => r.product))].sort()),
+);
 
 /** What the reads touch, plus any subgraph a fetch went to for keys only. */
 function productsOf(reads: readonly FieldRead[], fetches: readonly SubgraphFetch[]): readonly string[] {
-  let products = readProducts.get(reads);
-  if (!products) {
-    products = Object.freeze([...new Set(reads.map((r) => r.product))].sort());
-    readProducts.set(reads, products);
-  }
-  const known = products;
-  if (fetches.every((f) => known.includes(f.subgraph))) return products;
+  const products = readProducts(reads);
+  if (fetches.every((f) => products.includes(f.subgraph))) return products;
   return [...new Set([...products, ...fetches.map((f) => f.subgraph)])].sort();
 }
 

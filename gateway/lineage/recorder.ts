@@ -174,7 +174,7 @@ export class LineageRecorder {
       this.scheduled = false;
       void this.pump();
     };
-    const wait = this.waiters.length > 0 ? 0 : this.lastSpoolAt + this.spoolIntervalMs - Date.now();
+    const wait = this.untilSpoolDue();
     if (wait > 0) setTimeout(run, wait);
     else setImmediate(run);
   }
@@ -200,7 +200,7 @@ export class LineageRecorder {
   }
 
   private async step(): Promise<void> {
-    const take = !this.spool || this.dueToSpool();
+    const take = !this.spool || this.untilSpoolDue() <= 0;
     const batch = take ? this.queue : [];
     if (take) this.queue = [];
     const seqEnd = this.seq - this.queue.length;
@@ -243,8 +243,10 @@ export class LineageRecorder {
     }
   }
 
-  private dueToSpool(): boolean {
-    return this.forced || this.waiters.length > 0 || Date.now() - this.lastSpoolAt >= this.spoolIntervalMs;
+  /** Ms until the queue is due in the spool: at once when forced or a strict waiter waits. */
+  private untilSpoolDue(): number {
+    if (this.forced || this.waiters.length > 0) return 0;
+    return this.lastSpoolAt + this.spoolIntervalMs - Date.now();
   }
 
   private dueToWrite(): boolean {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import { ANONYMOUS, type GatewayContext } from '../context.js';
+import { memoByObject } from '../memo-by-object.js';
 import { lineageEvent, type ResponseSummary } from './event.js';
 import { cachedFieldsRead } from './fields-read.js';
 import { ownershipOf, type Ownership } from './ownership.js';
@@ -92,18 +93,14 @@ function eventOf(
  * Reads are cached per operation (hash and name), so the events of one operation share one
  * operation object too: the wire form serializes it once (wire.ts).
  */
-const operations = new WeakMap<readonly FieldRead[], LineageEvent['operation']>();
-
-function sharedOperation(
-  reads: readonly FieldRead[],
-  name: string | null,
-  type: string | null,
-  hash: string | null,
-): LineageEvent['operation'] {
-  let shared = operations.get(reads);
-  if (!shared) operations.set(reads, (shared = Object.freeze({ name, type, hash })));
-  return shared;
-}
+const sharedOperation = memoByObject(
+  (
+    _reads: readonly FieldRead[],
+    name: string | null,
+    type: string | null,
+    hash: string | null,
+  ): LineageEvent['operation'] => Object.freeze({ name, type, hash }),
+);
 
 function summarize(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): ResponseSummary {
   const body = rc.response.body;

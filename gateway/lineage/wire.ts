@@ -1,3 +1,4 @@
+import { memoByObject } from '../memo-by-object.js';
 import { isFieldList, isStringList, makeShape, shapeOf } from './shape.js';
 import type { LineageEvent, SerializedEvent, Shape } from './types.js';
 
@@ -35,13 +36,7 @@ export function serialize(event: LineageEvent): SerializedEvent {
   return { event, shape, json };
 }
 
-const jsonOf = new WeakMap<object, string>();
-
-function sharedJson(value: object): string {
-  let json = jsonOf.get(value);
-  if (json === undefined) jsonOf.set(value, (json = JSON.stringify(value)));
-  return json;
-}
+const sharedJson = memoByObject((value: object): string => JSON.stringify(value));
 
 /** The spool's definition line of a shape: its JSON with its id in front. */
 export function shapeLine(shape: Shape): string {

@@ -1,3 +1,4 @@
+import { memoByObject } from '../memo-by-object.js';
 import type { FieldDecision } from '../types.js';
 
 export interface DecisionCount {
@@ -11,21 +12,16 @@ export interface DecisionCount {
  * a request costs an increment per distinct label set, not one per field decided.
  */
 export function decisionTally(): (decisions: readonly FieldDecision[]) => readonly DecisionCount[] {
-  const tallies = new WeakMap<readonly FieldDecision[], readonly DecisionCount[]>();
-  return (decisions) => {
-    if (decisions.length === 0) return [];
-    let tallied = tallies.get(decisions);
-    if (!tallied) {
-      const counts = new Map<string, { labels: DecisionCount['labels']; count: number }>();
-      for (const { effect, rule } of decisions) {
-        const labels = { effect, rule: rule ?? 'default' };
-        const key = `${labels.effect}\u0000${labels.rule}`;
-        const entry = counts.get(key);
-        if (entry) entry.count++;
-        else counts.set(key, { labels, count: 1 });
-      }
-      tallies.set(decisions, (tallied = [...counts.values()]));
+  const tally = memoByObject((decisions: readonly FieldDecision[]): readonly DecisionCount[] => {
+    const counts = new Map<string, { labels: DecisionCount['labels']; count: number }>();
+    for (const { effect, rule } of decisions) {
+      const labels = { effect, rule: rule ?? 'default' };
+      const key = `${labels.effect}\u0000${labels.rule}`;
+      const entry = counts.get(key);
+      if (entry) entry.count++;
+      else counts.set(key, { labels, count: 1 });
     }
-    return tallied;
-  };
+    return [...counts.values()];
+  });
+  return (decisions) => (decisions.length === 0 ? [] : tally(decisions));
 }

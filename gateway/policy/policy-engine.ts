@@ -8,6 +8,7 @@ import {
 } from 'graphql';
 import { Classification } from '../../subgraphs/kit/descriptor.js';
 import { assertNever } from '../invariant.js';
+import { memoByObject } from '../memo-by-object.js';
 import type { Principal } from '../types.js';
 import { compileCondition, type PrincipalReads } from './condition.js';
 import { policyError } from './policy-file.js';
@@ -185,10 +186,7 @@ function principalKeyFor(reads: PrincipalReads): (principal: Principal) => strin
     all || reads.fields.has(field);
   // Principals come from the token cache (one object per token) or are ANONYMOUS: a key is
   // worked out once per principal object.
-  const keys = new WeakMap<Principal, string>();
-  return (p) => {
-    const known = keys.get(p);
-    if (known !== undefined) return known;
+  return memoByObject((p: Principal) => {
     const parts: string[] = [];
     if (wants('sub')) parts.push(`s=${p.sub}`);
     if (wants('anonymous')) parts.push(`a=${p.anonymous ? 1 : 0}`);
@@ -196,8 +194,6 @@ function principalKeyFor(reads: PrincipalReads): (principal: Principal) => strin
     if (wants('scopes')) parts.push(`c=${[...p.scopes].sort().join(',')}`);
     if (wants('attributes')) parts.push(`t=${JSON.stringify(Object.entries(p.attributes).sort())}`);
     else for (const name of attributes) parts.push(`${name}=${p.attributes[name] ?? ''}`);
-    const key = parts.join('\u0001');
-    keys.set(p, key);
-    return key;
-  };
+    return parts.join('\u0001');
+  });
 }

@@ -20,6 +20,7 @@ import type { PolicyConfig } from '../auth/security-config.js';
 import { ANONYMOUS, type GatewayContext } from '../context.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { memoByObject } from '../memo-by-object.js';
 import { applyDecisions } from './apply-decisions.js';
 import { authorizeOperation } from './authorize-operation.js';
 import { filterSchema } from './filter-schema.js';
@@ -102,7 +103,7 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
       const context = requestContext.context as Partial<GatewayContext>;
       const principal = context.principal ?? ANONYMOUS;
       const { operation, document } = requestContext;
-      const { fragments, introspection } = factsOf(document, operation);
+      const { fragments, introspection } = factsOf(operation, document);
       const principalKey = current.principalKey(principal);
 
       if (introspection !== 'none' && policy.introspection !== 'full') {
@@ -205,20 +206,14 @@ interface OperationFacts {
  * the same nodes: what the policy stage needs from the document is worked out once per
  * operation node, which belongs to exactly one document.
  */
-const facts = new WeakMap<OperationDefinitionNode, OperationFacts>();
-
-function factsOf(document: DocumentNode, operation: OperationDefinitionNode): OperationFacts {
-  let found = facts.get(operation);
-  if (!found) {
-    const fragments = new Map(
-      document.definitions
-        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-        .map((f) => [f.name.value, f]),
-    );
-    facts.set(operation, (found = { fragments, introspection: introspectionKind(operation, fragments) }));
-  }
-  return found;
-}
+const factsOf = memoByObject((operation: OperationDefinitionNode, document: DocumentNode): OperationFacts => {
+  const fragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
+  );
+  return { fragments, introspection: introspectionKind(operation, fragments) };
+});
 
 function forbidden(message: string, extensions: Record<string, unknown> = {}): MeshgateGraphQLError {
   return new MeshgateGraphQLError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, message, {
