@@ -13,8 +13,8 @@ import { dataProducts } from '../subgraphs/index.js';
  * Schema, and consistent with the code in ways the schema can't know.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** In CI the clone has shared/ beside it; locally that is /work/shared. */
-const COMPOSE_SPEC = resolve(ROOT, '../shared/compose/compose-spec.json');
+/** Vendored with its LICENSE: the test reads nothing outside the repository. */
+const COMPOSE_SPEC = resolve(ROOT, 'test/fixtures/compose-spec/compose-spec.json');
 
 /** Secrets the file must require (no defaults), with values config.ts accepts. */
 const SECRETS = {

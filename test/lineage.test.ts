@@ -230,7 +230,7 @@ describe('lineage query filters (Redis indexes)', () => {
 });
 
 describe('OpenLineage export', () => {
-  it('turns every stored event into a RunEvent that validates against ../shared/openlineage', async () => {
+  it('turns every stored event into a RunEvent that validates against the vendored OpenLineage schemas', async () => {
     const validate = openLineageValidator();
     const events = await store.query({ since: since(), limit: 100 });
     expect(events).toHaveLength(5);

@@ -5,13 +5,13 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 /**
- * Validates exported events against the official OpenLineage JSON Schemas kept beside the
- * repository in `../shared/openlineage/` (draft 2020-12; every file is registered under its
+ * Validates exported events against the official OpenLineage JSON Schemas vendored in
+ * `gateway/lineage/openlineage-spec/` (draft 2020-12; every file is registered under its
  * `$id` so the cross-file `$ref`s resolve offline). The core schema checks a RunEvent and
  * that each facet is a facet; each facet file's root schema then checks its named facet
  * (`schema`, `columnLineage`, `jobType`, `errorMessage`, …) wherever facets appear.
  */
-export const OPENLINEAGE_SCHEMA_DIR = fileURLToPath(new URL('../../../shared/openlineage/', import.meta.url));
+export const OPENLINEAGE_SCHEMA_DIR = fileURLToPath(new URL('./openlineage-spec/', import.meta.url));
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
