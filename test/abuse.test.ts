@@ -346,6 +346,44 @@ describe('the bad-input corpus', () => {
   });
 });
 
+describe('client errors in development mode (what npm start runs)', () => {
+  let dev: RunningGateway;
+  beforeAll(async () => {
+    dev = await opsGateway(
+      await sharedMesh(),
+      { ...LIMITS, NODE_ENV: 'development' },
+      captureLogger().logger,
+    );
+  });
+  afterAll(() => dev.stop());
+
+  it('carry no server stack trace', async () => {
+    const cases = [body('{ order(id: "42" { id }'), body('{ order(id: "42") { nope } }'), body(deepQuery(3))];
+    for (const request of cases) {
+      const response = await post(dev.url, request);
+      expect(response.status).toBe(400);
+      const error = response.json?.errors?.[0];
+      expect(error?.extensions?.code).toMatch(
+        /^(GRAPHQL_PARSE_FAILED|GRAPHQL_VALIDATION_FAILED|DEPTH_LIMIT_EXCEEDED)$/,
+      );
+      expect(error?.extensions).not.toHaveProperty('stacktrace');
+    }
+  });
+
+  it('answer an 8 MB body sent with Node fetch with a readable 413, every time', async () => {
+    const big = body(`{ __typename }${' '.repeat(8_000_000)}`);
+    const statuses: Record<string, number> = {};
+    for (let i = 0; i < 5; i++) {
+      const response = await post(dev.url, big);
+      const key = `${response.status} ${String(response.json?.errors?.[0]?.extensions?.code)}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    }
+    expect(statuses).toEqual({ '413 PAYLOAD_TOO_LARGE': 5 });
+    const after = await post(dev.url, body('{ __typename }'));
+    expect(after.json).toEqual({ data: { __typename: 'Query' } });
+  });
+});
+
 describe('rate limits per principal, in Redis', () => {
   it('answers 429 RATE_LIMITED with Retry-After beyond the budget, per principal', async () => {
     const prefix = `meshgate:test:ratelimit:${process.pid}:${Date.now()}:`;

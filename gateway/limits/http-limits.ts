@@ -45,6 +45,18 @@ const CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; message: 
   },
 };
 
+/** The largest over-limit body read to its end so that the client can read the 413. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+
+function drain(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.once('end', resolve);
+    stream.once('error', () => resolve());
+    stream.once('close', resolve);
+    stream.resume();
+  });
+}
+
 /**
  * The limits enforced before GraphQL sees a request: body size (413 PAYLOAD_TOO_LARGE; the
  * server's `bodyLimit` is set from the same MAX_BODY_BYTES), operations per batch (400
@@ -65,6 +77,20 @@ export function useHttpLimits(app: FastifyInstance, { limits, onRefused }: HttpL
     onRefused?.({ status, code, method: request.method, url: request.url.split('?')[0] ?? '', requestId });
     return { errors: [{ message, extensions: { code, ...extra } }] };
   };
+
+  // A body declared larger than the limit is read to its end and thrown away before the 413 is
+  // sent. Answering while the client is still writing makes Node's fetch and undici fail with
+  // EPIPE instead of reading the answer (curl copes; they don't). Draining costs bandwidth, not
+  // memory; past DRAIN_MAX_BYTES the socket is closed instead, so the drain can't be abused.
+  app.addHook('onRequest', async (request, reply) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (!(declared > limits.maxBodyBytes)) return undefined;
+    const refusal = refuse(request, 413, ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is too large', {
+      maxBodyBytes: limits.maxBodyBytes,
+    });
+    if (declared <= DRAIN_MAX_BYTES) await drain(request.raw);
+    return reply.code(413).header('connection', 'close').send(refusal);
+  });
 
   app.addHook('preHandler', async (request, reply) => {
     if (Array.isArray(request.body) && request.body.length > limits.maxBatch) {

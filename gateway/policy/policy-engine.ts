@@ -58,7 +58,7 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
     const problem = rule.fields.map((c) => coordinateProblem(c, rule)).find(Boolean);
     conditions.set(rule.id, compileCondition(rule, reads));
     if (problem) {
-      if (strict) throw policyError(rule.file, rule.id, problem);
+      if (strict) throw policyError(rule.file, rule.id, problem + unknownCoordinateHint(problem));
       onSkippedRule?.(`policy ${rule.file}: rule "${rule.id}" skipped: ${problem}`);
       continue;
     }
@@ -196,4 +196,15 @@ function principalKeyFor(reads: PrincipalReads): (principal: Principal) => strin
     else for (const name of attributes) parts.push(`${name}=${p.attributes[name] ?? ''}`);
     return parts.join('\u0001');
   });
+}
+
+/**
+ * The gateway serves any valid supergraph, but policies are written against one: an unknown
+ * coordinate at start-up usually means the default policies/ met another supergraph. Refusing
+ * is the fail-closed choice; the message says how to proceed.
+ */
+function unknownCoordinateHint(problem: string): string {
+  return problem.startsWith('unknown coordinate')
+    ? ' (the policies are written for another supergraph: set POLICY_DIR to a directory of policies for this one)'
+    : '';
 }
