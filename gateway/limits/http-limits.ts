@@ -85,11 +85,10 @@ export function useHttpLimits(app: FastifyInstance, { limits, onRefused }: HttpL
   app.addHook('onRequest', async (request, reply) => {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (!(declared > limits.maxBodyBytes)) return undefined;
-    const refusal = refuse(request, 413, ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is too large', {
-      maxBodyBytes: limits.maxBodyBytes,
-    });
+    const { status, code, message } = CLIENT_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE!;
+    const refusal = refuse(request, status, code, message, { maxBodyBytes: limits.maxBodyBytes });
     if (declared <= DRAIN_MAX_BYTES) await drain(request.raw);
-    return reply.code(413).header('connection', 'close').send(refusal);
+    return reply.code(status).header('connection', 'close').send(refusal);
   });
 
   app.addHook('preHandler', async (request, reply) => {
