@@ -27,5 +27,5 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-ENTRYPOINT ["node", "gateway/bin/meshgate.js"]
+ENTRYPOINT ["node", "gateway/cli/bin/meshgate.js"]
 CMD ["gateway"]

@@ -11,8 +11,15 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
-    // Resolves our `./x.js` imports to `./x.ts`, as TypeScript's NodeNext resolution does.
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
+    settings: {
+      // Resolves our `./x.js` imports to `./x.ts`, as TypeScript's NodeNext resolution does.
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+      // import-x parses an imported file only if its extension is listed here (default: .js
+      // only). Without .ts every import edge between our sources was skipped, so no-cycle,
+      // while on, saw no graph and reported nothing (registry-supergraph ↔ supergraph-source).
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',

@@ -1,5 +1,5 @@
-import { ANONYMOUS } from '../gateway/context.js';
-import { contextTokenKey, createContextTokenSigner } from '../gateway/auth/index.js';
+import { ANONYMOUS } from '../gateway/http/context.js';
+import { contextTokenKey, createContextTokenSigner } from '../gateway/subgraph-fetch/context-token.js';
 
 /**
  * meshgate's subgraphs answer only requests that carry the gateway's context token (no

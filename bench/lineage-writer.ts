@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { MESHGATE_BIN } from './subgraph-mesh.js';
+import { fileURLToPath } from 'node:url';
 import type { LineageWriterResult } from './types.js';
+
+const LINEAGE_BENCH = fileURLToPath(new URL('./lineage-bench.ts', import.meta.url));
 
 /**
  * The lineage writer's sustained rate into Redis, from the lineage layer's own benchmark
- * (`meshgate lineage bench --events N`, which prints its result as JSON). Reported as not
+ * (bench/lineage-bench.ts, which prints its result as JSON). Reported as not
  * available when the command does not exist or fails.
  */
 export function benchLineageWriter(
@@ -12,7 +14,7 @@ export function benchLineageWriter(
   supergraphPath: string,
   events: number,
 ): LineageWriterResult {
-  const result = spawnSync(process.execPath, [MESHGATE_BIN, 'lineage', 'bench', '--events', String(events)], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', LINEAGE_BENCH, String(events)], {
     env: {
       ...process.env,
       REDIS_URL: redisUrl,
@@ -47,6 +49,6 @@ export function benchLineageWriter(
   const why = (result.stderr || stdout || String(result.error ?? '')).trim().split('\n')[0] ?? '';
   return {
     available: false,
-    note: `"meshgate lineage bench" gave no result (${why.slice(0, 200) || `exit ${String(result.status)}`})`,
+    note: `bench/lineage-bench.ts gave no result (${why.slice(0, 200) || `exit ${String(result.status)}`})`,
   };
 }

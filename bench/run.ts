@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteKeys } from '../gateway/lineage/bench.js';
+import { deleteKeys } from './lineage-bench.js';
 import {
   BENCH_LINEAGE_PREFIX,
   BASE_ENV,

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { EXAMPLE_QUERY } from '../gateway/example-query.js';
-import { loadConfig } from '../gateway/config.js';
-import { createLogger } from '../gateway/logger.js';
-import { startMesh } from '../gateway/mesh.js';
+import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
+import { loadConfig } from '../gateway/config/config.js';
+import { createLogger } from '../gateway/common/logger.js';
+import { startMesh } from '../gateway/cli/mesh.js';
 import { PrivateRedis } from '../test/support/redis-server.js';
 
 const seconds = Number(process.argv[2] ?? 180);

@@ -12,7 +12,7 @@ export interface BenchSubgraphs {
   stop(): Promise<void>;
 }
 
-export const MESHGATE_BIN = 'gateway/bin/meshgate.js';
+export const MESHGATE_BIN = 'gateway/cli/bin/meshgate.js';
 
 /**
  * Starts every data product with `meshgate subgraph NAME --port 0` on the given PostgreSQL

@@ -4,24 +4,26 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import Fastify from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { listen } from '../subgraphs/kit/server.js';
-import { contextTokenKey, createContextTokenSigner, useAuthentication } from './auth/index.js';
+import { useAuthentication } from './auth/index.js';
+import { contextTokenKey, createContextTokenSigner } from './subgraph-fetch/context-token.js';
 import { warnOnDevelopmentKeys } from './auth/development-fallbacks.js';
 import { routePrincipal } from './auth/route-principal.js';
 import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
-import type { MeshgateConfig } from './config.js';
-import type { GatewayContext } from './context.js';
-import { ErrorCode, StartupError } from './errors.js';
-import { formatError } from './format-error.js';
+import type { MeshgateConfig } from './config/config.js';
+import type { GatewayContext } from './http/context.js';
+import { ErrorCode, StartupError } from './common/errors.js';
+import { formatError } from './http/format-error.js';
 import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
-import { limitRules, requireOperation, useHttpLimits, useRateLimit, withLimitCodes } from './limits/index.js';
-import type { Logger } from './logger.js';
+import { limitRules, requireOperation, useRateLimit, withLimitCodes } from './limits/index.js';
+import { useHttpLimits } from './http/http-limits.js';
+import type { Logger } from './common/logger.js';
 import { createObservability } from './observability/index.js';
 import { usePersisted } from './persisted/index.js';
-import { requestContext } from './request-context.js';
+import { requestContext } from './http/request-context.js';
 import { readPolicyFiles, usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
-import { SubgraphDataSource } from './subgraph-data-source.js';
-import { supergraphSource } from './supergraph-source.js';
+import { SubgraphDataSource } from './subgraph-fetch/subgraph-data-source.js';
+import { supergraphSource } from './supergraph/supergraph-source.js';
 
 export interface RunningGateway {
   readonly url: string;

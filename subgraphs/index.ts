@@ -1,4 +1,4 @@
-import { ErrorCode, StartupError } from '../gateway/errors.js';
+import { ErrorCode, StartupError } from '../gateway/common/errors.js';
 import { catalog } from './catalog/index.js';
 import { customers } from './customers/index.js';
 import type { DataProduct } from './kit/data-product.js';

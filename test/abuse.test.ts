@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../gateway/example-query.js';
+import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { sharedMesh } from './support/mesh.js';
 import { personaToken } from './support/personas.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunningMesh } from '../gateway/mesh.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 import { ORDERS_PAGE } from './support/queries.js';
 

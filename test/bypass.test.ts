@@ -1,10 +1,14 @@
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTEXT_TOKEN_HEADER, contextTokenKey, createContextTokenSigner } from '../gateway/auth/index.js';
-import { loadConfig } from '../gateway/config.js';
-import { createLogger } from '../gateway/logger.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import {
+  CONTEXT_TOKEN_HEADER,
+  contextTokenKey,
+  createContextTokenSigner,
+} from '../gateway/subgraph-fetch/context-token.js';
+import { loadConfig } from '../gateway/config/config.js';
+import { createLogger } from '../gateway/common/logger.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { graphql, sharedMesh, testConfig } from './support/mesh.js';
 import { personaHeaders } from './support/personas.js';

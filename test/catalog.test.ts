@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../gateway/example-query.js';
+import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
 import type { Catalog } from '../gateway/catalog/types.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 import { bearer, gatewayOver, personaHeaders } from './support/personas.js';

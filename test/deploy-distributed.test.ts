@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../gateway/example-query.js';
+import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
 import { TEST_DATABASE_URL, graphql } from './support/mesh.js';
 import { EXAMPLE_ANSWER } from './support/queries.js';
 
@@ -14,7 +14,7 @@ import { EXAMPLE_ANSWER } from './support/queries.js';
  * `npm run start:distributed` for real: the launcher as a child process on free ports and the
  * machine's PostgreSQL, spawning five subgraph processes and two gateway replicas.
  */
-const BIN = fileURLToPath(new URL('../gateway/bin/meshgate.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../gateway/cli/bin/meshgate.js', import.meta.url));
 
 /** The gateways record lineage in the machine's Redis: under this run's own prefix, removed after. */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

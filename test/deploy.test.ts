@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES, loadConfig } from '../gateway/config.js';
+import { CONFIG_VARIABLES, loadConfig } from '../gateway/config/config.js';
 import { dataProducts } from '../subgraphs/index.js';
 
 /**
@@ -161,7 +161,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('configures our services only with variables gateway/config.ts accepts, and valid values', () => {
+  it('configures our services only with variables gateway/config/config.ts accepts, and valid values', () => {
     for (const [name, service] of ours(compose)) {
       const env = service.environment ?? {};
       expect(
@@ -197,7 +197,7 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev\b/m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/ready/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "gateway\/bin\/meshgate\.js"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "gateway\/cli\/bin\/meshgate\.js"\]$/m);
   });
 
   it('has every package the product code imports in dependencies (tsx included), not devDependencies', () => {

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnMeshProcess, type ChildProcessHandle } from '../gateway/mesh-process.js';
+import { spawnMeshProcess, type ChildProcessHandle } from '../gateway/cli/mesh-process.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { TEST_DATABASE_URL, sharedMesh } from './support/mesh.js';
 import { captureLogger, opsGateway, post } from './support/ops.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../gateway/example-query.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 import { EXAMPLE_ANSWER } from './support/queries.js';
 

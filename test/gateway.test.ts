@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../gateway/config.js';
-import { createLogger } from '../gateway/logger.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import { loadConfig } from '../gateway/config/config.js';
+import { createLogger } from '../gateway/common/logger.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 

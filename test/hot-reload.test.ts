@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnMeshProcess, type ChildProcessHandle } from '../gateway/mesh-process.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import { spawnMeshProcess, type ChildProcessHandle } from '../gateway/cli/mesh-process.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { publishSubgraph } from '../schema/registry/publish.js';
 import { redisRegistry } from '../schema/registry/redis-registry.js';
 import { supergraphRecord } from '../schema/registry/supergraph-record.js';

@@ -15,7 +15,7 @@ import {
   type LineageEvent,
   type RedisLineageStore,
 } from '../gateway/lineage/index.js';
-import type { Logger } from '../gateway/logger.js';
+import type { Logger } from '../gateway/common/logger.js';
 
 /**
  * The issue's four faults, each ending with counts: sent N, stored N, duplicates 0 — read

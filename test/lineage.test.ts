@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextTokenKey, createContextTokenSigner } from '../gateway/auth/index.js';
-import type { GatewayContext } from '../gateway/context.js';
-import { deleteKeys } from '../gateway/lineage/bench.js';
+import { contextTokenKey, createContextTokenSigner } from '../gateway/subgraph-fetch/context-token.js';
+import type { GatewayContext } from '../gateway/http/context.js';
+import { deleteKeys } from '../bench/lineage-bench.js';
 import {
   LineageRecorder,
   openLineageValidator,
@@ -19,11 +19,11 @@ import {
   type LineageEvent,
   type RedisLineageStore,
 } from '../gateway/lineage/index.js';
-import { createLogger } from '../gateway/logger.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import { createLogger } from '../gateway/common/logger.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
-import { SubgraphDataSource } from '../gateway/subgraph-data-source.js';
-import type { FieldDecision, Principal } from '../gateway/types.js';
+import { SubgraphDataSource } from '../gateway/subgraph-fetch/subgraph-data-source.js';
+import type { FieldDecision, Principal } from '../gateway/common/types.js';
 import { useLineage } from '../gateway/lineage/use-lineage.js';
 import { graphql, sharedMesh, testConfig } from './support/mesh.js';
 import { issueToken } from '../gateway/auth/index.js';

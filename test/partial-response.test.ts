@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../gateway/example-query.js';
-import { createLogger } from '../gateway/logger.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
+import { createLogger } from '../gateway/common/logger.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { findDataProduct } from '../subgraphs/index.js';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server.js';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningMesh } from '../gateway/mesh.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 import { PERSONA_QUERY } from './support/persona-query.js';

@@ -10,11 +10,11 @@ import {
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../gateway/auth/index.js';
-import { ANONYMOUS } from '../gateway/context.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import { ANONYMOUS } from '../gateway/http/context.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { loadPolicyEngine } from '../gateway/policy/offline-engine.js';
 import type { PolicyEngine } from '../gateway/policy/types.js';
-import type { Principal } from '../gateway/types.js';
+import type { Principal } from '../gateway/common/types.js';
 import { bearer } from './support/personas.js';
 import { graphql, sharedMesh, testConfig } from './support/mesh.js';
 

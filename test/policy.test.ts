@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningMesh } from '../gateway/mesh.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { secretFor } from '../gateway/auth/index.js';
 import { graphql, sharedMesh, testConfig } from './support/mesh.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../gateway/example-query.js';
-import type { RunningMesh } from '../gateway/mesh.js';
+import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
+import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { graphql, sharedMesh, sharedPostgresMesh } from './support/mesh.js';
 import { personaHeaders } from './support/personas.js';
 import { ORDERS_PAGE } from './support/queries.js';

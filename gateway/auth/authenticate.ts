@@ -1,5 +1,5 @@
-import { ANONYMOUS } from '../context.js';
-import { ErrorCode } from '../errors.js';
+import { ANONYMOUS } from '../http/context.js';
+import { ErrorCode } from '../common/errors.js';
 import { AuthenticationError } from './authentication-error.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import type { AuthConfig } from './security-config.js';

@@ -1,4 +1,4 @@
-import { ErrorCode, MeshgateGraphQLError } from '../errors.js';
+import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
 import type { TokenFailure } from './types.js';
 
 /**

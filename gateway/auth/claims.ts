@@ -1,4 +1,4 @@
-import type { Principal } from '../types.js';
+import type { Principal } from '../common/types.js';
 import type { AuthConfig } from './security-config.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import type { SecurityConfig } from './security-config.js';
 
 /**

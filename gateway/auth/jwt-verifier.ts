@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
-import { ErrorCode } from '../errors.js';
-import type { Principal } from '../types.js';
+import { ErrorCode } from '../common/errors.js';
+import type { Principal } from '../common/types.js';
 import { AuthenticationError } from './authentication-error.js';
 import { principalFromClaims } from './claims.js';
 import type { AuthConfig } from './security-config.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../types.js';
+import type { Principal } from '../common/types.js';
 import { AuthenticationError } from './authentication-error.js';
 import type { Authenticate } from './types.js';
 

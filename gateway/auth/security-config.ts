@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The environment variables of the policy layer (authentication, policies, subgraph context
- * tokens), as zod fields that `gateway/config.ts` adds to its schema. Nothing here reads
+ * tokens), as zod fields that `gateway/config/config.ts` adds to its schema. Nothing here reads
  * `process.env`; config.ts validates these once at start with the rest and freezes them.
  */
 

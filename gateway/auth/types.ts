@@ -1,4 +1,4 @@
-import type { Principal } from '../types.js';
+import type { Principal } from '../common/types.js';
 
 /** Turns the `Authorization` header into a principal, or throws an `AuthenticationError` (401). */
 export type Authenticate = (authorization: string | undefined) => Principal;

@@ -1,6 +1,6 @@
 import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ErrorCode, StartupError } from '../errors.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
 import { secretFor } from './dev-key.js';
 import type { AuthConfig } from './security-config.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { routePrincipal } from '../auth/route-principal.js';
 import type { Authenticate } from '../auth/types.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../common/errors.js';
 import { buildCatalog, type CatalogSources } from './build-catalog.js';
 
 /** Who may browse the catalog: analysts discover products, admins and stewards govern them. */

@@ -1,7 +1,7 @@
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { dataProducts } from '../../subgraphs/index.js';
-import type { MeshgateConfig } from '../config.js';
+import type { MeshgateConfig } from '../config/config.js';
 import { consumersOf } from '../lineage/consumers.js';
 import type { LineageStore } from '../lineage/types.js';
 import type { PolicyRule } from '../policy/types.js';

@@ -8,7 +8,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../common/errors.js';
 import { fieldType, foldSelections, isIntrospection } from './fold-selections.js';
 import { limitError } from './limit-error.js';
 

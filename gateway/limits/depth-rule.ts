@@ -1,5 +1,5 @@
 import type { ASTVisitor, GraphQLCompositeType, ValidationContext, ValidationRule } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../common/errors.js';
 import { fieldType, foldSelections, isIntrospection } from './fold-selections.js';
 import { limitError } from './limit-error.js';
 

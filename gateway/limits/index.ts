@@ -1,4 +1,4 @@
-/** Request limits: validation rules (depth, aliases, root fields, cost), tokens, body size, batches, rate limits. */
+/** Request limits: validation rules (depth, aliases, root fields, cost), tokens, batches, rate limits (body size is http/). */
 export type * from './types.js';
 export { limitsEnv, limitsConfig } from './limits-config.js';
 export { depthLimitRule } from './depth-rule.js';
@@ -6,7 +6,6 @@ export { aliasLimitRule } from './alias-rule.js';
 export { rootFieldsLimitRule } from './root-fields-rule.js';
 export { costLimitRule, type CostOptions } from './cost-rule.js';
 export { withLimitCodes } from './limit-codes.js';
-export { useHttpLimits, type HttpLimitsOptions, type OnRefused } from './http-limits.js';
 export { useRateLimit, type UseRateLimitOptions } from './use-rate-limit.js';
 export { failFastRedis } from './fail-fast-redis.js';
 export { limitRules } from './limit-rules.js';

@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../errors.js';
-import { MeshgateGraphQLError } from '../errors.js';
+import type { ErrorCode } from '../common/errors.js';
+import { MeshgateGraphQLError } from '../common/errors.js';
 
 /**
  * An operation refused by a limit: 400 (or the status given) with the limit's own code and

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LimitsConfig } from './types.js';
 
 /**
- * The environment variables of the request limits, as zod fields `gateway/config.ts` adds to
+ * The environment variables of the request limits, as zod fields `gateway/config/config.ts` adds to
  * its schema (validated once at start with the rest, then frozen). Nothing here reads
  * `process.env`.
  */

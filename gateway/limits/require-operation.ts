@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../http/context.js';
 
 /**
  * A document with several operations and no (or an unknown) `operationName` has no operation

@@ -1,5 +1,5 @@
 import type { ASTVisitor, ValidationContext, ValidationRule } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../common/errors.js';
 import { foldSelections } from './fold-selections.js';
 import { limitError } from './limit-error.js';
 

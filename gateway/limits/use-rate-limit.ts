@@ -6,10 +6,10 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import type { GatewayContext } from '../context.js';
-import { ErrorCode } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { Principal } from '../types.js';
+import type { GatewayContext } from '../http/context.js';
+import { ErrorCode } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import type { Principal } from '../common/types.js';
 import { failFastRedis, redisLifecycle } from './fail-fast-redis.js';
 import { limitError } from './limit-error.js';
 import type { RateLimitConfig } from './types.js';

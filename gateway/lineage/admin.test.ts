@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '../context.js';
-import type { Principal } from '../types.js';
+import { ANONYMOUS } from '../http/context.js';
+import type { Principal } from '../common/types.js';
 import { lineageAdmin } from './admin.js';
 import { sampleEvent } from '../../test/support/lineage-event.js';
 import { memoryStore } from './memory-store.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ErrorCode } from '../errors.js';
-import type { Principal } from '../types.js';
+import { ErrorCode } from '../common/errors.js';
+import type { Principal } from '../common/types.js';
 import { consumersOf } from './consumers.js';
 import { parseSince } from './filter.js';
 import type { LineageFilter, LineageStore } from './types.js';

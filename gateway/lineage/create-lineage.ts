@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import type { LineageConfig } from './lineage-config.js';
 import { memoryStore } from './memory-store.js';
 import { LineageRecorder } from './recorder.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayContext } from '../context.js';
-import { REQUEST_REFUSAL_CODES } from '../errors.js';
-import type { FieldDecision, Outcome, Principal, SubgraphFetch } from '../types.js';
-import { memoByObject } from '../memo-by-object.js';
+import type { GatewayContext } from '../http/context.js';
+import { REQUEST_REFUSAL_CODES } from '../common/errors.js';
+import type { FieldDecision, Outcome, Principal, SubgraphFetch } from '../common/types.js';
+import { memoByObject } from '../common/memo-by-object.js';
 import type { FieldRead, LineageDecision, LineageEvent, LineageField } from './types.js';
 
 export interface ResponseSummary {

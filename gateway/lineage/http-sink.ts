@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, StartupError } from '../errors.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
 
 export interface HttpSinkOptions {
   /** The OpenLineage endpoint: Marquez's base URL (`/api/v1/lineage` is appended) or the full path. */

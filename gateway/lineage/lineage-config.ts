@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
- * The environment variables of lineage recording, as zod fields `gateway/config.ts` adds to
+ * The environment variables of lineage recording, as zod fields `gateway/config/config.ts` adds to
  * its schema (validated once at start with the rest, then frozen). Nothing here reads
  * `process.env`.
  */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteKeys } from './bench.js';
+import { deleteKeys } from '../../bench/lineage-bench.js';
 import { LineageRecorder } from './recorder.js';
 import { redisStore } from './redis-store.js';
 import type { LineageStore } from './types.js';

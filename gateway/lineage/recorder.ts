@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import { Spool } from './spool.js';
 import type { LineageEvent, LineageStore, RecorderStats, SerializedEvent, Shape } from './types.js';
 import { parseWire, serialize, shapeLine, withShape, type WireRecord } from './wire.js';

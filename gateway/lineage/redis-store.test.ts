@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../types.js';
-import { deleteKeys } from './bench.js';
+import type { Principal } from '../common/types.js';
+import { deleteKeys } from '../../bench/lineage-bench.js';
 import { sampleEvent } from '../../test/support/lineage-event.js';
 import { redisStore } from './redis-store.js';
 import type { FieldRead, LineageEvent } from './types.js';

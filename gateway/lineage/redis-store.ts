@@ -1,6 +1,6 @@
 import { Redis, type Result } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { ErrorCode, StartupError } from '../errors.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
 import { matches } from './filter.js';
 import { WRITE_SCRIPT } from './redis-script.js';
 import { shapeFromJson } from './shape.js';

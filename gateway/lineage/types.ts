@@ -1,4 +1,4 @@
-import type { MaskStrategy, Outcome, SubgraphFetch } from '../types.js';
+import type { MaskStrategy, Outcome, SubgraphFetch } from '../common/types.js';
 
 /**
  * The lineage module's public contracts: what one operation's lineage event holds, where it

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import { ANONYMOUS, type GatewayContext } from '../context.js';
-import { memoByObject } from '../memo-by-object.js';
+import { ANONYMOUS, type GatewayContext } from '../http/context.js';
+import { memoByObject } from '../common/memo-by-object.js';
 import { lineageEvent, type ResponseSummary } from './event.js';
 import { cachedFieldsRead } from './fields-read.js';
 import { ownershipOf, type Ownership } from './ownership.js';

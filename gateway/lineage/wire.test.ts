@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDecision, Principal } from '../types.js';
+import type { FieldDecision, Principal } from '../common/types.js';
 import { sampleEvent } from '../../test/support/lineage-event.js';
 import type { FieldRead } from './types.js';
 import { parseWire, serialize, shapeLine, withShape } from './wire.js';

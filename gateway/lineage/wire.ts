@@ -1,4 +1,4 @@
-import { memoByObject } from '../memo-by-object.js';
+import { memoByObject } from '../common/memo-by-object.js';
 import { isFieldList, isStringList, makeShape, shapeOf } from './shape.js';
 import type { LineageEvent, SerializedEvent, Shape } from './types.js';
 

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../http/context.js';
 import type { LineageRecorder } from '../lineage/index.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import { decisionTally } from './decision-tally.js';
 import { lineageGauges } from './lineage-gauges.js';
 import { createMetrics, operationLabels } from './metrics.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDecision } from '../types.js';
+import type { FieldDecision } from '../common/types.js';
 import { decisionTally } from './decision-tally.js';
 
 describe('decisionTally', () => {

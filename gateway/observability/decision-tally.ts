@@ -1,5 +1,5 @@
-import { memoByObject } from '../memo-by-object.js';
-import type { FieldDecision } from '../types.js';
+import { memoByObject } from '../common/memo-by-object.js';
+import type { FieldDecision } from '../common/types.js';
 
 export interface DecisionCount {
   readonly labels: { readonly effect: FieldDecision['effect']; readonly rule: string };

@@ -1,6 +1,6 @@
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import type { GatewayContext } from '../context.js';
-import type { Outcome } from '../types.js';
+import type { GatewayContext } from '../http/context.js';
+import type { Outcome } from '../common/types.js';
 import type { RequestSummary } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import type { ErrorCode } from '../errors.js';
-import type { Outcome } from '../types.js';
+import type { ErrorCode } from '../common/errors.js';
+import type { Outcome } from '../common/types.js';
 
 /** The observability module's public contracts. */
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ErrorCode, StartupError } from '../errors.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
 import type { PersistedConfig } from './types.js';
 
 /**
- * The environment variables of persisted operations, as zod fields `gateway/config.ts` adds
+ * The environment variables of persisted operations, as zod fields `gateway/config/config.ts` adds
  * to its schema. Nothing here reads `process.env`.
  */
 export const persistedEnv = {

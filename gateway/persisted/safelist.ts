@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ErrorCode, StartupError } from '../errors.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
 import type { ManifestOperation, Safelist } from './types.js';
 
 /** Apollo's persisted query manifest (what `generate-persisted-query-manifest` writes). */

@@ -1,9 +1,9 @@
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import type { Redis } from 'ioredis';
-import type { GatewayContext } from '../context.js';
-import { ErrorCode, MeshgateGraphQLError } from '../errors.js';
+import type { GatewayContext } from '../http/context.js';
+import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
 import { failFastRedis, redisLifecycle } from '../limits/fail-fast-redis.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import { PersistedQueryCache } from './persisted-cache.js';
 import { readSafelist } from './safelist.js';
 import type { PersistedConfig } from './types.js';

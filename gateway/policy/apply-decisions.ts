@@ -13,7 +13,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../common/errors.js';
 import { PLACEHOLDER_KEY, TYPENAME_KEY } from './authorize-operation.js';
 import type { MaskStrategy, OperationAuthorization } from './types.js';
 

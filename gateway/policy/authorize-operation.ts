@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { Principal } from '../types.js';
+import type { Principal } from '../common/types.js';
 import type { FieldDecision, MaskStrategy, OperationAuthorization, PolicyEngine } from './types.js';
 
 /** Response keys the rewritten operation adds; the response stage removes them again. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataProducts } from '../../subgraphs/index.js';
-import { readSupergraphFile } from '../supergraph-source.js';
+import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
 import { indexSupergraphSdl } from './offline-engine.js';
 
 /**

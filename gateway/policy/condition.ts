@@ -1,5 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
-import type { Principal } from '../types.js';
+import type { Principal } from '../common/types.js';
 import { policyError } from './policy-file.js';
 import type { Condition, PolicyRule } from './types.js';
 

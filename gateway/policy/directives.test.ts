@@ -1,8 +1,8 @@
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../schema/compose.js';
-import { ANONYMOUS } from '../context.js';
-import type { Principal } from '../types.js';
+import { ANONYMOUS } from '../http/context.js';
+import type { Principal } from '../common/types.js';
 import { authorizeOperation } from './authorize-operation.js';
 import { indexSupergraphSdl } from './offline-engine.js';
 import { compilePolicy } from './policy-engine.js';

@@ -10,7 +10,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import type { Principal } from '../types.js';
+import type { Principal } from '../common/types.js';
 import type { PolicyEngine } from './types.js';
 
 /**

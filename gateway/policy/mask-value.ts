@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { assertNever } from '../invariant.js';
+import { assertNever } from '../common/invariant.js';
 import type { MaskStrategy } from './types.js';
 
 export const REDACTED = '[REDACTED]';

@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
-import { ErrorCode, StartupError } from '../errors.js';
-import { readSupergraphFile } from '../supergraph-source.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
+import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
 import { CLASSIFICATIONS, compilePolicy } from './policy-engine.js';
 import { readPolicyFiles } from './policy-file.js';
 import { indexSupergraph, type SchemaIndex } from './schema-index.js';

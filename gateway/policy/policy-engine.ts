@@ -7,9 +7,9 @@ import {
   type GraphQLNamedType,
 } from 'graphql';
 import { Classification } from '../../subgraphs/kit/descriptor.js';
-import { assertNever } from '../invariant.js';
-import { memoByObject } from '../memo-by-object.js';
-import type { Principal } from '../types.js';
+import { assertNever } from '../common/invariant.js';
+import { memoByObject } from '../common/memo-by-object.js';
+import type { Principal } from '../common/types.js';
 import { compileCondition, type PrincipalReads } from './condition.js';
 import { policyError } from './policy-file.js';
 import type { Requirement, SchemaIndex } from './schema-index.js';

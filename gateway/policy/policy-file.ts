@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ErrorCode, StartupError } from '../errors.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
 import { MASK_STRATEGIES, type PolicyRule } from './types.js';
 
 /**

@@ -17,10 +17,10 @@ import {
 import { LRUCache } from 'lru-cache';
 import { secretFor } from '../auth/dev-key.js';
 import type { PolicyConfig } from '../auth/security-config.js';
-import { ANONYMOUS, type GatewayContext } from '../context.js';
-import { ErrorCode, MeshgateGraphQLError, StartupError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { memoByObject } from '../memo-by-object.js';
+import { ANONYMOUS, type GatewayContext } from '../http/context.js';
+import { ErrorCode, MeshgateGraphQLError, StartupError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { memoByObject } from '../common/memo-by-object.js';
 import { applyDecisions } from './apply-decisions.js';
 import { authorizeOperation } from './authorize-operation.js';
 import { filterSchema } from './filter-schema.js';

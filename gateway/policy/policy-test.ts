@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { Kind, parse as parseGraphQL, validate, type OperationDefinitionNode } from 'graphql';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ANONYMOUS } from '../context.js';
-import { ErrorCode, StartupError } from '../errors.js';
-import type { Principal } from '../types.js';
+import { ANONYMOUS } from '../http/context.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
+import type { Principal } from '../common/types.js';
 import { authorizeOperation } from './authorize-operation.js';
 import { MASK_STRATEGIES, type FieldDecision, type PolicyEngine } from './types.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSupergraphFile } from '../supergraph-source.js';
+import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
 import { indexSupergraphSdl } from './offline-engine.js';
 import { compilePolicy } from './policy-engine.js';
 import { readPolicyFiles } from './policy-file.js';

@@ -1,5 +1,5 @@
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
-import type { FieldDecision, MaskStrategy, Principal } from '../types.js';
+import type { FieldDecision, MaskStrategy, Principal } from '../common/types.js';
 
 export type { FieldDecision, MaskStrategy };
 

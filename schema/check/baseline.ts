@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { parsePolicyFile, readPolicyFiles } from '../../gateway/policy/policy-file.js';
 import type { PolicyRule } from '../../gateway/policy/types.js';
 import { schemaView, type SchemaView } from './schema-view.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import type { LineageEvent } from '../../gateway/lineage/types.js';
 import { fromLineageEvent } from './lineage-usage.js';
 import type { UsageSource } from './types.js';

@@ -1,6 +1,6 @@
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
-import { assertNever } from '../../gateway/invariant.js';
+import { assertNever } from '../../gateway/common/invariant.js';
 import { affectedFields } from './affected-fields.js';
 import { finding } from './finding.js';
 import type { Place } from './placement.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
-import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 
 /**
  * The subgraphs a check composes: every `subgraphs/<name>/schema.graphql` of the tree (the

@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { pollSupergraph } from './poll.js';
 import type {
   PublishedSubgraph,

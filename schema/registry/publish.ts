@@ -1,5 +1,5 @@
-import { ErrorCode, StartupError } from '../../gateway/errors.js';
-import { invariant } from '../../gateway/invariant.js';
+import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
+import { invariant } from '../../gateway/common/invariant.js';
 import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
 import { composeSupergraph, type CompositionFinding, type SubgraphSource } from '../compose.js';
 import { supergraphRecord } from './supergraph-record.js';

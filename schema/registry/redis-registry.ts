@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { pollSupergraph } from './poll.js';
 import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryCommit } from './types.js';
 

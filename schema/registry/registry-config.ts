@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
- * The environment variables of the schema registry, as zod fields `gateway/config.ts` adds to
+ * The environment variables of the schema registry, as zod fields `gateway/config/config.ts` adds to
  * its schema. The registry uses REDIS_URL (declared with lineage) when it is set.
  */
 export const registryEnv = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../gateway/errors.js';
+import { ErrorCode } from '../../gateway/common/errors.js';
 import { dataProducts } from '../../subgraphs/index.js';
 import { directoryRegistry } from './directory-registry.js';
 import { publishSubgraph, rollbackSubgraph, type SubgraphProposal } from './publish.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { productNames } from './names.js';
 import * as templates from './templates.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../gateway/errors.js';
+import { ErrorCode } from '../../gateway/common/errors.js';
 import { decodeCursor, encodeCursor, parsePage, toConnection } from './connection.js';
 
 describe('cursor connections', () => {

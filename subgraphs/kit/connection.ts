@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../../gateway/errors.js';
+import { BadUserInputError } from '../../gateway/common/errors.js';
 
 /**
  * Cursor connections as in the GraphQL Cursor Connections Specification

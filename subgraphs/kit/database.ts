@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { ErrorCode, StartupError } from '../../gateway/errors.js';
+import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 
 /** What a data product's data-access code may do with its database. */
 export interface Queryable {

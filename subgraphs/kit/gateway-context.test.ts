@@ -2,7 +2,10 @@ import { createSecretKey } from 'node:crypto';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTEXT_TOKEN_HEADER, createContextTokenSigner } from '../../gateway/auth/index.js';
+import {
+  CONTEXT_TOKEN_HEADER,
+  createContextTokenSigner,
+} from '../../gateway/subgraph-fetch/context-token.js';
 import { requireGatewayContext } from './gateway-context.js';
 
 describe('requireGatewayContext', () => {

@@ -1,7 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { CONTEXT_TOKEN_HEADER, createContextTokenVerifier } from '../../gateway/auth/index.js';
-import { ErrorCode } from '../../gateway/errors.js';
+import {
+  CONTEXT_TOKEN_HEADER,
+  createContextTokenVerifier,
+} from '../../gateway/subgraph-fetch/context-token.js';
+import { ErrorCode } from '../../gateway/common/errors.js';
 
 /**
  * No bypass: a data product answers GraphQL only to the gateway. Every request to `path`

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../../gateway/errors.js';
+import { BadUserInputError } from '../../gateway/common/errors.js';
 
 /** The shared `Money` value type: amounts are kept in cents and served in the major unit. */
 export interface Money {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const MESHGATE_BIN = fileURLToPath(new URL('../../gateway/bin/meshgate.js', import.meta.url));
+export const MESHGATE_BIN = fileURLToPath(new URL('../../gateway/cli/bin/meshgate.js', import.meta.url));
 
 export interface CliRun {
   code: number | null;

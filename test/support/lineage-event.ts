@@ -1,7 +1,7 @@
-import { ANONYMOUS } from '../../gateway/context.js';
+import { ANONYMOUS } from '../../gateway/http/context.js';
 import { lineageEvent } from '../../gateway/lineage/event.js';
 import type { FieldRead, LineageEvent } from '../../gateway/lineage/types.js';
-import type { FieldDecision, Principal, SubgraphFetch } from '../../gateway/types.js';
+import type { FieldDecision, Principal, SubgraphFetch } from '../../gateway/common/types.js';
 
 export interface SampleEventOptions {
   requestId?: string;

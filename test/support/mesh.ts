@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { contextTokenKey } from '../../gateway/auth/index.js';
-import { loadConfig, type MeshgateConfig } from '../../gateway/config.js';
-import { createLogger } from '../../gateway/logger.js';
-import { startMesh, type RunningMesh } from '../../gateway/mesh.js';
+import { contextTokenKey } from '../../gateway/subgraph-fetch/context-token.js';
+import { loadConfig, type MeshgateConfig } from '../../gateway/config/config.js';
+import { createLogger } from '../../gateway/common/logger.js';
+import { startMesh, type RunningMesh } from '../../gateway/cli/mesh.js';
 
 /**
  * The end-to-end tests share one started mesh per storage mode: the e2e project runs its

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import type { Logger } from '../../gateway/logger.js';
-import type { RunningMesh } from '../../gateway/mesh.js';
+import type { Logger } from '../../gateway/common/logger.js';
+import type { RunningMesh } from '../../gateway/cli/mesh.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { testConfig } from './mesh.js';
 

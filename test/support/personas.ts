@@ -1,6 +1,6 @@
 import { issueToken, type TokenRequest } from '../../gateway/auth/index.js';
-import { createLogger } from '../../gateway/logger.js';
-import type { RunningMesh } from '../../gateway/mesh.js';
+import { createLogger } from '../../gateway/common/logger.js';
+import type { RunningMesh } from '../../gateway/cli/mesh.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { testConfig } from './mesh.js';
 

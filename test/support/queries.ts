@@ -5,7 +5,7 @@ export const ORDERS_PAGE = `query OrdersPage($first: Int!) {
   }
 }`;
 
-/** The seeded answer to the README's example query (gateway/example-query.ts), as any principal allowed to read it gets it. */
+/** The seeded answer to the README's example query (gateway/cli/example-query.ts), as any principal allowed to read it gets it. */
 export const EXAMPLE_ANSWER = {
   order: {
     id: '42',

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { openRegistry } from '../../../schema/registry/open-registry.js';
+import { buildCatalog } from '../../catalog/build-catalog.js';
+import { catalogSources } from '../../catalog/catalog-sources.js';
+import type { Catalog, CatalogEntry } from '../../catalog/types.js';
+import { loadConfig } from '../../config/config.js';
+import { ErrorCode, StartupError } from '../../common/errors.js';
+import { lineageStore } from '../../lineage/create-lineage.js';
+import { readPolicyFiles } from '../../policy/policy-file.js';
+import { readSupergraphFile } from '../../supergraph/read-supergraph-file.js';
+
+/** `meshgate catalog`: what the gateway's /catalog serves, printed for a terminal or as JSON. */
+export function registerCatalogCommand(program: Command): void {
+  program
+    .command('catalog')
+    .description(
+      'list the data products: owner, SLOs, fields with classification and policies, consumers, health',
+    )
+    .option('--product <name>', 'only this data product')
+    .option('--registry', "describe the registry's supergraph instead of SUPERGRAPH_PATH")
+    .option('--json', 'print JSON')
+    .action(async (options: { product?: string; registry?: boolean; json?: boolean }) => {
+      const config = loadConfig();
+      const sdl = options.registry
+        ? await registrySupergraph(config.registry)
+        : readSupergraphFile(config.supergraph.source === 'introspect' ? '' : config.supergraph.path);
+      // Consumers come from the shared lineage store; a CLI's own in-memory store would be empty.
+      const store = config.lineage.redisUrl ? await lineageStore(config.lineage, { connect: true }) : null;
+      try {
+        const catalog = await buildCatalog(
+          catalogSources(config, { sdl }, store, readPolicyFiles(config.security.policy.dir)),
+        );
+        const products = catalog.products.filter((p) => !options.product || p.name === options.product);
+        if (options.product && products.length === 0) {
+          throw new StartupError(
+            ErrorCode.UNKNOWN_SUBGRAPH,
+            `no data product "${options.product}" in the supergraph`,
+          );
+        }
+        console.log(
+          options.json ? JSON.stringify({ ...catalog, products }, null, 2) : render({ ...catalog, products }),
+        );
+      } finally {
+        await store?.close();
+      }
+    });
+}
+
+async function registrySupergraph(config: Parameters<typeof openRegistry>[0]): Promise<string> {
+  const registry = openRegistry(config);
+  try {
+    const { supergraph } = await registry.state();
+    if (!supergraph)
+      throw new StartupError(
+        ErrorCode.REGISTRY_UNAVAILABLE,
+        `registry ${registry.location} has no supergraph yet`,
+      );
+    return supergraph.sdl;
+  } finally {
+    await registry.close();
+  }
+}
+
+function render(catalog: Catalog): string {
+  const lines = [`supergraph ${catalog.supergraphId}, consumers since ${catalog.consumersSince}`, ''];
+  for (const product of catalog.products) lines.push(...renderProduct(product), '');
+  return lines.join('\n');
+}
+
+function renderProduct(p: CatalogEntry): string[] {
+  const d = p.descriptor;
+  const health = p.health.status === 'up' ? `up (${p.health.latencyMs} ms)` : `DOWN (${p.health.error})`;
+  const lines = [
+    `${p.name}  ${d ? `v${d.version} · ${d.domain} · ${d.owner.team} <${d.owner.email}> · ${d.status}` : '(no descriptor)'}`,
+    ...(d
+      ? [`  ${d.description}`, `  SLO: freshness ${d.slo.freshness}, availability ${d.slo.availability}%`]
+      : []),
+    `  subgraph ${p.url}: ${health}`,
+  ];
+  for (const type of p.types) {
+    lines.push(`  ${type.name}`);
+    for (const field of type.fields) {
+      const classified = field.classification.length ? ` [${field.classification.join(', ')}]` : '';
+      const policies = field.policies.length ? `  policies: ${field.policies.join(', ')}` : '';
+      lines.push(`    ${field.name}: ${field.type}${classified}${policies}`);
+    }
+  }
+  if (p.consumers === null) lines.push('  consumers: unknown (no REDIS_URL: lineage is in memory)');
+  else if (p.consumers.length === 0) lines.push('  consumers: none in the window');
+  else
+    for (const c of p.consumers)
+      lines.push(
+        `  consumer ${c.principal}: ${c.count} operations, last ${c.lastSeen}, fields ${c.fields.join(', ')}`,
+      );
+  return lines;
+}

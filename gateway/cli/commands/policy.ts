@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { isInterfaceType, isObjectType } from 'graphql';
+import { useAuthentication } from '../../auth/index.js';
+import { loadConfig, type MeshgateConfig } from '../../config/config.js';
+import { ANONYMOUS } from '../../http/context.js';
+import { ErrorCode, MeshgateGraphQLError, StartupError } from '../../common/errors.js';
+import { loadPolicyEngine } from '../../policy/offline-engine.js';
+import { decide, describeDecision, runPolicyTests } from '../../policy/policy-test.js';
+import type { PolicyEngine } from '../../policy/types.js';
+import type { Principal } from '../../common/types.js';
+
+/** `meshgate policy test|explain`: policies as code, tested and explained without a running mesh. */
+export function registerPolicyCommand(program: Command): void {
+  const policy = program.command('policy').description('test and explain the policies in POLICY_DIR');
+  policy
+    .command('test')
+    .description('run the policy test cases in policies/*.test.yaml (like opa test)')
+    .option('-s, --supergraph <file>', 'supergraph to test against (default: SUPERGRAPH_PATH)')
+    .action(async (options: { supergraph?: string }) => {
+      const { config, engine } = await setUp(options.supergraph);
+      const results = runPolicyTests(engine, config.security.policy.dir);
+      for (const result of results) {
+        console.log(`${result.failures.length ? 'FAIL' : 'PASS'} ${result.file}: ${result.name}`);
+        for (const failure of result.failures) console.log(`     ${failure}`);
+      }
+      const failed = results.filter((r) => r.failures.length).length;
+      console.log('-'.repeat(40));
+      console.log(`PASS: ${results.length - failed}/${results.length}`);
+      if (failed)
+        throw new StartupError(
+          ErrorCode.POLICY_TEST_FAILED,
+          `${failed} of ${results.length} policy test case(s) failed`,
+        );
+    });
+  policy
+    .command('explain')
+    .description("print every field's decision for each principal, and the rule that made it")
+    .option('-t, --token <jwt>', 'a bearer token (repeatable: one column each)', collect, [])
+    .option('--anonymous', 'add a column for the anonymous principal (the default without --token)')
+    .option('-q, --query <operation>', 'the operation; without it, every classified or rule-covered field')
+    .option('--query-file <file>', 'read the operation from a file')
+    .option('-s, --supergraph <file>', 'supergraph to explain against (default: SUPERGRAPH_PATH)')
+    .action(
+      async (options: {
+        token: string[];
+        anonymous?: boolean;
+        query?: string;
+        queryFile?: string;
+        supergraph?: string;
+      }) => {
+        const { config, engine } = await setUp(options.supergraph);
+        const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
+        const principals: Principal[] = options.token.map((token) =>
+          verified(() => authenticate(`Bearer ${token}`)),
+        );
+        if (options.anonymous || principals.length === 0) principals.unshift(ANONYMOUS);
+        const query = options.queryFile ? readFileSync(options.queryFile, 'utf8') : options.query;
+        const columns = principals.map((p) =>
+          query ? decisionsFor(engine, p, query) : allDecisions(engine, p),
+        );
+        const coordinates = [...new Set(columns.flatMap((c) => [...c.keys()]))];
+        const headers = ['field', ...principals.map(label)];
+        const rows = coordinates.map((coordinate) => [
+          coordinate,
+          ...columns.map((c) => c.get(coordinate) ?? '-'),
+        ]);
+        const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+        const line = (cells: string[]) =>
+          cells
+            .map((cell, i) => cell.padEnd(widths[i]!))
+            .join(' | ')
+            .trimEnd();
+        console.log(line(headers));
+        console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+        for (const row of rows) console.log(line(row));
+      },
+    );
+}
+
+async function setUp(
+  supergraph: string | undefined,
+): Promise<{ config: MeshgateConfig; engine: PolicyEngine }> {
+  const config = loadConfig(process.env, { supergraphPath: supergraph });
+  if (config.supergraph.source !== 'file')
+    throw new StartupError(ErrorCode.CONFIG_INVALID, 'policy commands need a supergraph file');
+  return { config, engine: await loadPolicyEngine(config.supergraph.path, config.security.policy.dir) };
+}
+
+function decisionsFor(engine: PolicyEngine, principal: Principal, query: string): Map<string, string> {
+  let decisions;
+  try {
+    decisions = decide(engine, principal, query);
+  } catch (error) {
+    throw new StartupError(ErrorCode.BAD_USER_INPUT, `--query: ${(error as Error).message}`);
+  }
+  return new Map(decisions.map((d) => [d.coordinate, describeDecision(d)]));
+}
+
+/** Every field of the schema that is classified or named by a rule. */
+function allDecisions(engine: PolicyEngine, principal: Principal): Map<string, string> {
+  const decisions = new Map<string, string>();
+  for (const type of Object.values(engine.schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
+    for (const field of Object.keys(type.getFields())) {
+      const coordinate = `${type.name}.${field}`;
+      const decision = engine.decideField(type.name, field, principal);
+      const covered =
+        decision.rule !== null ||
+        engine.rules.some((r) => r.fields.includes(coordinate) || r.fields.includes(`${type.name}.*`));
+      if (covered) decisions.set(coordinate, describeDecision(decision));
+    }
+  }
+  return decisions;
+}
+
+function label(principal: Principal): string {
+  if (principal.anonymous) return 'anonymous';
+  const attributes = Object.entries(principal.attributes).map(([k, v]) => `${k}=${v}`);
+  return `${principal.sub} [${[...principal.roles, ...attributes].join(' ')}]`;
+}
+
+function verified(authenticate: () => Principal): Principal {
+  try {
+    return authenticate();
+  } catch (error) {
+    if (error instanceof MeshgateGraphQLError)
+      throw new StartupError(ErrorCode.TOKEN_INVALID, `--token: ${error.message}`);
+    throw error;
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { dataProducts, findDataProduct } from '../../../subgraphs/index.js';
+import { startSubgraph } from '../../../subgraphs/kit/server.js';
+import { loadConfig } from '../../config/config.js';
+import { createLogger } from '../../common/logger.js';
+import { portOption, stopOnSignal } from './lifecycle.js';
+import { contextTokenKey } from '../../subgraph-fetch/context-token.js';
+
+/** `meshgate subgraph NAME`: one data product alone, as its domain team deploys it. */
+export function registerSubgraphCommand(program: Command): void {
+  program
+    .command('subgraph')
+    .description('run one data product alone, as its domain team deploys it')
+    .argument('<name>', `data product: ${dataProducts.map((p) => p.name).join(', ')}`)
+    .addOption(portOption())
+    .action(async (name: string, options: { port?: string }) => {
+      const product = findDataProduct(name);
+      // The product's own port unless PORT or --port says otherwise.
+      const config = loadConfig(process.env, { port: options.port, defaultPort: product.defaultPort });
+      const logger = createLogger(config.logLevel, `meshgate-${name}`);
+      const subgraph = await startSubgraph(product, {
+        port: config.port,
+        host: config.host,
+        databaseUrl: config.databaseUrl,
+        contextKey: contextTokenKey(config.security.contextToken, config.stateDir),
+        dataDir: config.databaseUrl ? undefined : resolve(config.stateDir, 'pglite', name),
+        logger,
+      });
+      logger.info({ url: subgraph.url, storage: subgraph.db.kind, seed: subgraph.seeded }, 'subgraph ready');
+      console.log(`meshgate subgraph ${name}: ${subgraph.url}`);
+      stopOnSignal(logger, () => subgraph.stop());
+    });
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { ErrorCode } from '../common/errors.js';
+
+describe('configuration', () => {
+  it('has working defaults and is frozen', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      environment: 'development',
+      host: '127.0.0.1',
+      port: 4000,
+      databaseUrl: undefined,
+      subgraphUrls: {},
+    });
+    expect(config.supergraph).toEqual({
+      source: 'file',
+      path: expect.stringMatching(/schema\/supergraph\.graphql$/),
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.subgraphUrls)).toBe(true);
+  });
+
+  it('parses SUBGRAPH_URLS and lets CLI flags win over the environment', () => {
+    const config = loadConfig(
+      {
+        PORT: '5000',
+        SUBGRAPH_URLS: 'orders=http://orders:4003/graphql, payments=https://pay.example/graphql',
+      },
+      { port: 6000 },
+    );
+    expect(config.port).toBe(6000);
+    expect(config.subgraphUrls).toEqual({
+      orders: 'http://orders:4003/graphql',
+      payments: 'https://pay.example/graphql',
+    });
+  });
+
+  it('names every bad value in one CONFIG_INVALID error', () => {
+    expect(() =>
+      loadConfig({ PORT: '70000', DATABASE_URL: 'mysql://x', SUBGRAPH_URLS: 'orders' }),
+    ).toThrowError(
+      expect.objectContaining({
+        code: ErrorCode.CONFIG_INVALID,
+        message: expect.stringMatching(
+          /PORT="70000": must be from 0 to 65535.*SUBGRAPH_URLS="orders": "orders" is not name=.*DATABASE_URL="mysql:\/\/x": must be a postgres/,
+        ),
+      }),
+    );
+  });
+
+  it('needs SUBGRAPH_URLS to compose from live subgraphs', () => {
+    expect(() => loadConfig({}, { introspect: true })).toThrow(/SUBGRAPH_URLS/);
+  });
+});

@@ -1,0 +1,181 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { securityConfig, securityEnv, type SecurityConfig } from '../auth/security-config.js';
+import { readConfigFile } from './config-file.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
+import { limitsConfig, limitsEnv } from '../limits/limits-config.js';
+import type { LimitsConfig } from '../limits/types.js';
+import { persistedConfig, persistedEnv } from '../persisted/persisted-config.js';
+import type { PersistedConfig } from '../persisted/types.js';
+import { lineageConfig, lineageEnv, type LineageConfig } from '../lineage/lineage-config.js';
+import { registryConfig, registryEnv, type RegistryConfig } from '../../schema/registry/registry-config.js';
+
+/**
+ * meshgate's configuration: read from the environment (and CLI flags, which win), validated
+ * once at start-up with one message per bad value, then frozen. Nothing else reads
+ * `process.env`. The README's configuration table lists the same variables.
+ */
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be an integer')
+  .min(0, 'must be from 0 to 65535')
+  .max(65_535, 'must be from 0 to 65535');
+
+/** `name=url,name=url`, the form SUBGRAPH_URLS takes. */
+const subgraphUrls = z.string().transform((text, ctx) => {
+  const urls: Record<string, string> = {};
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z][a-z0-9_-]*)=(https?:\/\/\S+)$/.exec(entry);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=http(s)://host:port/path` });
+      return z.NEVER;
+    }
+    urls[match[1]!] = match[2]!;
+  }
+  return urls;
+});
+
+const databaseUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4000),
+  SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
+  SUBGRAPH_URLS: subgraphUrls.default({}),
+  DATABASE_URL: databaseUrl,
+  MESHGATE_STATE_DIR: z.string().min(1).default('.meshgate'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Identical subgraph queries in flight at once share one round trip (gateway/subgraph-fetch/inflight-fetch.ts). */
+  SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on'),
+  // Policy layer: authentication, policies, subgraph context tokens (auth/security-config.ts).
+  ...securityEnv,
+  // Lineage: store, spool, retention, OpenLineage export (lineage/lineage-config.ts).
+  ...lineageEnv,
+  // Schema registry and hot reload (schema/registry/registry-config.ts).
+  ...registryEnv,
+  // Request limits and rate limits (limits/limits-config.ts).
+  ...limitsEnv,
+  // Automatic persisted queries and safelist mode (persisted/persisted-config.ts).
+  ...persistedEnv,
+  /** A YAML/JSON file of these same variables (config-file.ts); the environment wins over it. */
+  MESHGATE_CONFIG: z.string().min(1).optional(),
+});
+
+/** Every environment variable meshgate reads (test/deploy.test.ts checks docker-compose.yml uses no other). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
+
+export type Environment = 'development' | 'production' | 'test';
+
+export interface MeshgateConfig {
+  readonly environment: Environment;
+  readonly host: string;
+  readonly port: number;
+  /**
+   * Where the gateway's supergraph comes from: the composed file (the default, and what
+   * production runs), or composing the live subgraphs' SDL at start (development).
+   */
+  readonly supergraph: Readonly<
+    { source: 'file'; path: string } | { source: 'registry'; path: string } | { source: 'introspect' }
+  >;
+  /** Subgraph URLs by name: routing overrides for a file, the subgraphs to compose otherwise. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  /** A PostgreSQL server for the subgraphs; embedded PGlite when absent. */
+  readonly databaseUrl: string | undefined;
+  /** Local state: PGlite data directories, development keys. Git-ignored. */
+  readonly stateDir: string;
+  readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Share identical in-flight subgraph queries. */
+  readonly subgraphDedup: boolean;
+  /** JWT verification, policies and gateway → subgraph context tokens. */
+  readonly security: SecurityConfig;
+  /** Lineage recording: Redis or the in-memory store, spool, retention, strict mode. */
+  readonly lineage: LineageConfig;
+  /** The schema registry: Redis (REDIS_URL) or a local directory. */
+  readonly registry: RegistryConfig;
+  /** Depth, aliases, root fields, tokens, cost, body size, batch size, rate limits. */
+  readonly limits: LimitsConfig;
+  /** APQ (cache in Redis) and safelist mode. */
+  readonly persisted: PersistedConfig;
+}
+
+/** CLI flags; each overrides its environment variable. */
+export interface ConfigOverrides {
+  port?: string | number | undefined;
+  /** The port when neither PORT nor `port` gives one (a data product's own port). */
+  defaultPort?: number | undefined;
+  supergraphPath?: string | undefined;
+  introspect?: boolean | undefined;
+  /** Serve the registry's supergraph and hot-reload it (SUPERGRAPH_SOURCE=registry). */
+  registry?: boolean | undefined;
+  /** A configuration file; overrides MESHGATE_CONFIG. */
+  configFile?: string | undefined;
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigOverrides = {},
+): MeshgateConfig {
+  const configFile = overrides.configFile ?? env.MESHGATE_CONFIG;
+  const fromFile = configFile ? readConfigFile(absolute(configFile), CONFIG_VARIABLES) : {};
+  const input = {
+    ...(overrides.defaultPort !== undefined && { PORT: String(overrides.defaultPort) }),
+    ...fromFile,
+    ...env,
+    ...(overrides.port !== undefined && { PORT: String(overrides.port) }),
+    ...(overrides.supergraphPath !== undefined && { SUPERGRAPH_PATH: overrides.supergraphPath }),
+  };
+  const parsed = EnvSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const where = name in fromFile && !(name in env) ? ` (in ${configFile})` : '';
+      return `${name}=${JSON.stringify(input[name as keyof typeof input] ?? '')}${where}: ${issue.message}`;
+    });
+    throw new StartupError(ErrorCode.CONFIG_INVALID, `invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (overrides.introspect && Object.keys(e.SUBGRAPH_URLS).length === 0) {
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      'composing from live subgraphs needs SUBGRAPH_URLS=name=url,...',
+    );
+  }
+  return Object.freeze({
+    environment: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    supergraph: Object.freeze(supergraphChoice(e.SUPERGRAPH_SOURCE, overrides, absolute(e.SUPERGRAPH_PATH))),
+    subgraphUrls: Object.freeze(e.SUBGRAPH_URLS),
+    databaseUrl: e.DATABASE_URL,
+    stateDir: absolute(e.MESHGATE_STATE_DIR),
+    logLevel: e.LOG_LEVEL,
+    subgraphDedup: e.SUBGRAPH_DEDUP === 'on',
+    security: securityConfig(e, absolute),
+    lineage: lineageConfig(e, absolute(e.MESHGATE_STATE_DIR)),
+    registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute),
+    limits: limitsConfig(e),
+    persisted: persistedConfig(e, absolute),
+  });
+}
+
+/** Flags win over SUPERGRAPH_SOURCE; with the registry, the file is the fallback until it has a supergraph. */
+function supergraphChoice(
+  source: 'file' | 'registry',
+  overrides: ConfigOverrides,
+  path: string,
+): MeshgateConfig['supergraph'] {
+  if (overrides.introspect) return { source: 'introspect' };
+  return { source: overrides.registry || source === 'registry' ? 'registry' : 'file', path };
+}
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
+}

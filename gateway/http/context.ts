@@ -1,0 +1,32 @@
+import type { ClientInfo, FieldDecision, Principal, SubgraphFetch } from '../common/types.js';
+
+/**
+ * The typed per-request context of the gateway pipeline. Every stage reads only what an
+ * earlier stage set; nothing per-request lives in module state.
+ *
+ *   HTTP ─▶ authenticate ─▶ authorize ─▶ plan + execute ─▶ mask ─▶ respond ─▶ lineage
+ */
+export interface GatewayContext {
+  /** Set on arrival. Correlates log lines, subgraph fetches and the lineage record. */
+  readonly requestId: string;
+  /** Set on arrival: `process.hrtime.bigint()`, for the lineage record's duration. */
+  readonly startedAt: bigint;
+  readonly client: ClientInfo;
+  /** Set by authenticate. */
+  principal: Principal;
+  /**
+   * Set by authorize: one decision per coordinate the operation reads. The cached array of
+   * the operation × principal, shared by its requests (lineage keys its shapes on it).
+   */
+  decisions: readonly FieldDecision[];
+  /** Appended by the subgraph data source as the plan runs. */
+  readonly fetches: SubgraphFetch[];
+}
+
+export const ANONYMOUS: Principal = Object.freeze({
+  sub: 'anonymous',
+  anonymous: true,
+  roles: Object.freeze([]),
+  scopes: Object.freeze([]),
+  attributes: Object.freeze({}),
+});
