@@ -29,6 +29,8 @@ export interface RunningGateway {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
+  /** Synchronous: the lineage queue into the spool, fsynced (a forced exit's last word). */
+  persistNow(): void;
 }
 
 /**
@@ -109,6 +111,10 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     persistedQueries: persisted.persistedQueries,
     // GET and "simple" POSTs (no JSON content type) need a preflight header: no cross-site requests.
     csrfPrevention: true,
+    // meshgate owns SIGINT/SIGTERM (cli/commands/lifecycle.ts). Apollo's own handler, installed
+    // whenever NODE_ENV is not "test", raced ours: two concurrent stop() calls, and the second
+    // waits on a barrier Apollo resolves only when stopping fails, so shutdown hung for ever.
+    stopOnTerminationSignals: false,
     logger,
   });
   try {
@@ -165,6 +171,9 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
       source.stop();
       await app.close();
       await apollo.stop();
+    },
+    persistNow() {
+      lineage?.recorder.persistNow();
     },
   };
 }

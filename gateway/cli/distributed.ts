@@ -44,6 +44,11 @@ export interface DistributedOptions extends ProcessOutput {
   readyTimeoutMs?: number | undefined;
   /** Aborting it during start-up stops what has started and rejects. */
   signal?: AbortSignal | undefined;
+  /**
+   * Each process's SHUTDOWN_TIMEOUT_MS (passed to them): a process still running
+   * STOP_MARGIN_MS after it is SIGKILLed. Default: 10 s.
+   */
+  shutdownTimeoutMs?: number | undefined;
   /** Called when a process exits without being asked to. Default: nothing. */
   onExit?: ((process: ExitedProcess) => void) | undefined;
 }
@@ -51,17 +56,34 @@ export interface DistributedOptions extends ProcessOutput {
 export interface RunningTopology {
   readonly subgraphs: readonly MeshProcess[];
   readonly gateways: readonly MeshProcess[];
-  /** SIGTERM to the gateways, then the subgraphs (compose's order); SIGKILL after 10 s. */
+  /**
+   * SIGTERM to the gateways, then the subgraphs (compose's order). Each process bounds its own
+   * shutdown; one still running STOP_MARGIN_MS past that bound is SIGKILLed.
+   */
   stop(): Promise<readonly ExitedProcess[]>;
+  /**
+   * Synchronous, for a forced exit: a second SIGTERM to every process still running, which
+   * makes each persist what it buffers and exit at once. They are left to finish that (they
+   * are their own process group), not SIGKILLed as this process exits.
+   */
+  forceStop(): void;
 }
 
-const STOP_GRACE_MS = 10_000;
+/** How long past its own shutdown bound a process may take before it is SIGKILLed. */
+const STOP_MARGIN_MS = 2_000;
+
+/** The longest a topology's stop takes: two groups, each bounded by the processes' deadline. */
+export function topologyStopBoundMs(shutdownTimeoutMs: number): number {
+  return 2 * (shutdownTimeoutMs + STOP_MARGIN_MS);
+}
 
 export async function startDistributed(options: DistributedOptions = {}): Promise<RunningTopology> {
   const host = options.host ?? '127.0.0.1';
   const stateDir = options.stateDir ?? '.meshgate';
-  const env = { ...options.env, HOST: host };
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
+  const env = { ...options.env, HOST: host, SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) };
   const started: ChildProcessHandle[] = [];
+  const graceMs = shutdownTimeoutMs + STOP_MARGIN_MS;
   // Should this process end without stopping them (a crash), the processes end with it.
   const killOrphans = () => started.forEach((c) => c.signal('SIGKILL'));
   process.on('exit', killOrphans);
@@ -105,13 +127,20 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
       void child.exited.then((exit) => child.stopping || options.onExit?.(exit));
     }
     const stop = async () => {
-      const exits = await stopAll(started);
+      const exits = await stopAll(started, graceMs);
       process.off('exit', killOrphans);
       return exits;
     };
-    return { subgraphs: subgraphProcesses, gateways: gatewayProcesses, stop };
+    const forceStop = () => {
+      process.off('exit', killOrphans);
+      for (const child of started) {
+        child.stopping = true;
+        child.signal('SIGTERM');
+      }
+    };
+    return { subgraphs: subgraphProcesses, gateways: gatewayProcesses, stop, forceStop };
   } catch (error) {
-    await stopAll(started);
+    await stopAll(started, graceMs);
     process.off('exit', killOrphans);
     throw error;
   }
@@ -125,11 +154,11 @@ function replicaStateDir(stateDir: string, name: string): string {
   return dir;
 }
 
-async function stopAll(children: readonly ChildProcessHandle[]): Promise<ExitedProcess[]> {
+async function stopAll(children: readonly ChildProcessHandle[], graceMs: number): Promise<ExitedProcess[]> {
   for (const child of children) child.stopping = true;
   const stopGroup = async (group: readonly ChildProcessHandle[]) => {
     for (const child of group) child.signal('SIGTERM');
-    const killer = setTimeout(() => group.forEach((c) => c.signal('SIGKILL')), STOP_GRACE_MS);
+    const killer = setTimeout(() => group.forEach((c) => c.signal('SIGKILL')), graceMs);
     try {
       return await Promise.all(group.map((c) => c.exited));
     } finally {

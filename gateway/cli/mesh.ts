@@ -10,6 +10,8 @@ export interface RunningMesh {
   readonly gateway: RunningGateway;
   readonly subgraphs: readonly RunningSubgraph[];
   stop(): Promise<void>;
+  /** Synchronous: what the gateway buffers, made durable before a forced exit. */
+  persistNow(): void;
 }
 
 export interface MeshOptions {
@@ -68,6 +70,7 @@ export async function startMesh(
         await gateway.stop();
         await Promise.all(subgraphs.map((s) => s.stop()));
       },
+      persistNow: () => gateway.persistNow(),
     };
   } catch (error) {
     await Promise.all(subgraphs.map((s) => s.stop().catch(() => undefined)));

@@ -48,6 +48,19 @@ describe('configuration', () => {
     );
   });
 
+  it('bounds graceful shutdown: SHUTDOWN_TIMEOUT_MS defaults to 10 s and must be 100 to 600000 ms', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '2500' }).shutdownTimeoutMs).toBe(2_500);
+    for (const bad of ['50', 'soon', '1e9']) {
+      expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: bad })).toThrowError(
+        expect.objectContaining({
+          code: ErrorCode.CONFIG_INVALID,
+          message: expect.stringContaining(`SHUTDOWN_TIMEOUT_MS="${bad}"`),
+        }),
+      );
+    }
+  });
+
   it('needs SUBGRAPH_URLS to compose from live subgraphs', () => {
     expect(() => loadConfig({}, { introspect: true })).toThrow(/SUBGRAPH_URLS/);
   });

@@ -65,6 +65,16 @@ const EnvSchema = z.object({
   ...limitsEnv,
   // Automatic persisted queries and safelist mode (persisted/persisted-config.ts).
   ...persistedEnv,
+  /**
+   * Graceful shutdown's bound: past it, what lineage holds in memory goes to the spool
+   * (fsynced) and the process exits 0, whatever Redis or a slow client does.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be an integer')
+    .min(100, 'must be from 100 to 600000')
+    .max(600_000, 'must be from 100 to 600000')
+    .default(10_000),
   /** A YAML/JSON file of these same variables (config-file.ts); the environment wins over it. */
   MESHGATE_CONFIG: z.string().min(1).optional(),
 });
@@ -104,6 +114,8 @@ export interface MeshgateConfig {
   readonly limits: LimitsConfig;
   /** APQ (cache in Redis) and safelist mode. */
   readonly persisted: PersistedConfig;
+  /** How long a graceful shutdown may take before it persists what it holds and exits. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** CLI flags; each overrides its environment variable. */
@@ -163,6 +175,7 @@ export function loadConfig(
     registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute),
     limits: limitsConfig(e),
     persisted: persistedConfig(e, absolute),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   });
 }
 

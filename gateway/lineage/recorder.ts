@@ -163,6 +163,20 @@ export class LineageRecorder {
     await this.store.close();
   }
 
+  /**
+   * A forced exit's last word (the shutdown deadline, a second signal): the queue appended to
+   * the spool and fsynced, synchronously. Events a write has in flight are in the spool
+   * already (journalled before they are sent), so the next start replays all of them.
+   */
+  persistNow(): void {
+    if (this.closed || !this.spool) return;
+    if (this.queue.length > 0) {
+      this.journal(this.queue);
+      this.queue = [];
+    }
+    this.spool.sync();
+  }
+
   private schedule(): void {
     if (this.pumping) {
       this.again = true;

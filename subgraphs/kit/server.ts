@@ -50,6 +50,9 @@ export async function startSubgraph(
       // Inline traces are for Apollo's usage reporting, which meshgate does not use; they cost
       // CPU on every response.
       plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginInlineTraceDisabled()],
+      // The process owns SIGINT/SIGTERM (gateway/cli/commands/lifecycle.ts): Apollo's own handler
+      // would race it with a second stop() that can wait for ever (see gateway/server.ts).
+      stopOnTerminationSignals: false,
     });
     await apollo.start();
     requireGatewayContext(app, '/graphql', options.contextKey);

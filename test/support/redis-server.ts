@@ -64,10 +64,23 @@ export class PrivateRedis {
     client.disconnect();
   }
 
+  /**
+   * SIGSTOP: the server keeps its connections open but answers nothing, as a hung Redis does;
+   * commands then fail by timeout, not by a refused connection.
+   */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.#process;
     this.#process = null;
     if (!child || child.exitCode !== null) return;
+    child.kill('SIGCONT'); // a paused server gets the SIGKILL all the same, but say so
     child.kill('SIGKILL');
     await once(child, 'exit');
   }

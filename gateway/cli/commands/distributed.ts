@@ -6,6 +6,7 @@ import {
   DEFAULT_DISTRIBUTED_DATABASE_URL,
   DEFAULT_DISTRIBUTED_REDIS_URL,
   startDistributed,
+  topologyStopBoundMs,
   type RunningTopology,
 } from '../distributed.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
@@ -64,6 +65,7 @@ export function registerDistributedCommand(program: Command): void {
           redisUrl,
           host: config.host,
           stateDir: config.stateDir,
+          shutdownTimeoutMs: config.shutdownTimeoutMs,
           gatewayPorts: options.freePorts ? gatewayPorts.map(() => 0) : gatewayPorts,
           subgraphPorts: Object.fromEntries(
             dataProducts.map((p, i) => [
@@ -102,16 +104,25 @@ export function registerDistributedCommand(program: Command): void {
         ].join('\n'),
       );
 
-      stopOnSignal(logger, async () => {
-        const exits = await topology.stop();
-        const unclean = exits.filter((e) => !reported.has(e.name) && !stoppedCleanly(e));
-        if (unclean.length > 0) {
-          throw new Error(
-            `did not stop cleanly: ${unclean.map((e) => `${e.name} (${describeExit(e)})`).join(', ')}`,
-          );
-        }
-        console.log(`meshgate distributed: stopped ${exits.length - reported.size} processes`);
-      });
+      // Its own bound covers both groups' (each process bounds its own shutdown); a second
+      // signal forwards one to every process, which then persists and exits at once.
+      stopOnSignal(
+        logger,
+        {
+          async stop() {
+            const exits = await topology.stop();
+            const unclean = exits.filter((e) => !reported.has(e.name) && !stoppedCleanly(e));
+            if (unclean.length > 0) {
+              throw new Error(
+                `did not stop cleanly: ${unclean.map((e) => `${e.name} (${describeExit(e)})`).join(', ')}`,
+              );
+            }
+            console.log(`meshgate distributed: stopped ${exits.length - reported.size} processes`);
+          },
+          persistNow: () => topology.forceStop(),
+        },
+        { timeoutMs: topologyStopBoundMs(config.shutdownTimeoutMs) + 1_000 },
+      );
     });
 }
 

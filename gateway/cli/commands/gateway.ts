@@ -27,7 +27,7 @@ export function registerGatewayCommand(program: Command): void {
         const logger = createLogger(config.logLevel);
         const gateway = await startGateway(config, logger);
         console.log(`meshgate gateway: ${gateway.url}`);
-        stopOnSignal(logger, () => gateway.stop());
+        stopOnSignal(logger, gateway, { timeoutMs: config.shutdownTimeoutMs });
       },
     );
 }

@@ -16,7 +16,7 @@ export function registerStartCommand(program: Command): void {
       const logger = createLogger(config.logLevel);
       const mesh = await startMesh(config, logger, { ports: 'default', persistent: true });
       printBanner(config, mesh.gateway.url, mesh.subgraphs);
-      stopOnSignal(logger, () => mesh.stop());
+      stopOnSignal(logger, mesh, { timeoutMs: config.shutdownTimeoutMs });
     });
 }
 

@@ -29,6 +29,6 @@ export function registerSubgraphCommand(program: Command): void {
       });
       logger.info({ url: subgraph.url, storage: subgraph.db.kind, seed: subgraph.seeded }, 'subgraph ready');
       console.log(`meshgate subgraph ${name}: ${subgraph.url}`);
-      stopOnSignal(logger, () => subgraph.stop());
+      stopOnSignal(logger, subgraph, { timeoutMs: config.shutdownTimeoutMs });
     });
 }
