@@ -1,4 +1,4 @@
-import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
+import { ErrorCode, MeshgateGraphQLError, httpExtension, messageOf } from '../common/errors.js';
 import type { TokenFailure } from './types.js';
 
 /**
@@ -7,16 +7,13 @@ import type { TokenFailure } from './types.js';
  * the status in `extensions.http` and runs nothing.
  */
 export class AuthenticationError extends MeshgateGraphQLError {
-  constructor(code: ErrorCode.TOKEN_INVALID | ErrorCode.UNAUTHENTICATED, reason: TokenFailure | 'missing') {
-    super(
-      code,
-      code === ErrorCode.UNAUTHENTICATED
-        ? 'Authentication required: send Authorization: Bearer <token>'
-        : `Invalid bearer token (${reason})`,
-      {
-        reason,
-        http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
-      },
-    );
+  constructor(
+    readonly code: ErrorCode.TOKEN_INVALID | ErrorCode.UNAUTHENTICATED,
+    reason: TokenFailure | 'missing',
+  ) {
+    super(code, code === ErrorCode.UNAUTHENTICATED ? messageOf(code) : `Invalid bearer token (${reason})`, {
+      reason,
+      http: httpExtension(code, { 'www-authenticate': 'Bearer' }),
+    });
   }
 }

@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { httpStatusOf } from '../common/errors.js';
 import type { Principal } from '../common/types.js';
 import { AuthenticationError } from './authentication-error.js';
 import type { Authenticate } from './types.js';
 
 /**
  * Authenticates a request to one of the gateway's own routes (/catalog, /admin/lineage) as
- * /graphql does. A bad token is answered here with 401 and its code; the caller gets null
- * and stops.
+ * /graphql does. A bad token is answered here with its code's status (401); the caller gets
+ * null and stops.
  */
 export async function routePrincipal(
   authenticate: Authenticate,
@@ -18,9 +19,9 @@ export async function routePrincipal(
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
     await reply
-      .code(401)
+      .code(httpStatusOf(error.code))
       .header('www-authenticate', 'Bearer')
-      .send({ error: { code: error.extensions.code, message: error.message } });
+      .send({ error: { code: error.code, message: error.message } });
     return null;
   }
 }

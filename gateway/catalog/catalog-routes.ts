@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { routePrincipal } from '../auth/route-principal.js';
 import type { Authenticate } from '../auth/types.js';
-import { ErrorCode } from '../common/errors.js';
+import { ErrorCode, httpStatusOf, type HttpErrorCode } from '../common/errors.js';
 import { buildCatalog, type CatalogSources } from './build-catalog.js';
 
 /** Who may browse the catalog: analysts discover products, admins and stewards govern them. */
@@ -19,29 +19,24 @@ export interface CatalogRouteOptions {
  */
 export function registerCatalogRoutes(app: FastifyInstance, options: CatalogRouteOptions): void {
   const handler = async (request: FastifyRequest<{ Params: { product?: string } }>, reply: FastifyReply) => {
-    const fail = (status: number, code: ErrorCode, message: string) =>
-      reply.code(status).send({ error: { code, message } });
+    const fail = (code: HttpErrorCode, message: string) =>
+      reply.code(httpStatusOf(code)).send({ error: { code, message } });
     const principal = await routePrincipal(options.authenticate, request, reply);
     if (!principal) return reply;
     if (!principal.roles.some((role) => CATALOG_READER_ROLES.includes(role))) {
       return fail(
-        403,
         ErrorCode.CATALOG_FORBIDDEN,
         `the catalog is for the roles ${CATALOG_READER_ROLES.join(', ')}`,
       );
     }
     const sources = options.sources();
-    if (!sources) return fail(503, ErrorCode.SUBGRAPH_UNAVAILABLE, 'no supergraph is served yet');
+    if (!sources) return fail(ErrorCode.SUBGRAPH_UNAVAILABLE, 'no supergraph is served yet');
     const catalog = await buildCatalog(sources);
     const { product } = request.params;
     if (product === undefined) return reply.send(catalog);
     const entry = catalog.products.find((p) => p.name === product);
     if (!entry)
-      return fail(
-        404,
-        ErrorCode.UNKNOWN_SUBGRAPH,
-        `no data product "${product}" in the supergraph in service`,
-      );
+      return fail(ErrorCode.UNKNOWN_SUBGRAPH, `no data product "${product}" in the supergraph in service`);
     return reply.send({ ...catalog, products: [entry] });
   };
   app.get('/catalog', handler);

@@ -1,8 +1,9 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Environment } from '../config/config.js';
-import { APOLLO_REQUEST_ERROR_CODES, ErrorCode } from '../common/errors.js';
+import { ErrorCode, messageOf } from '../common/errors.js';
 
-const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), ...APOLLO_REQUEST_ERROR_CODES]);
+/** The catalogue's codes, Apollo Server's among them. */
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 
 /**
  * A client's own mistake (an error with a known code) never carries the server's stack, in any
@@ -18,7 +19,7 @@ export function formatError(environment: Environment) {
     }
     if (environment === 'development') return formatted;
     return {
-      message: 'Internal server error',
+      message: messageOf(ErrorCode.INTERNAL_SERVER_ERROR),
       ...(formatted.path && { path: formatted.path }),
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ErrorCode } from '../common/errors.js';
+import { ErrorCode, httpStatusOf, messageOf, type HttpErrorCode } from '../common/errors.js';
 import type { LimitsConfig } from '../limits/types.js';
 
 /** Told about every request refused at the HTTP layer (metrics and the request log). */
@@ -16,30 +16,25 @@ export interface HttpLimitsOptions {
   onRefused?: OnRefused | undefined;
 }
 
-/** Fastify's content-type-parser errors, by code → the status and code meshgate documents. */
-const CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; message: string }> = {
+/** Fastify's content-type-parser errors, by code → the code meshgate documents (and its status). */
+const CLIENT_ERRORS: Record<string, { code: HttpErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
-    status: 413,
     code: ErrorCode.PAYLOAD_TOO_LARGE,
-    message: 'Request body is too large',
+    message: messageOf(ErrorCode.PAYLOAD_TOO_LARGE),
   },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
     code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-    message: 'Unsupported content type: send application/json',
+    message: messageOf(ErrorCode.UNSUPPORTED_MEDIA_TYPE),
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
-    status: 400,
     code: ErrorCode.MALFORMED_REQUEST,
     message: 'Request body is empty',
   },
   FST_ERR_CTP_INVALID_JSON_BODY: {
-    status: 400,
     code: ErrorCode.MALFORMED_REQUEST,
     message: 'Request body is not valid JSON',
   },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
-    status: 400,
     code: ErrorCode.MALFORMED_REQUEST,
     message: 'Content-Length does not match the body',
   },
@@ -85,7 +80,8 @@ export function useHttpLimits(app: FastifyInstance, { limits, onRefused }: HttpL
   app.addHook('onRequest', async (request, reply) => {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (!(declared > limits.maxBodyBytes)) return undefined;
-    const { status, code, message } = CLIENT_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE!;
+    const { code, message } = CLIENT_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE!;
+    const status = httpStatusOf(code);
     const refusal = refuse(request, status, code, message, { maxBodyBytes: limits.maxBodyBytes });
     if (declared <= DRAIN_MAX_BYTES) await drain(request.raw);
     return reply.code(status).header('connection', 'close').send(refusal);
@@ -94,17 +90,12 @@ export function useHttpLimits(app: FastifyInstance, { limits, onRefused }: HttpL
   app.addHook('preHandler', async (request, reply) => {
     if (Array.isArray(request.body) && request.body.length > limits.maxBatch) {
       const batch = request.body.length;
+      const code = ErrorCode.BATCH_LIMIT_EXCEEDED;
+      const status = httpStatusOf(code);
+      const message = `Batch of ${batch} operations exceeds the maximum of ${limits.maxBatch}`;
       return reply
-        .code(400)
-        .send(
-          refuse(
-            request,
-            400,
-            ErrorCode.BATCH_LIMIT_EXCEEDED,
-            `Batch of ${batch} operations exceeds the maximum of ${limits.maxBatch}`,
-            { batch, maxBatch: limits.maxBatch },
-          ),
-        );
+        .code(status)
+        .send(refuse(request, status, code, message, { batch, maxBatch: limits.maxBatch }));
     }
     return undefined;
   });
@@ -113,18 +104,19 @@ export function useHttpLimits(app: FastifyInstance, { limits, onRefused }: HttpL
     const known = CLIENT_ERRORS[error.code];
     if (known) {
       const extra = known.code === ErrorCode.PAYLOAD_TOO_LARGE ? { maxBodyBytes: limits.maxBodyBytes } : {};
-      return reply.code(known.status).send(refuse(request, known.status, known.code, known.message, extra));
+      const status = httpStatusOf(known.code);
+      return reply.code(status).send(refuse(request, status, known.code, known.message, extra));
     }
-    // JSON.parse's SyntaxError (fastify passes it through with statusCode 400), other 4xx.
-    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    // JSON.parse's SyntaxError (fastify passes it through with statusCode 400), other 4xx: the
+    // status fastify chose is the more precise one, so it is kept.
+    const internal = ErrorCode.INTERNAL_SERVER_ERROR;
+    const status = typeof error.statusCode === 'number' ? error.statusCode : httpStatusOf(internal);
     if (status >= 400 && status < 500) {
-      return reply
-        .code(status)
-        .send(refuse(request, status, ErrorCode.MALFORMED_REQUEST, 'Malformed request'));
+      const code = ErrorCode.MALFORMED_REQUEST;
+      return reply.code(status).send(refuse(request, status, code, messageOf(code)));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply
-      .code(500)
-      .send(refuse(request, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
+    const unhandled = httpStatusOf(internal);
+    return reply.code(unhandled).send(refuse(request, unhandled, internal, messageOf(internal)));
   });
 }

@@ -24,16 +24,21 @@ function restoreCode(formatted: GraphQLFormattedError, error: unknown): GraphQLF
   // persisted query version") default to INTERNAL_SERVER_ERROR, which masking would hide: a
   // client's mistake is BAD_REQUEST.
   const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
-  if (code === 'INTERNAL_SERVER_ERROR' && typeof status === 'number' && status >= 400 && status < 500) {
-    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
+  if (
+    code === ErrorCode.INTERNAL_SERVER_ERROR &&
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500
+  ) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_REQUEST } };
   }
-  if (code === 'GRAPHQL_VALIDATION_FAILED') {
+  if (code === ErrorCode.GRAPHQL_VALIDATION_FAILED) {
     const original = (error as { originalError?: { extensions?: { code?: unknown } } } | null)?.originalError
       ?.extensions?.code;
     if (typeof original === 'string' && LIMIT_CODES.has(original))
       return { ...formatted, extensions: { ...formatted.extensions, code: original } };
   }
-  if (code === 'GRAPHQL_PARSE_FAILED') {
+  if (code === ErrorCode.GRAPHQL_PARSE_FAILED) {
     const match = TOO_MANY_TOKENS.exec(formatted.message);
     if (match)
       return {

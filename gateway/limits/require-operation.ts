@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { ErrorCode, MeshgateGraphQLError, httpExtension } from '../common/errors.js';
 import type { GatewayContext } from '../http/context.js';
 
 /**
@@ -19,11 +19,8 @@ export function requireOperation(): ApolloServerPlugin<GatewayContext> {
             ? `Unknown operation named "${name}"`
             : 'Must provide operation name if query contains multiple operations';
           // Apollo's code, not one of ours: clients already handle OPERATION_RESOLUTION_FAILURE.
-          throw new GraphQLError(message, {
-            extensions: {
-              code: 'OPERATION_RESOLUTION_FAILURE',
-              http: { status: 400, headers: new Map<string, string>() },
-            },
+          throw new MeshgateGraphQLError(ErrorCode.OPERATION_RESOLUTION_FAILURE, message, {
+            http: httpExtension(ErrorCode.OPERATION_RESOLUTION_FAILURE),
           });
         },
       };

@@ -56,7 +56,6 @@ export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloSer
               ErrorCode.RATE_LIMITED,
               `Rate limit of ${config.points} operations per ${config.windowSeconds} s exceeded; retry in ${retryAfter} s`,
               { retryAfterSeconds: retryAfter },
-              429,
               { 'retry-after': String(retryAfter) },
             );
           }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode } from '../common/errors.js';
+import { ErrorCode, httpStatusOf, type HttpErrorCode } from '../common/errors.js';
 import type { Principal } from '../common/types.js';
 import { consumersOf } from './consumers.js';
 import { parseSince } from './filter.js';
@@ -43,7 +43,6 @@ export async function lineageAdmin(
 ): Promise<AdminResponse> {
   if (!principal.roles.some((role) => (LINEAGE_READER_ROLES as readonly string[]).includes(role))) {
     return error(
-      403,
       ErrorCode.LINEAGE_FORBIDDEN,
       `lineage is readable with role ${LINEAGE_READER_ROLES.join(' or ')}; ${principal.sub} has none`,
     );
@@ -51,17 +50,17 @@ export async function lineageAdmin(
   const parsed = Query.safeParse(query);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return error(400, ErrorCode.BAD_USER_INPUT, `${String(issue.path[0] ?? 'query')}: ${issue.message}`);
+    return error(ErrorCode.BAD_USER_INPUT, `${String(issue.path[0] ?? 'query')}: ${issue.message}`);
   }
   const q = parsed.data;
   let since: number;
   try {
     since = parseSince(q.since);
   } catch (cause) {
-    return error(400, ErrorCode.BAD_USER_INPUT, (cause as Error).message);
+    return error(ErrorCode.BAD_USER_INPUT, (cause as Error).message);
   }
   if (q.report === 'consumers' && q.product === undefined)
-    return error(400, ErrorCode.BAD_USER_INPUT, 'product: the consumers report is per data product');
+    return error(ErrorCode.BAD_USER_INPUT, 'product: the consumers report is per data product');
   const filter: LineageFilter = {
     since,
     product: q.product,
@@ -82,6 +81,6 @@ export async function lineageAdmin(
   return { status: 200, body: { count: events.length, events } };
 }
 
-function error(status: number, code: ErrorCode, message: string): AdminResponse {
-  return { status, body: { error: { code, message } } };
+function error(code: HttpErrorCode, message: string): AdminResponse {
+  return { status: httpStatusOf(code), body: { error: { code, message } } };
 }

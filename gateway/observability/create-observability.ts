@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
+import { ErrorCode, httpStatusOf } from '../common/errors.js';
 import type { GatewayContext } from '../http/context.js';
 import type { LineageRecorder } from '../lineage/index.js';
 import type { Logger } from '../common/logger.js';
@@ -67,14 +68,14 @@ export function createObservability({ logger, lineage, maxOperationLabels = 200 
 
   const refusedByApollo = (error: Error & { extensions?: Record<string, unknown> }) => {
     const http = error.extensions?.http as { status?: number } | undefined;
-    const status = http?.status ?? 400;
+    const status = http?.status ?? httpStatusOf(ErrorCode.BAD_REQUEST);
     observability.request({
       requestId: undefined,
       operation: null,
       outcome: status >= 500 ? 'error' : 'rejected',
       status,
       durationMs: undefined,
-      errorCodes: [String(error.extensions?.code ?? 'BAD_REQUEST')],
+      errorCodes: [String(error.extensions?.code ?? ErrorCode.BAD_REQUEST)],
     });
   };
 

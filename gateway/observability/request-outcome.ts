@@ -1,4 +1,5 @@
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { ErrorCode } from '../common/errors.js';
 import type { GatewayContext } from '../http/context.js';
 import type { Outcome } from '../common/types.js';
 import type { RequestSummary } from './types.js';
@@ -18,7 +19,9 @@ export function outcomeOf(status: number, executed: boolean, hasData: boolean, e
 export function summarize(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): RequestSummary {
   const body = rc.response.body;
   const result = body.kind === 'single' ? body.singleResult : body.initialResult;
-  const errorCodes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  const errorCodes = (result.errors ?? []).map((e) =>
+    String(e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR),
+  );
   const status = rc.response.http.status ?? 200;
   const context: Partial<GatewayContext> = rc.contextValue;
   return {

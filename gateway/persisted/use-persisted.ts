@@ -1,7 +1,7 @@
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import type { Redis } from 'ioredis';
 import type { GatewayContext } from '../http/context.js';
-import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
+import { ErrorCode, MeshgateGraphQLError, httpExtension, messageOf } from '../common/errors.js';
 import { failFastRedis, redisLifecycle } from '../limits/fail-fast-redis.js';
 import type { Logger } from '../common/logger.js';
 import { PersistedQueryCache } from './persisted-cache.js';
@@ -56,13 +56,8 @@ export function usePersisted({ config, logger }: UsePersistedOptions): Persisted
         return {
           async didResolveOperation({ queryHash }) {
             if (!safelist.has(queryHash)) {
-              throw new MeshgateGraphQLError(
-                ErrorCode.OPERATION_NOT_IN_SAFELIST,
-                'Operation is not in the published safelist',
-                {
-                  http: { status: 400, headers: new Map<string, string>() },
-                },
-              );
+              const code = ErrorCode.OPERATION_NOT_IN_SAFELIST;
+              throw new MeshgateGraphQLError(code, messageOf(code), { http: httpExtension(code) });
             }
           },
         };

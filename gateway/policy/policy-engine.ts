@@ -55,11 +55,13 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
           `unknown classification "${name}" (known: ${CLASSIFICATIONS.join(', ')})`,
         );
     }
-    const problem = rule.fields.map((c) => coordinateProblem(c, rule)).find(Boolean);
+    const problem = rule.fields
+      .map((c) => coordinateProblem(c, rule))
+      .find((p): p is CoordinateProblem => p !== undefined);
     conditions.set(rule.id, compileCondition(rule, reads));
     if (problem) {
-      if (strict) throw policyError(rule.file, rule.id, problem + unknownCoordinateHint(problem));
-      onSkippedRule?.(`policy ${rule.file}: rule "${rule.id}" skipped: ${problem}`);
+      if (strict) throw policyError(rule.file, rule.id, problem.message + hintFor(problem));
+      onSkippedRule?.(`policy ${rule.file}: rule "${rule.id}" skipped: ${problem.message}`);
       continue;
     }
     active.push(rule);
@@ -157,17 +159,35 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
     principalKey: principalKeyFor(reads),
   };
 
-  function coordinateProblem(coordinate: string, rule: PolicyRule): string | undefined {
+  function coordinateProblem(coordinate: string, rule: PolicyRule): CoordinateProblem | undefined {
     const match = /^([A-Za-z_]\w*)\.(\*|[A-Za-z_]\w*)$/.exec(coordinate);
-    if (!match) return `"${coordinate}" is not a Type.field or Type.* coordinate`;
+    if (!match)
+      return {
+        kind: 'malformed-coordinate',
+        coordinate,
+        message: `"${coordinate}" is not a Type.field or Type.* coordinate`,
+      };
     const type = schema.getType(match[1]!);
     if (!type || !(isObjectType(type) || isInterfaceType(type)))
-      return `unknown coordinate ${coordinate}: no object or interface type ${match[1]}`;
+      return {
+        kind: 'unknown-coordinate',
+        coordinate,
+        message: `unknown coordinate ${coordinate}: no object or interface type ${match[1]}`,
+      };
     if (match[2] === '*') return undefined;
     const field = type.getFields()[match[2]!];
-    if (!field) return `unknown coordinate ${coordinate}: ${match[1]} has no field ${match[2]}`;
+    if (!field)
+      return {
+        kind: 'unknown-coordinate',
+        coordinate,
+        message: `unknown coordinate ${coordinate}: ${match[1]} has no field ${match[2]}`,
+      };
     if (rule.effect === 'mask' && rule.strategy !== 'null' && !masksAsString(getNamedType(field.type))) {
-      return `strategy ${rule.strategy} cannot mask ${coordinate} of type ${getNamedType(field.type).name} (only null can)`;
+      return {
+        kind: 'unmaskable-type',
+        coordinate,
+        message: `strategy ${rule.strategy} cannot mask ${coordinate} of type ${getNamedType(field.type).name} (only null can)`,
+      };
     }
     return undefined;
   }
@@ -198,13 +218,27 @@ function principalKeyFor(reads: PrincipalReads): (principal: Principal) => strin
   });
 }
 
+/** Why a rule's coordinate cannot be compiled against the supergraph. */
+interface CoordinateProblem {
+  readonly kind: 'malformed-coordinate' | 'unknown-coordinate' | 'unmaskable-type';
+  readonly coordinate: string;
+  readonly message: string;
+}
+
 /**
  * The gateway serves any valid supergraph, but policies are written against one: an unknown
  * coordinate at start-up usually means the default policies/ met another supergraph. Refusing
- * is the fail-closed choice; the message says how to proceed.
+ * is the fail-closed choice; the message says how to proceed. A malformed coordinate or an
+ * unmaskable type is a mistake in the policy itself, which another directory would not fix.
  */
-function unknownCoordinateHint(problem: string): string {
-  return problem.startsWith('unknown coordinate')
-    ? ' (the policies are written for another supergraph: set POLICY_DIR to a directory of policies for this one)'
-    : '';
+function hintFor(problem: CoordinateProblem): string {
+  switch (problem.kind) {
+    case 'unknown-coordinate':
+      return ' (the policies are written for another supergraph: set POLICY_DIR to a directory of policies for this one)';
+    case 'malformed-coordinate':
+    case 'unmaskable-type':
+      return '';
+    default:
+      return assertNever(problem.kind);
+  }
 }

@@ -18,7 +18,7 @@ import { LRUCache } from 'lru-cache';
 import { secretFor } from '../auth/dev-key.js';
 import type { PolicyConfig } from '../auth/security-config.js';
 import { ANONYMOUS, type GatewayContext } from '../http/context.js';
-import { ErrorCode, MeshgateGraphQLError, StartupError } from '../common/errors.js';
+import { ErrorCode, MeshgateGraphQLError, StartupError, httpExtension } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { memoByObject } from '../common/memo-by-object.js';
 import { applyDecisions } from './apply-decisions.js';
@@ -113,7 +113,7 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
           throw new MeshgateGraphQLError(
             ErrorCode.BAD_USER_INPUT,
             'Send introspection (__schema, __type) apart from data fields',
-            { http: { status: 400 } },
+            { http: httpExtension(ErrorCode.BAD_USER_INPUT) },
           );
         let schema = schemas.get(principalKey);
         if (!schema) schemas.set(principalKey, (schema = filterSchema(current, principal)));
@@ -218,7 +218,7 @@ const factsOf = memoByObject((operation: OperationDefinitionNode, document: Docu
 function forbidden(message: string, extensions: Record<string, unknown> = {}): MeshgateGraphQLError {
   return new MeshgateGraphQLError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, message, {
     ...extensions,
-    http: { status: 403 },
+    http: httpExtension(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE),
   });
 }
 

@@ -124,6 +124,25 @@ describe('policy validation refuses start-up', () => {
     });
   }
 
+  it('says to set POLICY_DIR for an unknown coordinate only: another directory fixes nothing else', () => {
+    const refusal = (files: Record<string, string>) => {
+      try {
+        load(files);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    const hint =
+      ' (the policies are written for another supergraph: set POLICY_DIR to a directory of policies for this one)';
+    expect(refusal({ 'a.yaml': rule('    fields: [Customer.emial]\n    effect: deny\n') })).toBe(
+      `invalid policy a.yaml: rule "r1": unknown coordinate Customer.emial: Customer has no field emial${hint}`,
+    );
+    expect(refusal({ 'a.yaml': rule('    fields: [customer]\n    effect: deny\n') })).toBe(
+      'invalid policy a.yaml: rule "r1": "customer" is not a Type.field or Type.* coordinate',
+    );
+  });
+
   it('accepts the shipped policies and lets an unknown coordinate through only on a later supergraph update', () => {
     expect(load({ 'a.yaml': rule('    fields: [Customer.email]\n    effect: allow\n') }).rules).toHaveLength(
       1,

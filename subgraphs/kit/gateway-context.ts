@@ -4,7 +4,7 @@ import {
   CONTEXT_TOKEN_HEADER,
   createContextTokenVerifier,
 } from '../../gateway/subgraph-fetch/context-token.js';
-import { ErrorCode } from '../../gateway/common/errors.js';
+import { ErrorCode, httpStatusOf } from '../../gateway/common/errors.js';
 
 /**
  * No bypass: a data product answers GraphQL only to the gateway. Every request to `path`
@@ -19,7 +19,7 @@ export function requireGatewayContext(app: FastifyInstance, path: string, key: K
     const header = request.headers[CONTEXT_TOKEN_HEADER];
     if (verify(typeof header === 'string' ? header : undefined)) return;
     await reply
-      .code(401)
+      .code(httpStatusOf(ErrorCode.CONTEXT_TOKEN_INVALID))
       .header('content-type', 'application/json; charset=utf-8')
       .send({
         errors: [

@@ -1,0 +1,425 @@
+/**
+ * Every error meshgate raises carries one of these codes, in `extensions.code` for GraphQL
+ * errors and in the one-line message of the CLI. One enum, so a client or an operator can
+ * rely on the list being complete (the model is Apollo Server's `errors/index.ts`). Apollo
+ * Server's own codes are listed too: the gateway answers with them, and a client cannot tell
+ * which of the two raised an error.
+ */
+export enum ErrorCode {
+  // Apollo Server's codes (`ApolloServerErrorCode`), spelled as Apollo spells them.
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  BAD_REQUEST = 'BAD_REQUEST',
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
+  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  // Faults of a dependency.
+  SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE',
+  // Start-up refusals.
+  CONFIG_INVALID = 'CONFIG_INVALID',
+  UNKNOWN_SUBGRAPH = 'UNKNOWN_SUBGRAPH',
+  SUPERGRAPH_UNREADABLE = 'SUPERGRAPH_UNREADABLE',
+  SUPERGRAPH_INVALID = 'SUPERGRAPH_INVALID',
+  COMPOSITION_FAILED = 'COMPOSITION_FAILED',
+  PORT_IN_USE = 'PORT_IN_USE',
+  DATABASE_UNREACHABLE = 'DATABASE_UNREACHABLE',
+  PROCESS_EXITED = 'PROCESS_EXITED',
+  NOT_READY = 'NOT_READY',
+  // Policy layer (issue 3).
+  TOKEN_INVALID = 'TOKEN_INVALID',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  UNAUTHORIZED_FIELD_OR_TYPE = 'UNAUTHORIZED_FIELD_OR_TYPE',
+  CONTEXT_TOKEN_INVALID = 'CONTEXT_TOKEN_INVALID',
+  POLICY_INVALID = 'POLICY_INVALID',
+  POLICY_TEST_FAILED = 'POLICY_TEST_FAILED',
+  // Lineage (issue 4).
+  LINEAGE_STORE_UNAVAILABLE = 'LINEAGE_STORE_UNAVAILABLE',
+  LINEAGE_FORBIDDEN = 'LINEAGE_FORBIDDEN',
+  LINEAGE_EXPORT_INVALID = 'LINEAGE_EXPORT_INVALID',
+  LINEAGE_SINK_FAILED = 'LINEAGE_SINK_FAILED',
+  // Governance checks (issue 5): `meshgate check` exits 2 with one of these when it cannot run.
+  GOVERNANCE_INVALID = 'GOVERNANCE_INVALID',
+  BASELINE_UNREADABLE = 'BASELINE_UNREADABLE',
+  // Registry, publishing and the catalog (issue 6).
+  REGISTRY_CONFLICT = 'REGISTRY_CONFLICT',
+  REGISTRY_UNAVAILABLE = 'REGISTRY_UNAVAILABLE',
+  PUBLISH_REJECTED = 'PUBLISH_REJECTED',
+  NOTHING_TO_ROLL_BACK = 'NOTHING_TO_ROLL_BACK',
+  CATALOG_FORBIDDEN = 'CATALOG_FORBIDDEN',
+  // Limits, abuse and persisted operations (issue 8).
+  DEPTH_LIMIT_EXCEEDED = 'DEPTH_LIMIT_EXCEEDED',
+  ALIAS_LIMIT_EXCEEDED = 'ALIAS_LIMIT_EXCEEDED',
+  ROOT_FIELD_LIMIT_EXCEEDED = 'ROOT_FIELD_LIMIT_EXCEEDED',
+  TOKEN_LIMIT_EXCEEDED = 'TOKEN_LIMIT_EXCEEDED',
+  COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
+  BATCH_LIMIT_EXCEEDED = 'BATCH_LIMIT_EXCEEDED',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  MALFORMED_REQUEST = 'MALFORMED_REQUEST',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  RATE_LIMITED = 'RATE_LIMITED',
+  OPERATION_NOT_IN_SAFELIST = 'OPERATION_NOT_IN_SAFELIST',
+}
+
+/**
+ * - `refusal`: the gateway refused a GraphQL request before it ran, for the client's mistake;
+ *   lineage records the outcome `rejected`.
+ * - `client`: any other mistake of a client: a bad argument, a field the principal may not
+ *   read, a request to one of the gateway's own routes (or to a subgraph) that is refused.
+ * - `dependency`: a dependency failed; the process stays up.
+ * - `internal`: anything else; its details are masked outside development.
+ * - `startup`: the process cannot start or a command cannot run. It exits non-zero with one
+ *   line naming the thing, so there is no HTTP status.
+ */
+export type ErrorKind = 'refusal' | 'client' | 'dependency' | 'internal' | 'startup';
+
+interface ErrorSpecOf<C extends ErrorCode> {
+  readonly code: C;
+  /** The default sentence; a call site that knows more (the numbers, the name) sends its own. */
+  readonly message: string;
+  /** Apollo Server raises it too, and answers with the same status. */
+  readonly apollo?: true;
+}
+
+/**
+ * `status` is that of a response this error refuses. An error inside a partial response (data
+ * and errors, as a subgraph that is down or a removed field gives) leaves the status at 200.
+ * Only the start-up kind has none, so that no one asks a CLI-only code for a status.
+ */
+export type ErrorSpec<C extends ErrorCode = ErrorCode> = ErrorSpecOf<C> &
+  (
+    | { readonly kind: Exclude<ErrorKind, 'startup'>; readonly status: number }
+    | { readonly kind: 'startup'; readonly status: null }
+  );
+
+type ErrorCatalogue = { readonly [C in ErrorCode]: ErrorSpec<C> };
+
+/**
+ * The catalogue, in fastify's `createError` style: one entry per code, so a status or a
+ * default message is written once. README.md's error-code table is checked against it.
+ */
+export const ERROR_CATALOGUE = {
+  [ErrorCode.GRAPHQL_PARSE_FAILED]: {
+    code: ErrorCode.GRAPHQL_PARSE_FAILED,
+    kind: 'refusal',
+    status: 400,
+    message: 'The document is not valid GraphQL',
+    apollo: true,
+  },
+  [ErrorCode.GRAPHQL_VALIDATION_FAILED]: {
+    code: ErrorCode.GRAPHQL_VALIDATION_FAILED,
+    kind: 'refusal',
+    status: 400,
+    message: 'The operation does not validate against the schema',
+    apollo: true,
+  },
+  [ErrorCode.BAD_REQUEST]: {
+    code: ErrorCode.BAD_REQUEST,
+    kind: 'refusal',
+    // Apollo Server sends 405 or 406 for a wrong method or Accept header, with this code.
+    status: 400,
+    message: 'The HTTP request is not a GraphQL request that can be run',
+    apollo: true,
+  },
+  [ErrorCode.PERSISTED_QUERY_NOT_FOUND]: {
+    code: ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+    kind: 'refusal',
+    // The APQ protocol: the client is expected to resend with the query, so nothing on the
+    // way (a proxy, a client's error handling) should treat this as a failure.
+    status: 200,
+    message: 'PersistedQueryNotFound',
+    apollo: true,
+  },
+  [ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED]: {
+    code: ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+    kind: 'refusal',
+    status: 200,
+    message: 'PersistedQueryNotSupported',
+    apollo: true,
+  },
+  [ErrorCode.OPERATION_RESOLUTION_FAILURE]: {
+    code: ErrorCode.OPERATION_RESOLUTION_FAILURE,
+    kind: 'refusal',
+    status: 400,
+    message: 'The document has no operation to run (several operations, no or an unknown operationName)',
+    apollo: true,
+  },
+  [ErrorCode.BAD_USER_INPUT]: {
+    code: ErrorCode.BAD_USER_INPUT,
+    kind: 'client',
+    status: 400,
+    message: 'A bad argument, variable or parameter (the error names it)',
+    apollo: true,
+  },
+  [ErrorCode.INTERNAL_SERVER_ERROR]: {
+    code: ErrorCode.INTERNAL_SERVER_ERROR,
+    kind: 'internal',
+    status: 500,
+    message: 'Internal server error',
+    apollo: true,
+  },
+  [ErrorCode.SUBGRAPH_UNAVAILABLE]: {
+    code: ErrorCode.SUBGRAPH_UNAVAILABLE,
+    kind: 'dependency',
+    // In a GraphQL response this is one error of a partial 200; /catalog answers 503 with it.
+    status: 503,
+    message: 'A subgraph cannot be reached or failed',
+  },
+  [ErrorCode.CONFIG_INVALID]: {
+    code: ErrorCode.CONFIG_INVALID,
+    kind: 'startup',
+    status: null,
+    message: 'A configuration variable or file is invalid',
+  },
+  [ErrorCode.UNKNOWN_SUBGRAPH]: {
+    code: ErrorCode.UNKNOWN_SUBGRAPH,
+    kind: 'client',
+    // A command refuses an unknown name at start; GET /catalog/:product answers 404.
+    status: 404,
+    message: 'No data product of that name',
+  },
+  [ErrorCode.SUPERGRAPH_UNREADABLE]: {
+    code: ErrorCode.SUPERGRAPH_UNREADABLE,
+    kind: 'startup',
+    status: null,
+    message: 'The supergraph file cannot be read',
+  },
+  [ErrorCode.SUPERGRAPH_INVALID]: {
+    code: ErrorCode.SUPERGRAPH_INVALID,
+    kind: 'startup',
+    status: null,
+    message: 'The supergraph is not a valid composed supergraph',
+  },
+  [ErrorCode.COMPOSITION_FAILED]: {
+    code: ErrorCode.COMPOSITION_FAILED,
+    kind: 'startup',
+    status: null,
+    message: 'The subgraphs do not compose',
+  },
+  [ErrorCode.PORT_IN_USE]: {
+    code: ErrorCode.PORT_IN_USE,
+    kind: 'startup',
+    status: null,
+    message: 'The port is in use',
+  },
+  [ErrorCode.DATABASE_UNREACHABLE]: {
+    code: ErrorCode.DATABASE_UNREACHABLE,
+    kind: 'startup',
+    status: null,
+    message: 'A data product cannot reach its database',
+  },
+  [ErrorCode.PROCESS_EXITED]: {
+    code: ErrorCode.PROCESS_EXITED,
+    kind: 'startup',
+    status: null,
+    message: 'meshgate distributed: one of its processes exited before it answered /ready',
+  },
+  [ErrorCode.NOT_READY]: {
+    code: ErrorCode.NOT_READY,
+    kind: 'startup',
+    status: null,
+    message: 'meshgate distributed: one of its processes did not answer /ready in time',
+  },
+  [ErrorCode.TOKEN_INVALID]: {
+    code: ErrorCode.TOKEN_INVALID,
+    kind: 'refusal',
+    status: 401,
+    message:
+      'Invalid bearer token (malformed, expired, not yet valid, wrongly signed or for another audience)',
+  },
+  [ErrorCode.UNAUTHENTICATED]: {
+    code: ErrorCode.UNAUTHENTICATED,
+    kind: 'refusal',
+    status: 401,
+    message: 'Authentication required: send Authorization: Bearer <token>',
+  },
+  [ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE]: {
+    code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE,
+    // Not a refusal: in enforce mode the field is null and the rest of the response is served.
+    kind: 'client',
+    status: 403,
+    message: 'A field or type the principal may not read',
+  },
+  [ErrorCode.CONTEXT_TOKEN_INVALID]: {
+    code: ErrorCode.CONTEXT_TOKEN_INVALID,
+    kind: 'client',
+    status: 401,
+    message: 'A subgraph was asked without a valid gateway context token',
+  },
+  [ErrorCode.POLICY_INVALID]: {
+    code: ErrorCode.POLICY_INVALID,
+    kind: 'startup',
+    status: null,
+    message: 'A policy file is invalid',
+  },
+  [ErrorCode.POLICY_TEST_FAILED]: {
+    code: ErrorCode.POLICY_TEST_FAILED,
+    kind: 'startup',
+    status: null,
+    message: 'meshgate policy test: a policy test case failed',
+  },
+  [ErrorCode.LINEAGE_STORE_UNAVAILABLE]: {
+    code: ErrorCode.LINEAGE_STORE_UNAVAILABLE,
+    kind: 'startup',
+    status: null,
+    message: 'The lineage store (REDIS_URL) is not configured or cannot be reached',
+  },
+  [ErrorCode.LINEAGE_FORBIDDEN]: {
+    code: ErrorCode.LINEAGE_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: 'Lineage is readable with role admin or data-steward',
+  },
+  [ErrorCode.LINEAGE_EXPORT_INVALID]: {
+    code: ErrorCode.LINEAGE_EXPORT_INVALID,
+    kind: 'startup',
+    status: null,
+    message: 'An exported lineage event does not validate against the OpenLineage schemas',
+  },
+  [ErrorCode.LINEAGE_SINK_FAILED]: {
+    code: ErrorCode.LINEAGE_SINK_FAILED,
+    kind: 'startup',
+    status: null,
+    message: 'The OpenLineage endpoint refused the events or stayed unreachable after retries',
+  },
+  [ErrorCode.GOVERNANCE_INVALID]: {
+    code: ErrorCode.GOVERNANCE_INVALID,
+    kind: 'startup',
+    status: null,
+    message: 'The governance file is missing or invalid',
+  },
+  [ErrorCode.BASELINE_UNREADABLE]: {
+    code: ErrorCode.BASELINE_UNREADABLE,
+    kind: 'startup',
+    status: null,
+    message: 'The baseline supergraph cannot be read or is not a supergraph',
+  },
+  [ErrorCode.REGISTRY_CONFLICT]: {
+    code: ErrorCode.REGISTRY_CONFLICT,
+    kind: 'startup',
+    status: null,
+    message: 'Another publish or rollback changed the registry meanwhile',
+  },
+  [ErrorCode.REGISTRY_UNAVAILABLE]: {
+    code: ErrorCode.REGISTRY_UNAVAILABLE,
+    kind: 'startup',
+    status: null,
+    message: 'The registry cannot be read or written',
+  },
+  [ErrorCode.PUBLISH_REJECTED]: {
+    code: ErrorCode.PUBLISH_REJECTED,
+    kind: 'startup',
+    status: null,
+    message: 'The change does not compose or fails a blocking check',
+  },
+  [ErrorCode.NOTHING_TO_ROLL_BACK]: {
+    code: ErrorCode.NOTHING_TO_ROLL_BACK,
+    kind: 'startup',
+    status: null,
+    message: 'The subgraph has no earlier version to go back to',
+  },
+  [ErrorCode.CATALOG_FORBIDDEN]: {
+    code: ErrorCode.CATALOG_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: 'The catalog is for the roles analyst, admin, data-steward',
+  },
+  [ErrorCode.DEPTH_LIMIT_EXCEEDED]: {
+    code: ErrorCode.DEPTH_LIMIT_EXCEEDED,
+    kind: 'refusal',
+    status: 400,
+    message: 'The operation nests fields deeper than MAX_DEPTH',
+  },
+  [ErrorCode.ALIAS_LIMIT_EXCEEDED]: {
+    code: ErrorCode.ALIAS_LIMIT_EXCEEDED,
+    kind: 'refusal',
+    status: 400,
+    message: 'The document uses more than MAX_ALIASES aliases',
+  },
+  [ErrorCode.ROOT_FIELD_LIMIT_EXCEEDED]: {
+    code: ErrorCode.ROOT_FIELD_LIMIT_EXCEEDED,
+    kind: 'refusal',
+    status: 400,
+    message: 'The operation selects more than MAX_ROOT_FIELDS root fields',
+  },
+  [ErrorCode.TOKEN_LIMIT_EXCEEDED]: {
+    code: ErrorCode.TOKEN_LIMIT_EXCEEDED,
+    kind: 'refusal',
+    status: 400,
+    message: 'The document has more than MAX_TOKENS lexical tokens',
+  },
+  [ErrorCode.COST_LIMIT_EXCEEDED]: {
+    code: ErrorCode.COST_LIMIT_EXCEEDED,
+    kind: 'refusal',
+    status: 400,
+    message: "The operation's estimated cost is above MAX_COST",
+  },
+  [ErrorCode.BATCH_LIMIT_EXCEEDED]: {
+    code: ErrorCode.BATCH_LIMIT_EXCEEDED,
+    kind: 'refusal',
+    status: 400,
+    message: 'The batch carries more than MAX_BATCH operations',
+  },
+  [ErrorCode.PAYLOAD_TOO_LARGE]: {
+    code: ErrorCode.PAYLOAD_TOO_LARGE,
+    kind: 'refusal',
+    status: 413,
+    message: 'Request body is too large',
+  },
+  [ErrorCode.MALFORMED_REQUEST]: {
+    code: ErrorCode.MALFORMED_REQUEST,
+    kind: 'refusal',
+    // Another 4xx that fastify reports for the body keeps its own status.
+    status: 400,
+    message: 'Malformed request',
+  },
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: {
+    code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    kind: 'refusal',
+    status: 415,
+    message: 'Unsupported content type: send application/json',
+  },
+  [ErrorCode.RATE_LIMITED]: {
+    code: ErrorCode.RATE_LIMITED,
+    kind: 'refusal',
+    status: 429,
+    message: 'Rate limit exceeded (RATE_LIMIT_POINTS operations per RATE_LIMIT_WINDOW_SECONDS)',
+  },
+  [ErrorCode.OPERATION_NOT_IN_SAFELIST]: {
+    code: ErrorCode.OPERATION_NOT_IN_SAFELIST,
+    kind: 'refusal',
+    status: 400,
+    message: 'Operation is not in the published safelist',
+  },
+} as const satisfies ErrorCatalogue;
+
+type Catalogue = typeof ERROR_CATALOGUE;
+
+/** The codes with an HTTP status (every kind but `startup`): the compiler refuses `httpStatusOf` any other. */
+export type HttpErrorCode = {
+  [C in ErrorCode]: Catalogue[C] extends { readonly status: number } ? C : never;
+}[ErrorCode];
+
+/** The HTTP status the gateway answers with when an error with `code` refuses the request. */
+export function httpStatusOf(code: HttpErrorCode): number {
+  return ERROR_CATALOGUE[code].status;
+}
+
+/** The default message of `code`, for a call site with nothing more specific to say. */
+export function messageOf(code: ErrorCode): string {
+  return ERROR_CATALOGUE[code].message;
+}
+
+/** The entries as a list of the general type, for code that goes through them all. */
+export const ERROR_SPECS: readonly ErrorSpec[] = Object.values(ERROR_CATALOGUE);
+
+/** Apollo Server's own codes for a request refused before it ran: a client's mistake, never masked. */
+export const APOLLO_REQUEST_ERROR_CODES: readonly ErrorCode[] = ERROR_SPECS.filter(
+  (e) => e.kind === 'refusal' && e.apollo === true,
+).map((e) => e.code);
+
+/** Codes of a request refused before it ran (lineage outcome `rejected`): Apollo's and meshgate's own. */
+export const REQUEST_REFUSAL_CODES: ReadonlySet<string> = new Set(
+  ERROR_SPECS.filter((e) => e.kind === 'refusal').map((e) => e.code),
+);
