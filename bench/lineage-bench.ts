@@ -74,7 +74,7 @@ export async function benchLineage(
             context,
             operation: { name: 'ExampleOrder', type: 'query', hash: 'bench' },
             reads,
-            response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
+            response: { outcome: 'ok', executed: true, errorCodes: [], httpStatus: 200 },
           }),
         );
       }

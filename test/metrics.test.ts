@@ -104,6 +104,41 @@ describe('metrics and logs', () => {
     });
   });
 
+  it('counts a 400 BAD_USER_INPUT (a bad variable) as rejected in the metrics, the log and the lineage event alike', async () => {
+    // One outcome per request (http/request-outcome.ts): lineage used to record this as "error".
+    const { status, body } = await graphql(
+      gateway.url,
+      'query BadVariable($id: ID!) { order(id: $id) { id } }',
+      { variables: { id: { not: 'an id' } }, headers: { 'x-request-id': 'metrics-bad-variable' } },
+    );
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const { text } = await metrics();
+    expect(value(text, 'meshgate_requests_total{operation="BadVariable",outcome="rejected"}')).toBe(1);
+    expect(gatewayLog.lines.find((l) => l.requestId === 'metrics-bad-variable')).toMatchObject({
+      outcome: 'rejected',
+      status: 400,
+      errorCodes: ['BAD_USER_INPUT'],
+    });
+    const steward = { authorization: `Bearer ${personaToken('data-steward')}` };
+    await expect
+      .poll(
+        async () => {
+          const response = await fetch(gateway.url.replace('/graphql', '/admin/lineage?limit=1000'), {
+            headers: steward,
+          });
+          const { events = [] } = (await response.json()) as {
+            events?: { requestId: string; outcome: string; errorCodes: string[] }[];
+          };
+          return events
+            .filter((e) => e.requestId === 'metrics-bad-variable')
+            .map(({ outcome, errorCodes }) => ({ outcome, errorCodes }));
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual([{ outcome: 'rejected', errorCodes: ['BAD_USER_INPUT'] }]);
+  });
+
   it('keeps operation-name labels bounded', async () => {
     for (let i = 0; i < 3; i++) await graphql(gateway.url, `query Op${i}_${'x'.repeat(70)} { __typename }`);
     const { text } = await metrics();

@@ -1,32 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayContext } from '../http/context.js';
-import { REQUEST_REFUSAL_CODES } from '../common/errors.js';
-import type { FieldDecision, Outcome, Principal, SubgraphFetch } from '../common/types.js';
+import type { RequestOutcome } from '../http/request-outcome.js';
+import type { FieldDecision, Principal, SubgraphFetch } from '../common/types.js';
 import { memoByObject } from '../common/memo-by-object.js';
 import type { FieldRead, LineageDecision, LineageEvent, LineageField } from './types.js';
-
-export interface ResponseSummary {
-  /** Whether the response carries a `data` key at all: an executed operation does. */
-  readonly executed: boolean;
-  readonly dataIsNull: boolean;
-  readonly errorCodes: readonly string[];
-  readonly httpStatus: number | undefined;
-}
-
-/**
- * ok: no errors; partial: data with errors; error: executed, no data; rejected: refused before
- * execution (parse, validation, 401/403, a policy's reject mode).
- */
-export function outcomeOf(response: ResponseSummary): Outcome {
-  if (response.errorCodes.length === 0) return 'ok';
-  const refusedStatus = response.httpStatus === 401 || response.httpStatus === 403;
-  if (
-    refusedStatus ||
-    (!response.executed && response.errorCodes.some((code) => REQUEST_REFUSAL_CODES.has(code)))
-  )
-    return 'rejected';
-  return response.dataIsNull || !response.executed ? 'error' : 'partial';
-}
 
 export interface EventInput {
   readonly context: Pick<
@@ -35,7 +12,8 @@ export interface EventInput {
   >;
   readonly operation: LineageEvent['operation'];
   readonly reads: readonly FieldRead[];
-  readonly response: ResponseSummary;
+  /** How the request ended (http/request-outcome.ts): the metrics read the same object. */
+  readonly response: RequestOutcome;
 }
 
 /** The lineage event of one operation. Runs on the request path: no I/O, no awaits. */
@@ -55,7 +33,7 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
       entityCount: f.entityCount,
       ok: f.ok,
     })),
-    outcome: outcomeOf(response),
+    outcome: response.outcome,
     errorCodes: response.errorCodes,
     durationMs: round(Number(process.hrtime.bigint() - context.startedAt) / 1e6),
   };

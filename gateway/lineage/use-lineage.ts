@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import type { GraphQLError } from 'graphql';
 import { ANONYMOUS, type GatewayContext } from '../http/context.js';
 import { memoByObject } from '../common/memo-by-object.js';
-import { lineageEvent, type ResponseSummary } from './event.js';
+import { outcomeOfRefusal, outcomeOfResponse } from '../http/request-outcome.js';
+import { lineageEvent } from './event.js';
 import { cachedFieldsRead } from './fields-read.js';
 import { ownershipOf, type Ownership } from './ownership.js';
 import type { LineageRecorder } from './recorder.js';
@@ -85,7 +85,7 @@ function eventOf(
     context: 'requestId' in context ? context : emptyContext(),
     operation: reads.length > 0 ? sharedOperation(reads, name, type, hash) : { name, type, hash },
     reads,
-    response: summarize(rc),
+    response: outcomeOfResponse(rc.response),
   });
 }
 
@@ -102,30 +102,12 @@ const sharedOperation = memoByObject(
   ): LineageEvent['operation'] => Object.freeze({ name, type, hash }),
 );
 
-function summarize(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): ResponseSummary {
-  const body = rc.response.body;
-  const result = body.kind === 'single' ? body.singleResult : body.initialResult;
-  return {
-    executed: 'data' in result && result.data !== undefined,
-    dataIsNull: result.data == null,
-    errorCodes: (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
-    httpStatus: rc.response.http.status,
-  };
-}
-
 function refusedEvent(error: Error): LineageEvent {
-  const extensions = (error as Partial<GraphQLError>).extensions ?? {};
-  const status = (extensions.http as { status?: number } | undefined)?.status;
   return lineageEvent({
     context: emptyContext(),
     operation: { name: null, type: null, hash: null },
     reads: [],
-    response: {
-      executed: false,
-      dataIsNull: true,
-      errorCodes: [String(extensions.code ?? 'BAD_REQUEST')],
-      httpStatus: status ?? 400,
-    },
+    response: outcomeOfRefusal(error),
   });
 }
 

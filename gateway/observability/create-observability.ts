@@ -1,13 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode, httpStatusOf } from '../common/errors.js';
 import type { GatewayContext } from '../http/context.js';
 import type { LineageRecorder } from '../lineage/index.js';
 import type { Logger } from '../common/logger.js';
 import { decisionTally } from './decision-tally.js';
 import { lineageGauges } from './lineage-gauges.js';
 import { createMetrics, operationLabels } from './metrics.js';
-import { summarize } from './request-outcome.js';
+import { summarize, summarizeRefusal } from './request-outcome.js';
 import type { Observability, RequestSummary } from './types.js';
 
 export interface ObservabilityOptions {
@@ -66,18 +65,7 @@ export function createObservability({ logger, lineage, maxOperationLabels = 200 
     },
   };
 
-  const refusedByApollo = (error: Error & { extensions?: Record<string, unknown> }) => {
-    const http = error.extensions?.http as { status?: number } | undefined;
-    const status = http?.status ?? httpStatusOf(ErrorCode.BAD_REQUEST);
-    observability.request({
-      requestId: undefined,
-      operation: null,
-      outcome: status >= 500 ? 'error' : 'rejected',
-      status,
-      durationMs: undefined,
-      errorCodes: [String(error.extensions?.code ?? ErrorCode.BAD_REQUEST)],
-    });
-  };
+  const refusedByApollo = (error: Error) => observability.request(summarizeRefusal(error));
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     // 401 (authentication in the context function) and malformed requests (CSRF, bad batch):

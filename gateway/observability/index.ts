@@ -3,4 +3,3 @@ export type * from './types.js';
 export { createObservability, type ObservabilityOptions } from './create-observability.js';
 export { createMetrics, operationLabels, type GatewayMetrics } from './metrics.js';
 export { lineageGauges, type LineageGaugeOptions } from './lineage-gauges.js';
-export { outcomeOf } from './request-outcome.js';

@@ -29,6 +29,6 @@ export function sampleEvent(options: SampleEventOptions = {}): LineageEvent {
     },
     operation: options.operation ?? { name: 'Q', type: 'query', hash: 'h' },
     reads: options.reads ?? [],
-    response: { executed: true, dataIsNull: false, errorCodes: [], httpStatus: 200 },
+    response: { outcome: 'ok', executed: true, errorCodes: [], httpStatus: 200 },
   });
 }
