@@ -12,7 +12,7 @@ import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
 import { createLogger } from '../gateway/common/logger.js';
 import { lineageEvent } from '../gateway/lineage/event.js';
 import { cachedFieldsRead } from '../gateway/lineage/fields-read.js';
-import { ownershipOf } from '../gateway/lineage/ownership.js';
+import { supergraphModel } from '../gateway/supergraph/supergraph-model.js';
 import { LineageRecorder } from '../gateway/lineage/recorder.js';
 import { redisStore } from '../gateway/lineage/redis-store.js';
 
@@ -40,7 +40,7 @@ export async function benchLineage(
   supergraphSdl: string,
   events = 100_000,
 ): Promise<LineageBenchResult> {
-  const ownership = ownershipOf(supergraphSdl);
+  const { ownership } = supergraphModel(supergraphSdl);
   // The supergraph's object types carry the same fields as the API schema built from it.
   const schema = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
   const document = parse(EXAMPLE_QUERY);

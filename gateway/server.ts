@@ -2,7 +2,6 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
-import type { GraphQLSchema } from 'graphql';
 import { listen } from '../subgraphs/kit/server.js';
 import { useAuthentication } from './auth/index.js';
 import { contextTokenKey, createContextTokenSigner } from './subgraph-fetch/context-token.js';
@@ -23,6 +22,7 @@ import { usePersisted } from './persisted/index.js';
 import { requestContext } from './http/request-context.js';
 import { readPolicyFiles, usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
 import { SubgraphDataSource } from './subgraph-fetch/subgraph-data-source.js';
+import { supergraphModel, type SupergraphModel } from './supergraph/supergraph-model.js';
 import { supergraphSource } from './supergraph/supergraph-source.js';
 
 export interface RunningGateway {
@@ -65,10 +65,11 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
       ),
     logger,
   });
-  let inService: { sdl: string; apiSchema: GraphQLSchema } | null = null;
+  // One model per schema load, read once; the policy and lineage stages get the same object.
+  let inService: SupergraphModel | null = null;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
-    inService = { sdl: coreSupergraphSdl, apiSchema };
-    readiness.loaded(coreSupergraphSdl);
+    inService = supergraphModel(coreSupergraphSdl, { apiSchema });
+    readiness.loaded(inService);
   });
   // The policy rules, read and checked once: enforced by the policy stage, shown by the catalog.
   const rules = readPolicyFiles(config.security.policy.dir);
@@ -141,7 +142,8 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   // The data product catalog, for analysts and admins: GET /catalog, /catalog/:product.
   registerCatalogRoutes(app, {
     authenticate,
-    sources: () => inService && catalogSources(config, inService, lineage?.store ?? null, rules),
+    sources: () =>
+      inService && catalogSources(config, inService, lineage?.store ?? null, rules, source.descriptors()),
   });
   if (lineage) {
     // Admin-only (role admin or data-steward), authenticated as /graphql is.

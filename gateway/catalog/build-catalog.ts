@@ -1,18 +1,13 @@
-import { isInterfaceType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { supergraphId } from '../../schema/registry/supergraph-record.js';
+import { isInterfaceType, isObjectType, type GraphQLObjectType } from 'graphql';
 import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
-import { ownershipOf } from '../lineage/ownership.js';
 import type { Consumer } from '../lineage/types.js';
-import { CLASSIFICATIONS } from '../policy/policy-engine.js';
-import { indexSupergraph } from '../policy/schema-index.js';
 import type { PolicyRule } from '../policy/types.js';
-import { subgraphUrlsOf } from './subgraph-urls.js';
+import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import type { Catalog, CatalogEntry, CatalogField, CatalogType, SubgraphHealth } from './types.js';
 
 export interface CatalogSources {
-  readonly supergraphSdl: string;
-  /** The API schema of that supergraph (what clients can query). */
-  readonly apiSchema: GraphQLSchema;
+  /** The supergraph, read once when it loaded: a request reads it, never parses it. */
+  readonly model: SupergraphModel;
   readonly descriptors: readonly DataProductDescriptor[];
   readonly rules: readonly PolicyRule[];
   /** Routing overrides (SUBGRAPH_URLS) on top of the supergraph's own URLs. */
@@ -31,14 +26,14 @@ const DAY_MS = 86_400_000;
  * classification and the policies that cover them, its consumers from lineage, and its health.
  */
 export async function buildCatalog(sources: CatalogSources): Promise<Catalog> {
-  const ownership = ownershipOf(sources.supergraphSdl);
-  const { classification } = indexSupergraph(sources.apiSchema, sources.supergraphSdl, CLASSIFICATIONS);
-  const urls = { ...subgraphUrlsOf(sources.supergraphSdl), ...sources.subgraphUrls };
+  const { model } = sources;
+  const { ownership, classification } = model;
+  const urls = { ...model.subgraphUrls, ...sources.subgraphUrls };
   const since = Date.now() - (sources.consumersWindowMs ?? 30 * DAY_MS);
   const health = sources.health ?? checkHealth;
 
   const typesOf = (product: string): CatalogType[] =>
-    Object.values(sources.apiSchema.getTypeMap())
+    Object.values(model.apiSchema.getTypeMap())
       .filter((type) => (isObjectType(type) || isInterfaceType(type)) && !type.name.startsWith('__'))
       .map((type) => {
         const fields = Object.values((type as GraphQLObjectType).getFields())
@@ -86,7 +81,7 @@ export async function buildCatalog(sources: CatalogSources): Promise<Catalog> {
     }),
   );
   return {
-    supergraphId: supergraphId(sources.supergraphSdl),
+    supergraphId: model.id,
     generatedAt: new Date().toISOString(),
     consumersSince: new Date(since).toISOString(),
     products: products.sort((a, b) => a.name.localeCompare(b.name)),

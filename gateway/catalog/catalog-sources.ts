@@ -1,30 +1,35 @@
-import { Supergraph } from '@apollo/federation-internals';
-import type { GraphQLSchema } from 'graphql';
 import { dataProducts } from '../../subgraphs/index.js';
+import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
 import type { MeshgateConfig } from '../config/config.js';
 import { consumersOf } from '../lineage/consumers.js';
 import type { LineageStore } from '../lineage/types.js';
 import type { PolicyRule } from '../policy/types.js';
+import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import type { CatalogSources } from './build-catalog.js';
 
 /** How many recent events the consumers report reads per product at most. */
 const CONSUMER_EVENTS = 50_000;
 
 /**
- * What the catalog is built from, for one supergraph: the descriptors of this repository's
- * data products, the policy files, and (when lineage is on) the lineage store's events.
+ * What the catalog is built from, for one supergraph: its model, the data products'
+ * descriptors, the policy files, and (when lineage is on) the lineage store's events.
  */
 export function catalogSources(
   config: MeshgateConfig,
-  supergraph: { sdl: string; apiSchema?: GraphQLSchema | undefined },
+  /** The model of the supergraph described: the one in service, or the one `meshgate catalog` reads. */
+  model: SupergraphModel,
   store: LineageStore | null,
   /** The policy rules in force: the gateway's, read once at start. */
   rules: readonly PolicyRule[],
+  /**
+   * The descriptors published with the supergraph (the registry's); null for a supergraph
+   * from a file or introspection, described by this repository's data products.
+   */
+  descriptors: readonly DataProductDescriptor[] | null = null,
 ): CatalogSources {
   return {
-    supergraphSdl: supergraph.sdl,
-    apiSchema: supergraph.apiSchema ?? Supergraph.build(supergraph.sdl).apiSchema().toGraphQLJSSchema(),
-    descriptors: dataProducts.map((p) => p.descriptor),
+    model,
+    descriptors: descriptors ?? dataProducts.map((p) => p.descriptor),
     rules,
     subgraphUrls: config.subgraphUrls,
     ...(store && {

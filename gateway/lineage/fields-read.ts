@@ -12,7 +12,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { Ownership } from './ownership.js';
+import type { Ownership } from '../supergraph/supergraph-model.js';
 import type { FieldRead } from './types.js';
 
 /**

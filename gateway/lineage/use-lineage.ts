@@ -5,7 +5,7 @@ import { memoByObject } from '../common/memo-by-object.js';
 import { outcomeOfRefusal, outcomeOfResponse } from '../http/request-outcome.js';
 import { lineageEvent } from './event.js';
 import { cachedFieldsRead } from './fields-read.js';
-import { ownershipOf, type Ownership } from './ownership.js';
+import { supergraphModel, type Ownership } from '../supergraph/supergraph-model.js';
 import type { LineageRecorder } from './recorder.js';
 import type { FieldRead, LineageEvent } from './types.js';
 
@@ -39,7 +39,7 @@ export function useLineage({
     async serverWillStart() {
       return {
         schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
-          if (coreSupergraphSdl) ownership = ownershipOf(coreSupergraphSdl);
+          if (coreSupergraphSdl) ownership = supergraphModel(coreSupergraphSdl).ownership;
         },
         async serverWillStop() {
           if (closeOnStop) await recorder.close();

@@ -1,7 +1,7 @@
 export { usePolicy, type PolicyOptions } from './policy-gateway.js';
 export { compilePolicy, CLASSIFICATIONS } from './policy-engine.js';
 export { readPolicyFiles, parsePolicyFile } from './policy-file.js';
-export { indexSupergraph, type SchemaIndex, type Requirement } from './schema-index.js';
+export { indexSupergraph, type SchemaIndex } from './schema-index.js';
 export { authorizeOperation } from './authorize-operation.js';
 export { createMasker, REDACTED } from './mask-value.js';
 export type { OperationAuthorization, PolicyEngine, PolicyRule, RuleEffect } from './types.js';

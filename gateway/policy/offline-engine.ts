@@ -2,7 +2,8 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
 import { ErrorCode, StartupError } from '../common/errors.js';
 import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
-import { CLASSIFICATIONS, compilePolicy } from './policy-engine.js';
+import { supergraphModel } from '../supergraph/supergraph-model.js';
+import { compilePolicy } from './policy-engine.js';
 import { readPolicyFiles } from './policy-file.js';
 import { indexSupergraph, type SchemaIndex } from './schema-index.js';
 import { acceptEnforcedSecurityFeatures } from './security-features.js';
@@ -44,7 +45,8 @@ export async function indexSupergraphSdl(
     await gateway.stop();
   }
   if (!loaded) throw new StartupError(ErrorCode.SUPERGRAPH_INVALID, `${describe} did not load`);
-  return indexSupergraph(loaded.apiSchema, loaded.coreSupergraphSdl, CLASSIFICATIONS);
+  const { apiSchema, coreSupergraphSdl } = loaded;
+  return indexSupergraph(supergraphModel(coreSupergraphSdl, { apiSchema }), apiSchema);
 }
 
 const noop = () => undefined;

@@ -10,9 +10,10 @@ import { Classification } from '../../subgraphs/kit/descriptor.js';
 import { assertNever } from '../common/invariant.js';
 import { memoByObject } from '../common/memo-by-object.js';
 import type { Principal } from '../common/types.js';
+import type { Requirement } from '../supergraph/supergraph-model.js';
 import { compileCondition, type PrincipalReads } from './condition.js';
 import { policyError } from './policy-file.js';
-import type { Requirement, SchemaIndex } from './schema-index.js';
+import type { SchemaIndex } from './schema-index.js';
 import type { Condition, FieldDecision, PolicyEngine, PolicyRule } from './types.js';
 
 /** The classifications a domain may declare (the data product descriptor's list). */

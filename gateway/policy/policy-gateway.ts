@@ -21,12 +21,13 @@ import { ANONYMOUS, type GatewayContext } from '../http/context.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError, httpExtension } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { memoByObject } from '../common/memo-by-object.js';
+import { supergraphModel } from '../supergraph/supergraph-model.js';
 import { applyDecisions } from './apply-decisions.js';
 import { authorizeOperation } from './authorize-operation.js';
 import { filterSchema } from './filter-schema.js';
 import { introspectionKind } from './introspection.js';
 import { createMasker } from './mask-value.js';
-import { CLASSIFICATIONS, compilePolicy } from './policy-engine.js';
+import { compilePolicy } from './policy-engine.js';
 import { readPolicyFiles } from './policy-file.js';
 import { indexSupergraph } from './schema-index.js';
 import type { OperationAuthorization, PolicyEngine, PolicyRule } from './types.js';
@@ -78,7 +79,8 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
     try {
       engine = compilePolicy({
         rules,
-        index: indexSupergraph(apiSchema, coreSupergraphSdl, CLASSIFICATIONS),
+        // The same model the other stages of this schema load get (one parse per supergraph).
+        index: indexSupergraph(supergraphModel(coreSupergraphSdl, { apiSchema }), apiSchema),
         strict,
         onSkippedRule: (message) => logger.warn(message),
       });

@@ -1,143 +1,26 @@
-import {
-  Kind,
-  parse,
-  valueFromASTUntyped,
-  type ConstDirectiveNode,
-  type DefinitionNode,
-  type GraphQLSchema,
-} from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 
 /**
- * What the policy layer reads from the supergraph besides its API schema:
- *
- * - **Classification.** Domains classify fields in their own SDL with federation's `@tag`:
- *   `email: String! @tag(name: "pii")` (pii, pci, confidential; on a type, it classifies all
- *   its fields). We chose `@tag` over a composed custom directive because composition already
- *   carries `@tag` into the supergraph (tag spec v0.3) for every subgraph with no
- *   `@composeDirective`, and tag names are plain data schema checks can diff. Tags that are
- *   not a known classification (e.g. contract tags) are ignored here.
- * - **Apollo's authorization directives** `@authenticated`, `@requiresScopes(scopes:)`,
- *   `@policy(policies:)` on fields and types, with the GraphOS Router's semantics (OR of AND
- *   lists). Names follow the supergraph's `@link(…, as:)` if a spec was renamed.
+ * What policies compile against: the API schema the gateway serves, and what the supergraph
+ * model read from the directives that schema drops (classifications from `@tag`, Apollo's
+ * authorization directives; see supergraph/access-directives.ts).
  */
-export type Requirement =
-  | { readonly kind: 'authenticated' }
-  | { readonly kind: 'requiresScopes'; readonly anyOf: readonly (readonly string[])[] }
-  | { readonly kind: 'policy'; readonly anyOf: readonly (readonly string[])[] };
-
 export interface SchemaIndex {
   readonly schema: GraphQLSchema;
   /** Classifications by `Type.field` (a type's own tags included). */
-  readonly classification: ReadonlyMap<string, readonly string[]>;
+  readonly classification: SupergraphModel['classification'];
   /** Directive requirements by `Type.field` or by `Type`. */
-  readonly requirements: ReadonlyMap<string, readonly Requirement[]>;
+  readonly requirements: SupergraphModel['requirements'];
 }
 
-const SPECS = {
-  tag: 'tag',
-  authenticated: 'authenticated',
-  requiresScopes: 'requiresScopes',
-  policy: 'policy',
-} as const;
-
+/**
+ * `apiSchema`: the gateway passes the one @apollo/gateway executes against, so decisions,
+ * filtered introspection and masking see the very types the executor sees.
+ */
 export function indexSupergraph(
-  apiSchema: GraphQLSchema,
-  supergraphSdl: string,
-  classifications: readonly string[],
+  model: SupergraphModel,
+  apiSchema: GraphQLSchema = model.apiSchema,
 ): SchemaIndex {
-  const document = parse(supergraphSdl, { noLocation: true });
-  const names = directiveNames(document.definitions);
-  const classification = new Map<string, string[]>();
-  const requirements = new Map<string, Requirement[]>();
-  const add = <T>(map: Map<string, T[]>, key: string, values: T[]) =>
-    values.length && map.set(key, [...(map.get(key) ?? []), ...values]);
-
-  for (const definition of document.definitions) {
-    if (!('fields' in definition) || !('name' in definition) || !definition.name) continue;
-    if (
-      definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ||
-      definition.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION
-    )
-      continue;
-    const typeName = definition.name.value;
-    const typeTags = tagsOf(definition.directives ?? [], names.tag, classifications);
-    add(requirements, typeName, requirementsOf(definition.directives ?? [], names));
-    for (const field of definition.fields ?? []) {
-      const coordinate = `${typeName}.${field.name.value}`;
-      add(classification, coordinate, [
-        ...typeTags,
-        ...tagsOf(field.directives ?? [], names.tag, classifications),
-      ]);
-      add(requirements, coordinate, requirementsOf(field.directives ?? [], names));
-    }
-  }
-  // Scalars and enums may carry requirements too: a field returning them needs them.
-  for (const definition of document.definitions) {
-    if (
-      (definition.kind === Kind.SCALAR_TYPE_DEFINITION || definition.kind === Kind.ENUM_TYPE_DEFINITION) &&
-      definition.directives
-    ) {
-      add(requirements, definition.name.value, requirementsOf(definition.directives, names));
-    }
-  }
-  for (const [key, values] of classification) classification.set(key, [...new Set(values)]);
-  return { schema: apiSchema, classification, requirements };
-}
-
-/** Local names of the specs' directives, from the supergraph's `@link(url:, as:)`. */
-function directiveNames(definitions: readonly DefinitionNode[]): Record<keyof typeof SPECS, string> {
-  const names: Record<keyof typeof SPECS, string> = { ...SPECS };
-  for (const definition of definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
-    for (const link of definition.directives ?? []) {
-      if (link.name.value !== 'link') continue;
-      const args = argumentsOf(link);
-      const url = typeof args.url === 'string' ? args.url : '';
-      const spec = /specs\.apollo\.dev\/(tag|authenticated|requiresScopes|policy)\/v/.exec(url)?.[1] as
-        keyof typeof SPECS | undefined;
-      if (spec && typeof args.as === 'string') names[spec] = args.as;
-    }
-  }
-  return names;
-}
-
-function tagsOf(
-  directives: readonly ConstDirectiveNode[],
-  tag: string,
-  classifications: readonly string[],
-): string[] {
-  return directives
-    .filter((d) => d.name.value === tag)
-    .map((d) => argumentsOf(d).name)
-    .filter((name): name is string => typeof name === 'string' && classifications.includes(name));
-}
-
-function requirementsOf(
-  directives: readonly ConstDirectiveNode[],
-  names: Record<keyof typeof SPECS, string>,
-): Requirement[] {
-  const found: Requirement[] = [];
-  for (const directive of directives) {
-    const args = argumentsOf(directive);
-    if (directive.name.value === names.authenticated) found.push({ kind: 'authenticated' });
-    else if (directive.name.value === names.requiresScopes)
-      found.push({ kind: 'requiresScopes', anyOf: lists(args.scopes) });
-    else if (directive.name.value === names.policy)
-      found.push({ kind: 'policy', anyOf: lists(args.policies) });
-  }
-  return found;
-}
-
-function argumentsOf(directive: ConstDirectiveNode): Record<string, unknown> {
-  return Object.fromEntries(
-    (directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
-  );
-}
-
-function lists(value: unknown): string[][] {
-  return Array.isArray(value)
-    ? value.map((inner) =>
-        Array.isArray(inner) ? inner.filter((s): s is string => typeof s === 'string') : [],
-      )
-    : [];
+  return { schema: apiSchema, classification: model.classification, requirements: model.requirements };
 }

@@ -1,4 +1,4 @@
-import { supergraphId } from '../../schema/registry/supergraph-record.js';
+import type { SupergraphModel } from './supergraph-model.js';
 
 /** A supergraph the gateway refused to serve, and why: shown in `/ready` until a good one loads. */
 export interface RejectedSupergraph {
@@ -28,8 +28,8 @@ export class Readiness {
     return this.listening && this.supergraph.id !== null;
   }
 
-  loaded(sdl: string): void {
-    this.supergraph.id = supergraphId(sdl);
+  loaded(model: Pick<SupergraphModel, 'id'>): void {
+    this.supergraph.id = model.id;
     this.supergraph.loadedAt = new Date().toISOString();
   }
 

@@ -1,5 +1,6 @@
 import type { SupergraphManager } from '@apollo/gateway';
-import type { Registry } from '../../schema/registry/types.js';
+import type { PublishedSubgraph, Registry } from '../../schema/registry/types.js';
+import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
 import type { Logger } from '../common/logger.js';
 import type { Readiness } from './readiness.js';
 import { readSupergraphFile } from './read-supergraph-file.js';
@@ -13,20 +14,27 @@ import { readSupergraphFile } from './read-supergraph-file.js';
  *
  * At start, an empty or unreachable registry falls back to the supergraph file, so a gateway
  * can come up before its registry does; it converges once the registry answers.
+ *
+ * `descriptors()`: the data product descriptors published with the supergraph in service
+ * (what the catalog shows); null while the file serves, which this repository describes.
  */
 export function registrySupergraph(
   registry: Registry,
   fallbackPath: string,
   readiness: Readiness,
   logger: Logger,
-): SupergraphManager & { stop(): void } {
+): SupergraphManager & { stop(): void; descriptors(): readonly DataProductDescriptor[] | null } {
   let stopWatching = () => undefined as void;
+  let descriptors: readonly DataProductDescriptor[] | null = null;
   return {
     async initialize({ update }) {
       let initial: { sdl: string; version: number } | null = null;
       try {
-        const { supergraph } = await registry.state();
-        if (supergraph) initial = { sdl: supergraph.sdl, version: supergraph.version };
+        const { supergraph, subgraphs } = await registry.state();
+        if (supergraph) {
+          initial = { sdl: supergraph.sdl, version: supergraph.version };
+          descriptors = descriptorsOf(subgraphs);
+        }
       } catch (error) {
         readiness.registryError = { message: (error as Error).message, at: new Date().toISOString() };
         logger.warn(
@@ -38,10 +46,11 @@ export function registrySupergraph(
       readiness.supergraph.version = initial?.version ?? null;
 
       stopWatching = registry.watch(
-        (supergraph) => {
+        (supergraph, subgraphs) => {
           readiness.registryError = null;
           try {
             update(supergraph.sdl); // Throws, changing nothing, if the SDL does not load.
+            descriptors = descriptorsOf(subgraphs);
             readiness.supergraph.version = supergraph.version;
             readiness.supergraph.source = `registry ${registry.location}`;
             readiness.lastRejected = null;
@@ -76,5 +85,11 @@ export function registrySupergraph(
       };
     },
     stop: () => stopWatching(),
+    descriptors: () => descriptors,
   };
+}
+
+/** A subgraph published without a descriptor has none in the catalog (governance flags it). */
+export function descriptorsOf(subgraphs: readonly PublishedSubgraph[]): readonly DataProductDescriptor[] {
+  return Object.freeze(subgraphs.flatMap((s) => (s.descriptor ? [s.descriptor] : [])));
 }

@@ -1,5 +1,6 @@
 import { IntrospectAndCompose, type SupergraphManager } from '@apollo/gateway';
 import { openRegistry } from '../../schema/registry/open-registry.js';
+import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
 import type { MeshgateConfig } from '../config/config.js';
 import { assertNever } from '../common/invariant.js';
 import type { Logger } from '../common/logger.js';
@@ -16,6 +17,11 @@ export interface SupergraphSource {
   supergraphSdl: string | SupergraphManager;
   describe: string;
   readiness: Readiness;
+  /**
+   * The data product descriptors published with the supergraph in service (the registry's);
+   * null when the supergraph does not come with any (a file, introspection).
+   */
+  descriptors(): readonly DataProductDescriptor[] | null;
   stop(): void;
 }
 
@@ -28,6 +34,7 @@ export function supergraphSource(config: MeshgateConfig, logger: Logger): Superg
         supergraphSdl: sdl,
         describe: supergraph.path,
         readiness: new Readiness(supergraph.path),
+        descriptors: () => null,
         stop: () => undefined,
       };
     }
@@ -38,6 +45,7 @@ export function supergraphSource(config: MeshgateConfig, logger: Logger): Superg
         supergraphSdl: new IntrospectAndCompose({ subgraphs }),
         describe,
         readiness: new Readiness(describe),
+        descriptors: () => null,
         stop: () => undefined,
       };
     }
@@ -50,6 +58,7 @@ export function supergraphSource(config: MeshgateConfig, logger: Logger): Superg
         supergraphSdl: manager,
         describe,
         readiness,
+        descriptors: () => manager.descriptors(),
         stop: () => {
           manager.stop();
           void registry.close();

@@ -1,22 +1,19 @@
-import { Supergraph } from '@apollo/federation-internals';
 import {
   isEnumType,
   isInputObjectType,
   isInterfaceType,
   isObjectType,
-  Kind,
-  parse,
-  type ConstDirectiveNode,
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import { ownershipOf } from '../../gateway/lineage/ownership.js';
+import { supergraphModel } from '../../gateway/supergraph/supergraph-model.js';
 
 /**
  * One supergraph as the check reads it: its API schema (what clients see: the join and link
  * machinery stripped, `@inaccessible` elements removed — the Supergraph API of
  * @apollo/federation-internals), its AST (for the directives the API schema drops: `@tag`,
- * the authorization directives), and which subgraphs define each coordinate.
+ * the authorization directives), and which subgraphs define each coordinate. All three come
+ * from the gateway's supergraph model, so the check reads a supergraph as the gateway does.
  */
 export interface SchemaView {
   readonly supergraphSdl: string;
@@ -30,21 +27,19 @@ export interface SchemaView {
 
 /** Throws when the text is not a valid supergraph (the caller names where it came from). */
 export function schemaView(supergraphSdl: string): SchemaView {
-  const api = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-  const document = parse(supergraphSdl);
-  // Fields of object and interface types: the lineage module's reading of @join__field.
-  const fieldOwners = ownershipOf(supergraphSdl);
-  const typeOwners = joinTypeOwners(document);
+  const model = supergraphModel(supergraphSdl);
+  const api = model.apiSchema;
   return {
     supergraphSdl,
     api,
-    document,
+    document: model.document,
     subgraphsOf(coordinate) {
       const { type, member } = splitCoordinate(coordinate);
       const named = api.getType(type);
+      // A field of an object or interface type: @join__field; anything else: its type's @join__type.
       const ofField = member !== undefined && (isObjectType(named) || isInterfaceType(named));
-      const owners = ofField ? fieldOwners.owners(type, member) : (typeOwners.get(type) ?? []);
-      return [...new Set(owners)].sort();
+      const owners = ofField ? model.ownership.owners(type, member) : model.typeOwners(type);
+      return [...owners].sort();
     },
     has: (coordinate) => hasCoordinate(api, coordinate),
   };
@@ -69,38 +64,4 @@ export function splitCoordinate(coordinate: string): {
 } {
   const match = /^([^.]+)(?:\.([^(]+)(?:\((\w+):\))?)?$/.exec(coordinate);
   return { type: match?.[1] ?? coordinate, member: match?.[2], argument: match?.[3] };
-}
-
-/** `@join__type(graph:)` on every kind of type (enums and inputs too), by subgraph name. */
-function joinTypeOwners(document: DocumentNode): Map<string, string[]> {
-  const graphNames = new Map<string, string>();
-  const owners = new Map<string, string[]>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph') {
-      for (const value of definition.values ?? []) {
-        const name = stringArgument(
-          value.directives?.find((d) => d.name.value === 'join__graph'),
-          'name',
-        );
-        if (name) graphNames.set(value.name.value, name);
-      }
-    }
-  }
-  for (const definition of document.definitions) {
-    if (!('name' in definition) || !definition.name || !('directives' in definition)) continue;
-    for (const directive of definition.directives ?? []) {
-      if (directive.name.value !== 'join__type') continue;
-      const graph = directive.arguments?.find((a) => a.name.value === 'graph')?.value;
-      if (graph?.kind !== Kind.ENUM) continue;
-      const list = owners.get(definition.name.value) ?? [];
-      list.push(graphNames.get(graph.value) ?? graph.value.toLowerCase());
-      owners.set(definition.name.value, list);
-    }
-  }
-  return owners;
-}
-
-function stringArgument(directive: ConstDirectiveNode | undefined, name: string): string | undefined {
-  const value = directive?.arguments?.find((a) => a.name.value === name)?.value;
-  return value?.kind === Kind.STRING ? value.value : undefined;
 }

@@ -1,4 +1,4 @@
-import type { PublishedSupergraph, Registry } from './types.js';
+import type { PublishedSubgraph, PublishedSupergraph, Registry } from './types.js';
 
 /**
  * Polls the registry and reports each supergraph newer than the last one reported. Errors
@@ -8,7 +8,7 @@ import type { PublishedSupergraph, Registry } from './types.js';
 export function pollSupergraph(
   registry: Pick<Registry, 'state'>,
   pollMs: number,
-  onSupergraph: (supergraph: PublishedSupergraph) => void,
+  onSupergraph: (supergraph: PublishedSupergraph, subgraphs: readonly PublishedSubgraph[]) => void,
   onError: (error: Error) => void,
 ): (() => void) & { check: () => Promise<void> } {
   let seen = 0;
@@ -17,11 +17,11 @@ export function pollSupergraph(
   const check = () =>
     (running ??= registry
       .state()
-      .then(({ supergraph }) => {
+      .then(({ supergraph, subgraphs }) => {
         if (stopped) return;
         if (supergraph && supergraph.version > seen) {
           seen = supergraph.version;
-          onSupergraph(supergraph);
+          onSupergraph(supergraph, subgraphs);
         }
       })
       .catch((error: unknown) => {

@@ -59,10 +59,14 @@ export interface Registry {
    */
   commit(commit: RegistryCommit, expectedVersion: number): Promise<void>;
   /**
-   * Calls `onSupergraph` with the supergraph in service now and after every change: pushed
+   * Calls `onSupergraph` with the supergraph in service now and after every change, and the
+   * subgraphs in service with it (their descriptors describe the data products): pushed
    * where the store can (Redis pub/sub), and polled every `pollMs` as well, so a missed
    * message or a store that was down only delays an update. Returns the stop function.
    */
-  watch(onSupergraph: (supergraph: PublishedSupergraph) => void, onError: (error: Error) => void): () => void;
+  watch(
+    onSupergraph: (supergraph: PublishedSupergraph, subgraphs: readonly PublishedSubgraph[]) => void,
+    onError: (error: Error) => void,
+  ): () => void;
   close(): Promise<void>;
 }

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { openRegistry } from '../../../schema/registry/open-registry.js';
 import { buildCatalog } from '../../catalog/build-catalog.js';
 import { catalogSources } from '../../catalog/catalog-sources.js';
+import { descriptorsOf } from '../../supergraph/registry-supergraph.js';
+import { supergraphModel } from '../../supergraph/supergraph-model.js';
+import type { DataProductDescriptor } from '../../../subgraphs/kit/descriptor.js';
 import type { Catalog, CatalogEntry } from '../../catalog/types.js';
 import { loadConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
@@ -21,14 +24,24 @@ export function registerCatalogCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { product?: string; registry?: boolean; json?: boolean }) => {
       const config = loadConfig();
-      const sdl = options.registry
+      // The registry's supergraph comes with the descriptors its teams published.
+      const { sdl, descriptors } = options.registry
         ? await registrySupergraph(config.registry)
-        : readSupergraphFile(config.supergraph.source === 'introspect' ? '' : config.supergraph.path);
+        : {
+            sdl: readSupergraphFile(config.supergraph.source === 'introspect' ? '' : config.supergraph.path),
+            descriptors: null,
+          };
       // Consumers come from the shared lineage store; a CLI's own in-memory store would be empty.
       const store = config.lineage.redisUrl ? await lineageStore(config.lineage, { connect: true }) : null;
       try {
         const catalog = await buildCatalog(
-          catalogSources(config, { sdl }, store, readPolicyFiles(config.security.policy.dir)),
+          catalogSources(
+            config,
+            supergraphModel(sdl),
+            store,
+            readPolicyFiles(config.security.policy.dir),
+            descriptors,
+          ),
         );
         const products = catalog.products.filter((p) => !options.product || p.name === options.product);
         if (options.product && products.length === 0) {
@@ -46,16 +59,18 @@ export function registerCatalogCommand(program: Command): void {
     });
 }
 
-async function registrySupergraph(config: Parameters<typeof openRegistry>[0]): Promise<string> {
+async function registrySupergraph(
+  config: Parameters<typeof openRegistry>[0],
+): Promise<{ sdl: string; descriptors: readonly DataProductDescriptor[] }> {
   const registry = openRegistry(config);
   try {
-    const { supergraph } = await registry.state();
+    const { supergraph, subgraphs } = await registry.state();
     if (!supergraph)
       throw new StartupError(
         ErrorCode.REGISTRY_UNAVAILABLE,
         `registry ${registry.location} has no supergraph yet`,
       );
-    return supergraph.sdl;
+    return { sdl: supergraph.sdl, descriptors: descriptorsOf(subgraphs) };
   } finally {
     await registry.close();
   }
