@@ -16,6 +16,7 @@ import { formatError } from './http/format-error.js';
 import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
 import { limitRules, requireOperation, useRateLimit, withLimitCodes } from './limits/index.js';
 import { useHttpLimits } from './http/http-limits.js';
+import { closeAfterResponseOnStop } from './http/close-after-response.js';
 import type { Logger } from './common/logger.js';
 import { createObservability } from './observability/index.js';
 import { usePersisted } from './persisted/index.js';
@@ -132,6 +133,8 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
 
   // Body size (413), batch size, malformed JSON and content types: refused with a code before GraphQL runs.
   useHttpLimits(app, { limits: config.limits, onRefused: observability.refused });
+  // A stop answers the requests in flight, then ends their connections (no keep-alive wait).
+  closeAfterResponseOnStop(app);
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     // Each request: its id, client and authenticated principal (request-context.ts).

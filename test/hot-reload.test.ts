@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnMeshProcess, type ChildProcessHandle } from '../gateway/cli/mesh-process.js';
 import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { publishSubgraph } from '../schema/registry/publish.js';
@@ -98,7 +98,8 @@ describe('hot reload from the registry', () => {
       }
     };
     const load = gateways.flatMap(({ url }) => [worker(url), worker(url), worker(url), worker(url)]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Publish under load: once requests are flowing on both gateways.
+    await vi.waitFor(() => expect(sent).toBeGreaterThanOrEqual(40), { timeout: 30_000, interval: 20 });
 
     const sdl = productSdl('catalog').replace(
       '  "Whether the product can be ordered today."',
@@ -115,7 +116,12 @@ describe('hot reload from the registry', () => {
       )
       .toEqual([6, 6]);
     const convergedMs = Date.now() - publishedAt;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // And keep the load on after the swap: the new schema serves requests too.
+    const sentAtConvergence = sent;
+    await vi.waitFor(() => expect(sent).toBeGreaterThanOrEqual(sentAtConvergence + 40), {
+      timeout: 30_000,
+      interval: 20,
+    });
     running = false;
     await Promise.all(load);
 
@@ -140,7 +146,9 @@ describe('hot reload from the registry', () => {
       proposal('payments', productSdl('payments').replace('amount: Float!', 'amount: Int!')),
     );
     expect(broken.published).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Refused at publish, it never reached the registry: there is no newer supergraph for a
+    // gateway to pick up, whenever it next looks.
+    expect((await registry.state()).supergraph?.version).toBe(6);
     for (const { url } of gateways) {
       expect((await ready(url)).supergraph).toMatchObject({ version: 6, id: before.supergraph.id });
       expect((await graphql(url, QUERY)).body.errors).toBeUndefined();
