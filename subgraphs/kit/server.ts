@@ -4,6 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
+import { closeAfterResponseOnStop } from '../../gateway/http/close-after-response.js';
 import type { Logger } from '../../gateway/common/logger.js';
 import { openDatabase, type Database } from './database.js';
 import type { DataProduct, SubgraphContext } from './data-product.js';
@@ -56,6 +57,8 @@ export async function startSubgraph(
     });
     await apollo.start();
     requireGatewayContext(app, '/graphql', options.contextKey);
+    // A stop answers the gateway's requests in flight, then ends their kept-alive connections.
+    closeAfterResponseOnStop(app);
     const { logger } = options;
     if (logger) {
       app.addHook('onResponse', async (request, reply) => {
