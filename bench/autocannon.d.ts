@@ -10,6 +10,8 @@ declare module 'autocannon' {
     path?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** Called before each request is sent; what it returns is sent (a new body each time). */
+    setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
     onResponse?: (status: number, body: string) => void;
   }
 

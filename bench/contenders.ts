@@ -1,3 +1,4 @@
+import { WORKLOAD_IDS } from './workloads.js';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -52,7 +53,7 @@ export const BASE_ENV = {
   CONTEXT_TOKEN_SECRET: BENCH_CONTEXT_SECRET,
 };
 const HIVE_CONFIG = new URL('./contenders/hive-gateway.config.ts', import.meta.url).pathname;
-const ALL: ContenderSpec['workloads'] = ['single', 'cross', 'heavy'];
+const ALL: ContenderSpec['workloads'] = WORKLOAD_IDS;
 const STOCK_SCRIPT = new URL('./contenders/stock-apollo.ts', import.meta.url).pathname;
 
 export function contenders(setup: ContenderSetup): Contender[] {

@@ -1,5 +1,6 @@
 import autocannon, { type AutocannonResult } from 'autocannon';
 import type { LoadJob, LoadResult } from './types.js';
+import { requestBodies, workloadById } from './workloads.js';
 
 /**
  * The load generator, run as its own process so it never shares an event loop with the
@@ -9,6 +10,9 @@ import type { LoadJob, LoadResult } from './types.js';
  */
 
 const job = JSON.parse(process.argv[2] ?? '{}') as LoadJob;
+// One stream for the warm-up and the measured pass: a varied workload never repeats its
+// warm-up's requests, and every contender's generator sends the same sequence.
+const nextBody = requestBodies(workloadById(job.workload));
 
 /** A 2xx whose body carries a GraphQL `errors` entry (or no data) counts as an error. */
 function isGraphQLError(status: number, body: string): boolean {
@@ -37,7 +41,7 @@ function run(durationSeconds: number, record: boolean): Promise<Pass> {
           {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...job.headers },
-            body: job.body,
+            setupRequest: (request) => ({ ...request, body: nextBody() }),
             onResponse: (status, body) => {
               if (isGraphQLError(status, body)) graphqlErrors++;
             },

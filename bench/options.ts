@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { ContenderId, Workload } from './types.js';
+import { WORKLOAD_IDS } from './workloads.js';
 
 /**
  * `npm run bench [-- flags]`. Each flag falls back to a BENCH_* environment variable, then to
@@ -51,10 +52,10 @@ const Schema = z.object({
   connections: z.coerce.number().int().positive().default(32),
   quick: z.boolean().default(false),
   contenders: list(['a', 'b', 'c', 'd', 'e']).default(['a', 'b', 'c', 'd', 'e']),
-  workloads: list(['single', 'cross', 'heavy']).default(['single', 'cross', 'heavy']),
-  latencyWorkloads: list(['single', 'cross', 'heavy']).default(['single', 'cross']),
+  workloads: list(WORKLOAD_IDS).default([...WORKLOAD_IDS]),
+  latencyWorkloads: list(WORKLOAD_IDS).default(['varied-order', 'single', 'cross']),
   profile: z.boolean().default(false),
-  profileWorkloads: list(['single', 'cross', 'heavy']).default(['heavy']),
+  profileWorkloads: list(WORKLOAD_IDS).default(['varied-order']),
   overheadRounds: z.coerce.number().int().min(0).optional(),
   overheadSeconds: z.coerce.number().positive().optional(),
   lineageEvents: z.coerce.number().int().positive().optional(),
@@ -95,7 +96,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       new Option('--connections <n>', 'concurrent connections (default 32)').env('BENCH_CONNECTIONS'),
     )
     .addOption(new Option('--contenders <list>', 'which of a,b,c,d,e').env('BENCH_CONTENDERS'))
-    .addOption(new Option('--workloads <list>', 'which of single,cross,heavy').env('BENCH_WORKLOADS'))
+    .addOption(new Option('--workloads <list>', `which of ${WORKLOAD_IDS.join(',')}`).env('BENCH_WORKLOADS'))
     .addOption(
       new Option(
         '--latency-workloads <list>',

@@ -2,7 +2,6 @@ import type { Contender, RunningContender } from './contenders.js';
 import { runLoad } from './load-runner.js';
 import type { BenchOptions } from './options.js';
 import type { PairedOverhead, RoundFigures, Workload } from './types.js';
-import { requestBody } from './workloads.js';
 
 type Pair = 'b' | 'c';
 
@@ -32,7 +31,7 @@ export async function measurePairedOverhead(
           const { load } = await runLoad(
             {
               url: running[id]!.url,
-              body: requestBody(workload),
+              workload: workload.id,
               headers: { ...pair[id].headers },
               connections,
               durationSeconds: options.overheadSeconds,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ProcessUsage } from './types.js';
 
 /**
@@ -83,4 +83,30 @@ export function sampleUsage(pid: number, intervalMs = 250): UsageSampler {
       };
     },
   };
+}
+
+/**
+ * The PostgreSQL server's processes on this machine (postmasters: a `postgres` whose parent is
+ * not one), so a cell can say how much CPU the database spent on it; none for a remote server.
+ */
+export function postgresRoots(): number[] {
+  const comm = (pid: string) => {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return {
+        name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
+        ppid: text.slice(text.lastIndexOf(')') + 2).split(' ')[1] ?? '',
+      };
+    } catch {
+      return null;
+    }
+  };
+  const roots: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const self = comm(entry);
+    if (self?.name !== 'postgres') continue;
+    if (comm(self.ppid)?.name !== 'postgres') roots.push(Number(entry));
+  }
+  return roots;
 }

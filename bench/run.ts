@@ -15,13 +15,13 @@ import { benchLineageWriter } from './lineage-writer.js';
 import { runLoad } from './load-runner.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { measurePairedOverhead } from './paired-overhead.js';
-import { sampleUsage } from './proc-sampler.js';
+import { postgresRoots, sampleUsage } from './proc-sampler.js';
 import { summariseProfile } from './profile-summary.js';
 import { markdownReport, evaluateTargets, resultsTable } from './report.js';
 import { startBenchSubgraphs } from './subgraph-mesh.js';
 import type { BenchResults, CellResult, Workload } from './types.js';
 import { verifyWorkload } from './verify.js';
-import { WORKLOADS, requestBody } from './workloads.js';
+import { WORKLOADS } from './workloads.js';
 
 /**
  * `npm run bench`: the five subgraphs as processes on PostgreSQL, then each contender in its
@@ -73,7 +73,7 @@ try {
     redisUrl: options.redisUrl,
     tokenRoles: options.tokenRoles,
   }).filter((c) => options.contenders.includes(c.id));
-  const reference = new Map<Workload['id'], unknown>();
+  const reference = new Map<Workload['id'], readonly unknown[]>();
   for (const contender of all) {
     results.contenders.push({
       id: contender.id,
@@ -142,7 +142,7 @@ log(`wrote ${join(options.outDir, name)}.md and .json`);
 async function benchContender(
   contender: Contender,
   options: BenchOptions,
-  reference: Map<Workload['id'], unknown>,
+  reference: Map<Workload['id'], readonly unknown[]>,
 ): Promise<void> {
   const mine = workloads.filter((w) => contender.workloads.includes(w.id));
   const connectionCounts = (w: Workload) =>
@@ -197,7 +197,7 @@ async function benchContender(
       for (const connections of connectionCounts(workload)) {
         const job = {
           url: running.url,
-          body: requestBody(workload),
+          workload: workload.id,
           headers: { ...contender.headers },
           connections,
           durationSeconds: options.durationSeconds,
@@ -207,9 +207,13 @@ async function benchContender(
           const { load, usage } = await runLoad(job, () => {
             const gateway = sampleUsage(running.pid);
             const subgraphCpu = subgraphs.processes.map((p) => sampleUsage(p.pid));
+            const postgresCpu = postgresRoots().map((pid) => sampleUsage(pid));
             return () => ({
               ...gateway.stop(),
               subgraphsCpuPercent: Math.round(subgraphCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0)),
+              ...(postgresCpu.length > 0 && {
+                postgresCpuPercent: Math.round(postgresCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0)),
+              }),
             });
           });
           answered += load.requests;
@@ -277,7 +281,7 @@ async function profileContender(
   try {
     const job = {
       url: running.url,
-      body: requestBody(workload),
+      workload: workload.id,
       headers: { ...contender.headers },
       connections: options.connections,
       durationSeconds: options.durationSeconds,

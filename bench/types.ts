@@ -1,14 +1,26 @@
+import type { GraphQLRequestBody, Random } from './varied-requests.js';
+
 /**
  * The benchmark's contracts: what a workload and a contender are, and what one measured cell
  * (contender × workload × connections) reports. `results/<date>.json` is a `BenchResults`.
  */
 
-/** One GraphQL operation sent by every request of a cell. */
+export type WorkloadId = 'varied-order' | 'varied-customer' | 'zipf-mix' | 'single' | 'cross' | 'heavy';
+
+/**
+ * What a cell sends. An identical workload sends one operation with the same variables on
+ * every request (the de-duplication-friendly case); a varied one builds each request from a
+ * seeded generator (`next`), so every request differs and every contender gets the same
+ * sequence.
+ */
 export interface Workload {
-  readonly id: 'single' | 'cross' | 'heavy';
+  readonly id: WorkloadId;
   readonly title: string;
+  readonly kind: 'varied' | 'identical';
+  /** The operation (for a varied workload: its main shape, as the report shows it). */
   readonly query: string;
   readonly variables?: Readonly<Record<string, unknown>>;
+  readonly next?: (random: Random) => GraphQLRequestBody;
 }
 
 export type ContenderId = 'a' | 'b' | 'c' | 'd' | 'e';
@@ -34,7 +46,8 @@ export interface Latency {
 /** What the load generator process is asked to do for one cell. */
 export interface LoadJob {
   url: string;
-  body: string;
+  /** The load generator builds the bodies itself (a varied workload's stream is seeded). */
+  workload: WorkloadId;
   headers: Record<string, string>;
   connections: number;
   durationSeconds: number;
@@ -60,13 +73,15 @@ export interface ProcessUsage {
   cpuPercent: number;
   /** The same for the five subgraph processes together: the gateway's share is only part of the cost. */
   subgraphsCpuPercent?: number;
+  /** The same for the local PostgreSQL server (all its processes); absent for a remote one. */
+  postgresCpuPercent?: number;
 }
 
 export type CellStatus = 'measured' | 'error' | 'mismatch' | 'unavailable';
 
 export interface CellResult {
   contender: ContenderId;
-  workload: Workload['id'];
+  workload: WorkloadId;
   connections: number;
   status: CellStatus;
   /** Why a cell was not measured (the contender's error, or how its data differed). */

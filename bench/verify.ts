@@ -1,28 +1,58 @@
 import { isDeepStrictEqual } from 'node:util';
-import { requestBody } from './workloads.js';
+import { requestBodies } from './workloads.js';
 import type { Workload } from './types.js';
 
 /**
  * Before a cell is measured, its contender must answer the workload with 200, no GraphQL
  * errors, and the same `data` as every contender before it: a contender that errors or
- * returns other data is reported, never measured.
+ * returns other data is reported, never measured. A varied workload is checked on a sample:
+ * its first SAMPLE requests of the seeded stream, each against the reference's answer.
  */
 export type Verdict =
-  { ok: true; data: unknown; bytes: number } | { ok: false; status: 'error' | 'mismatch'; note: string };
+  | { ok: true; data: readonly unknown[]; bytes: number }
+  | { ok: false; status: 'error' | 'mismatch'; note: string };
+
+const SAMPLE = 25;
 
 export async function verifyWorkload(
   url: string,
   workload: Workload,
   headers: Readonly<Record<string, string>>,
-  reference: unknown,
+  reference: readonly unknown[] | undefined,
 ): Promise<Verdict> {
+  const next = requestBodies(workload);
+  const count = workload.kind === 'varied' ? SAMPLE : 1;
+  const answers: unknown[] = [];
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const body = next();
+    const answer = await verifyOne(url, body, headers, reference?.[i]);
+    if (!answer.ok) {
+      const which = count > 1 ? `request ${i + 1} of the sample (${body.slice(0, 120)}): ` : '';
+      return { ...answer, note: `${which}${answer.note}` };
+    }
+    answers.push(answer.data);
+    bytes += answer.bytes;
+  }
+  return { ok: true, data: answers, bytes: Math.round(bytes / count) };
+}
+
+type One =
+  { ok: true; data: unknown; bytes: number } | { ok: false; status: 'error' | 'mismatch'; note: string };
+
+async function verifyOne(
+  url: string,
+  requestBody: string,
+  headers: Readonly<Record<string, string>>,
+  reference: unknown,
+): Promise<One> {
   let status: number;
   let text: string;
   try {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: requestBody(workload),
+      body: requestBody,
     });
     status = response.status;
     text = await response.text();
