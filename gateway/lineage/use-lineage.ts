@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { ANONYMOUS, type GatewayContext } from '../http/context.js';
 import { memoByObject } from '../common/memo-by-object.js';
+import { analyseOperation } from '../operation/operation-analysis.js';
 import { outcomeOfRefusal, outcomeOfResponse } from '../http/request-outcome.js';
 import { lineageEvent } from './event.js';
-import { cachedFieldsRead } from './fields-read.js';
+import { fieldsRead } from './fields-read.js';
 import { supergraphModel, type Ownership } from '../supergraph/supergraph-model.js';
 import type { LineageRecorder } from './recorder.js';
 import type { FieldRead, LineageEvent } from './types.js';
@@ -68,16 +69,12 @@ function eventOf(
 ): LineageEvent {
   const { contextValue: context, document, operation, schema } = rc;
   const hash = rc.queryHash ?? (rc.source ? createHash('sha256').update(rc.source).digest('hex') : null);
-  let reads: FieldRead[] = [];
-  if (document && operation && ownership) {
-    reads = cachedFieldsRead(
-      `${hash ?? ''}:${rc.operationName ?? ''}`,
-      schema,
-      ownership,
-      document,
-      operation,
-    );
-  }
+  // The operation's analysis, kept on the document: the one the policy stage decided on (made
+  // here when policies are off). Lineage adds only who owns each field.
+  const reads: readonly FieldRead[] =
+    document && operation && ownership
+      ? fieldsRead(analyseOperation(schema, document, operation), ownership)
+      : [];
   const name = operation?.name?.value ?? rc.operationName ?? null;
   const type = operation?.operation ?? null;
   return lineageEvent({
@@ -90,7 +87,7 @@ function eventOf(
 }
 
 /**
- * Reads are cached per operation (hash and name), so the events of one operation share one
+ * Reads are kept per operation (with its analysis), so the events of one operation share one
  * operation object too: the wire form serializes it once (wire.ts).
  */
 const sharedOperation = memoByObject(

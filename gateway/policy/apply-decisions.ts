@@ -4,9 +4,11 @@ import {
   getNamedType,
   isAbstractType,
   isCompositeType,
+  isInputType,
   isObjectType,
+  typeFromAST,
+  valueFromAST,
   valueFromASTUntyped,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -14,6 +16,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { ErrorCode } from '../common/errors.js';
+import type { OperationAnalysis } from '../operation/types.js';
 import { PLACEHOLDER_KEY, TYPENAME_KEY } from './authorize-operation.js';
 import type { MaskStrategy, OperationAuthorization } from './types.js';
 
@@ -21,9 +24,9 @@ type Json = Record<string, unknown>;
 
 export interface ApplyInput {
   schema: GraphQLSchema;
-  /** The operation as the client sent it (not the rewritten one). */
-  operation: OperationDefinitionNode;
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  /** The operation as the client sent it (not the rewritten one), with its fragments resolved. */
+  analysis: OperationAnalysis;
+  /** The request's variables with the operation's defaults (`variablesWithDefaults`). */
   variables: Readonly<Record<string, unknown>>;
   authorization: OperationAuthorization;
   mask: (value: unknown, strategy: MaskStrategy) => unknown;
@@ -38,8 +41,9 @@ export interface ApplyInput {
  */
 export function applyDecisions(data: Json, input: ApplyInput): GraphQLError[] {
   const errors: GraphQLError[] = [];
-  const root = input.schema.getRootType(input.operation.operation);
-  if (root) walkObject(data, input.operation.selectionSet, root, [], input, errors);
+  const { operation } = input.analysis;
+  const root = input.schema.getRootType(operation.operation);
+  if (root) walkObject(data, operation.selectionSet, root, [], input, errors);
   return errors;
 }
 
@@ -165,11 +169,11 @@ function collect(
       sub = selection.selectionSet;
     } else {
       const name = selection.name.value;
-      const fragment = input.fragments.get(name);
+      const fragment = input.analysis.fragments.get(name);
       if (!fragment || visited.has(name)) continue;
       visited.add(name);
-      condition = fragment.typeCondition.name.value;
-      sub = fragment.selectionSet;
+      condition = fragment.typeCondition;
+      sub = fragment.node.selectionSet;
     }
     const conditionType = condition === undefined ? parent : input.schema.getType(condition);
     if (
@@ -212,4 +216,22 @@ function included(
     if (name === 'include' && value === false) return false;
   }
   return true;
+}
+
+/** The request's variables with the operation's defaults filled in (for @include/@skip). */
+export function variablesWithDefaults(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
+  const definitions = operation.variableDefinitions ?? [];
+  if (definitions.every((d) => !d.defaultValue || d.variable.name.value in variables)) return variables;
+  const filled = { ...variables };
+  for (const definition of definitions) {
+    const name = definition.variable.name.value;
+    if (name in filled || !definition.defaultValue) continue;
+    const type = typeFromAST(schema, definition.type);
+    if (type && isInputType(type)) filled[name] = valueFromAST(definition.defaultValue, type);
+  }
+  return filled;
 }

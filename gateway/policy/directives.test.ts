@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../schema/compose.js';
 import { ANONYMOUS } from '../http/context.js';
 import type { Principal } from '../common/types.js';
+import { analyseOperation } from '../operation/operation-analysis.js';
 import { authorizeOperation } from './authorize-operation.js';
 import { indexSupergraphSdl } from './offline-engine.js';
 import { compilePolicy } from './policy-engine.js';
@@ -67,7 +68,13 @@ const authorize = (principal: Principal, query: string) => {
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
-  return authorizeOperation(engine, principal, document, operation, query, 'hash');
+  return authorizeOperation(
+    engine,
+    principal,
+    analyseOperation(engine.schema, document, operation),
+    query,
+    'hash',
+  );
 };
 const effect = (principal: Principal, type: string, field: string) => {
   const d = engine.decideField(type, field, principal);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ANONYMOUS } from '../http/context.js';
 import { ErrorCode, StartupError } from '../common/errors.js';
 import type { Principal } from '../common/types.js';
+import { analyseOperation } from '../operation/operation-analysis.js';
 import { authorizeOperation } from './authorize-operation.js';
 import { MASK_STRATEGIES, type FieldDecision, type PolicyEngine } from './types.js';
 
@@ -113,7 +114,8 @@ export function decide(engine: PolicyEngine, principal: Principal, query: string
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );
   if (!operation) throw new Error('no operation in the query');
-  return authorizeOperation(engine, principal, document, operation, query, 'policy-test').decisions;
+  const analysis = analyseOperation(engine.schema, document, operation);
+  return authorizeOperation(engine, principal, analysis, query, 'policy-test').decisions;
 }
 
 export function describeDecision(decision: FieldDecision): string {

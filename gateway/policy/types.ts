@@ -1,4 +1,4 @@
-import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { FieldDecision, MaskStrategy, Principal } from '../common/types.js';
 
 export type { FieldDecision, MaskStrategy };
@@ -58,17 +58,19 @@ export interface OperationAuthorization {
   /** Masked coordinates with their strategy. */
   readonly masked: ReadonlyMap<string, MaskStrategy>;
   /**
+   * Whether the operation to plan is a rewritten one. If not, `document`, `source` and
+   * `queryHash` are the request's own (of the request the authorization was first made for:
+   * another request of the same operation may carry another parse of the same text).
+   */
+  readonly rewritten: boolean;
+  /**
    * The operation to plan: the original when nothing is denied, else one without the denied
-   * selections, with its own source and hash so the query-plan cache never mixes them.
+   * selections (its operation first), with its own source and hash so the query-plan cache
+   * never mixes them.
    */
   readonly document: DocumentNode;
   readonly source: string;
   readonly queryHash: string;
   /** Whether the response must be walked (something denied or masked). */
   readonly touchesResponse: boolean;
-}
-
-/** A response after masking: errors to add for the removed fields. */
-export interface AppliedDecisions {
-  readonly errors: GraphQLError[];
 }
