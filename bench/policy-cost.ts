@@ -6,6 +6,13 @@ import type {
 } from '@apollo/server-gateway-interface';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { pathToFileURL } from 'node:url';
+import {
+  ORDER_22_ADDRESS,
+  ORDER_22_CARD_PAYMENT,
+  ORDER_22_CUSTOMER,
+  ORDER_22_INVOICE_PAYMENT,
+  order22,
+} from '../test/support/order-22.js';
 import { issueToken, useAuthentication } from '../gateway/auth/index.js';
 import { createContextTokenSigner, contextTokenKey } from '../gateway/subgraph-fetch/context-token.js';
 import { loadConfig, type MeshgateConfig } from '../gateway/config/config.js';
@@ -26,52 +33,11 @@ export const COST_QUERY = `query CostProbe {
     shipments { carrier status address { recipient street postalCode city country } }
   }
 }`;
-const COST_DATA = {
-  order: {
-    id: '22',
-    status: 'DELIVERED',
-    total: { amount: 361.18, currency: 'EUR' },
-    customer: {
-      id: '4219',
-      name: 'Tim Dijkstra',
-      country: 'ES',
-      email: 'tim.dijkstra4219@example.com',
-      phone: '+49 30 3410261',
-      birthDate: '1976-06-12',
-    },
-    payments: [
-      {
-        method: 'CARD',
-        status: 'FAILED',
-        cardBrand: 'MASTERCARD',
-        cardLast4: '3954',
-        cardHolder: 'TIM DIJKSTRA',
-        amount: { amount: 361.18 },
-      },
-      {
-        method: 'INVOICE',
-        status: 'CAPTURED',
-        cardBrand: null,
-        cardLast4: null,
-        cardHolder: null,
-        amount: { amount: 361.18 },
-      },
-    ],
-    shipments: [
-      {
-        carrier: 'DPD',
-        status: 'DELIVERED',
-        address: {
-          recipient: 'Tim Dijkstra',
-          street: '23 Station Way',
-          postalCode: '02134',
-          city: 'Madrid',
-          country: 'ES',
-        },
-      },
-    ],
-  },
-};
+const COST_DATA = order22({
+  customer: ORDER_22_CUSTOMER,
+  payments: [ORDER_22_CARD_PAYMENT, ORDER_22_INVOICE_PAYMENT],
+  address: ORDER_22_ADDRESS,
+});
 
 export interface CostLine {
   readonly label: string;

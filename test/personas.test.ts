@@ -1,4 +1,11 @@
 import { createHmac } from 'node:crypto';
+import {
+  ORDER_22_ADDRESS,
+  ORDER_22_CARD_PAYMENT,
+  ORDER_22_CUSTOMER,
+  ORDER_22_INVOICE_PAYMENT,
+  order22,
+} from './support/order-22.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMesh } from '../gateway/cli/mesh.js';
 import type { RunningGateway } from '../gateway/server.js';
@@ -29,47 +36,11 @@ afterAll(async () => {
   await gateway?.stop();
 });
 
-const customer = {
-  id: '4219',
-  name: 'Tim Dijkstra',
-  country: 'ES',
-  email: 'tim.dijkstra4219@example.com',
-  phone: '+49 30 3410261',
-  birthDate: '1976-06-12',
-};
-const cardPayment = {
-  method: 'CARD',
-  status: 'FAILED',
-  cardBrand: 'MASTERCARD',
-  cardLast4: '3954',
-  cardHolder: 'TIM DIJKSTRA',
-  amount: { amount: 361.18 },
-};
-const invoicePayment = {
-  method: 'INVOICE',
-  status: 'CAPTURED',
-  cardBrand: null,
-  cardLast4: null,
-  cardHolder: null,
-  amount: { amount: 361.18 },
-};
-const address = {
-  recipient: 'Tim Dijkstra',
-  street: '23 Station Way',
-  postalCode: '02134',
-  city: 'Madrid',
-  country: 'ES',
-};
-const order = (parts: { customer: object; payments: object[]; address: object | null }) => ({
-  order: {
-    id: '22',
-    status: 'DELIVERED',
-    total: { amount: 361.18, currency: 'EUR' },
-    customer: parts.customer,
-    payments: parts.payments,
-    shipments: [{ carrier: 'DPD', status: 'DELIVERED', address: parts.address }],
-  },
-});
+const customer = ORDER_22_CUSTOMER;
+const cardPayment = ORDER_22_CARD_PAYMENT;
+const invoicePayment = ORDER_22_INVOICE_PAYMENT;
+const address = ORDER_22_ADDRESS;
+const order = order22;
 const noCard = { cardLast4: null, cardHolder: null };
 
 const expected: Record<Persona, { data: object; denied: Record<string, string> }> = {

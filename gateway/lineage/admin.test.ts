@@ -3,16 +3,9 @@ import { ANONYMOUS } from '../http/context.js';
 import type { Principal } from '../common/types.js';
 import { lineageAdmin } from './admin.js';
 import { sampleEvent } from '../../test/support/lineage-event.js';
+import { principal } from '../../test/support/reference-policy.js';
 import { memoryStore } from './memory-store.js';
 import { serialize } from './wire.js';
-
-const principal = (sub: string, roles: string[]): Principal => ({
-  sub,
-  anonymous: false,
-  roles,
-  scopes: [],
-  attributes: {},
-});
 
 async function storeWith() {
   const store = memoryStore({ maxEvents: 100 });

@@ -1,33 +1,23 @@
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { principal, referenceEngine, referenceModel } from '../../test/support/reference-policy.js';
 import type { Principal } from '../common/types.js';
 import { ANONYMOUS } from '../http/context.js';
 import { analyseOperation } from '../operation/operation-analysis.js';
-import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
-import { supergraphModel, type SupergraphModel } from '../supergraph/supergraph-model.js';
+import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import { authorizationCache } from './authorization-cache.js';
-import { compilePolicy } from './policy-engine.js';
-import { readPolicyFiles } from './policy-file.js';
-import { indexSupergraph } from './schema-index.js';
 import type { PolicyEngine } from './types.js';
 
 let model: SupergraphModel;
 let engine: PolicyEngine;
-const compile = () =>
-  compilePolicy({ rules: readPolicyFiles('policies'), index: indexSupergraph(model), strict: true });
+const compile = () => referenceEngine(model);
 beforeAll(() => {
-  model = supergraphModel(readSupergraphFile('schema/supergraph.graphql'));
+  model = referenceModel();
   engine = compile();
 });
 
 const QUERY = 'query Contact { customer(id: "4219") { name email phone } }';
-const analyst = (sub: string): Principal => ({
-  sub,
-  anonymous: false,
-  roles: ['analyst'],
-  scopes: [],
-  attributes: {},
-});
+const analyst = (sub: string): Principal => principal(sub, ['analyst']);
 const request = (queryHash = 'h1', operationName: string | null = 'Contact') => ({
   queryHash,
   operationName,

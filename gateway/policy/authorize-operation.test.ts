@@ -1,23 +1,19 @@
 import { Kind, buildSchema, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { referenceEngine, referenceModel } from '../../test/support/reference-policy.js';
 import type { Principal } from '../common/types.js';
 import { ANONYMOUS } from '../http/context.js';
 import { analyseOperation } from '../operation/operation-analysis.js';
-import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
-import { supergraphModel } from '../supergraph/supergraph-model.js';
 import { authorizeOperation } from './authorize-operation.js';
-import { compilePolicy } from './policy-engine.js';
-import { readPolicyFiles } from './policy-file.js';
-import { indexSupergraph } from './schema-index.js';
 import type { PolicyEngine } from './types.js';
 
 /** Authorize on the operation's analysis, against the committed supergraph and the shipped policies. */
 let schema: GraphQLSchema;
 let engine: PolicyEngine;
 beforeAll(() => {
-  const model = supergraphModel(readSupergraphFile('schema/supergraph.graphql'));
+  const model = referenceModel();
   schema = model.apiSchema;
-  engine = compilePolicy({ rules: readPolicyFiles('policies'), index: indexSupergraph(model), strict: true });
+  engine = referenceEngine(model);
 });
 
 const analyst: Principal = { sub: 'ana', anonymous: false, roles: ['analyst'], scopes: [], attributes: {} };

@@ -1,32 +1,21 @@
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { principal, referenceEngine, referenceModel } from '../../test/support/reference-policy.js';
 import type { Principal } from '../common/types.js';
 import { ANONYMOUS } from '../http/context.js';
 import { analyseOperation } from '../operation/operation-analysis.js';
-import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
-import { supergraphModel, type SupergraphModel } from '../supergraph/supergraph-model.js';
+import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import { introspectionGate } from './introspection-gate.js';
-import { compilePolicy } from './policy-engine.js';
-import { readPolicyFiles } from './policy-file.js';
-import { indexSupergraph } from './schema-index.js';
 import type { PolicyEngine } from './types.js';
 
 let model: SupergraphModel;
 let engine: PolicyEngine;
-const compile = () =>
-  compilePolicy({ rules: readPolicyFiles('policies'), index: indexSupergraph(model), strict: true });
+const compile = () => referenceEngine(model);
 beforeAll(() => {
-  model = supergraphModel(readSupergraphFile('schema/supergraph.graphql'));
+  model = referenceModel();
   engine = compile();
 });
 
-const principal = (sub: string, roles: string[]): Principal => ({
-  sub,
-  anonymous: false,
-  roles,
-  scopes: [],
-  attributes: {},
-});
 const analysisOf = (query: string, on: PolicyEngine = engine) => {
   const document = parse(query);
   const operation = document.definitions.find(

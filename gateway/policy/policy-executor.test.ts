@@ -2,17 +2,14 @@ import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { execute, parse, print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_22_CUSTOMER } from '../../test/support/order-22.js';
+import { referenceEngine, referenceModel } from '../../test/support/reference-policy.js';
 import type { FieldDecision, Principal } from '../common/types.js';
 import { ANONYMOUS, type GatewayContext } from '../http/context.js';
-import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
-import { supergraphModel } from '../supergraph/supergraph-model.js';
 import { authorizationCache } from './authorization-cache.js';
 import { introspectionGate } from './introspection-gate.js';
 import { createMasker } from './mask-value.js';
-import { compilePolicy } from './policy-engine.js';
 import { policyExecutor, type PolicyExecutorOptions } from './policy-executor.js';
-import { readPolicyFiles } from './policy-file.js';
-import { indexSupergraph } from './schema-index.js';
 import type { PolicyEngine } from './types.js';
 
 /**
@@ -23,19 +20,12 @@ import type { PolicyEngine } from './types.js';
 let schema: GraphQLSchema;
 let engine: PolicyEngine;
 beforeAll(() => {
-  const model = supergraphModel(readSupergraphFile('schema/supergraph.graphql'));
+  const model = referenceModel();
   schema = model.apiSchema;
-  engine = compilePolicy({ rules: readPolicyFiles('policies'), index: indexSupergraph(model), strict: true });
+  engine = referenceEngine(model);
 });
 
-const CUSTOMER = {
-  id: '4219',
-  name: 'Tim Dijkstra',
-  country: 'ES',
-  email: 'tim.dijkstra4219@example.com',
-  phone: '+49 30 3410261',
-  birthDate: '1976-06-12',
-};
+const CUSTOMER = ORDER_22_CUSTOMER;
 const analyst: Principal = { sub: 'ana', anonymous: false, roles: ['analyst'], scopes: [], attributes: {} };
 const steward: Principal = {
   sub: 'stew',
