@@ -3,28 +3,30 @@ import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import { listen } from '../subgraphs/kit/server.js';
-import { useAuthentication } from './auth/index.js';
-import { contextTokenKey, createContextTokenSigner } from './subgraph-fetch/context-token.js';
-import { warnOnDevelopmentKeys } from './auth/development-fallbacks.js';
-import { routePrincipal } from './auth/route-principal.js';
-import { catalogSources } from './catalog/catalog-sources.js';
-import { registerCatalogRoutes } from './catalog/catalog-routes.js';
+// Around the path: configuration and the shared kit.
 import type { MeshgateConfig } from './config/config.js';
-import type { GatewayContext } from './http/context.js';
 import { ErrorCode, StartupError } from './common/errors.js';
-import { formatError } from './http/format-error.js';
-import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
-import { limitRules, requireOperation, useRateLimit, withLimitCodes } from './limits/index.js';
+import type { Logger } from './common/logger.js';
+// The stages, in the order a request meets them.
+import type { GatewayContext } from './http/context.js';
+import { requestContext } from './http/request-context.js';
 import { useHttpLimits } from './http/http-limits.js';
 import { closeAfterResponseOnStop } from './http/close-after-response.js';
-import type { Logger } from './common/logger.js';
-import { createObservability } from './observability/index.js';
+import { formatError } from './http/format-error.js';
+import { useAuthentication } from './auth/index.js';
+import { warnOnDevelopmentKeys } from './auth/development-fallbacks.js';
+import { routePrincipal } from './auth/route-principal.js';
 import { usePersisted } from './persisted/index.js';
-import { requestContext } from './http/request-context.js';
+import { limitRules, requireOperation, useRateLimit, withLimitCodes } from './limits/index.js';
 import { readPolicyFiles, usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
-import { SubgraphDataSource } from './subgraph-fetch/subgraph-data-source.js';
 import { supergraphModel, type SupergraphModel } from './supergraph/supergraph-model.js';
 import { supergraphSource } from './supergraph/supergraph-source.js';
+import { contextTokenKey, createContextTokenSigner } from './subgraph-fetch/context-token.js';
+import { SubgraphDataSource } from './subgraph-fetch/subgraph-data-source.js';
+import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
+import { createObservability } from './observability/index.js';
+import { catalogSources } from './catalog/catalog-sources.js';
+import { registerCatalogRoutes } from './catalog/catalog-routes.js';
 
 export interface RunningGateway {
   readonly url: string;
