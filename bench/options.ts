@@ -23,7 +23,7 @@ export interface BenchOptions {
   profile: boolean;
   /** Workloads the profiles run (default heavy). */
   profileWorkloads: Workload['id'][];
-  /** Events `meshgate lineage bench` writes for the lineage writer target. */
+  /** Events `bench/lineage-bench.ts` writes for the lineage writer target. */
   lineageEvents: number;
   label: string | null;
   outDir: string;

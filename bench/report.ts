@@ -123,7 +123,7 @@ export function evaluateTargets(
       ? {
           target: 'lineage writer ≥ 20,000 events/s into Redis, zero loss',
           met: writer.eventsPerSecond >= 20_000 && writer.stored === writer.events && writer.duplicates === 0,
-          detail: `${Math.round(writer.eventsPerSecond)} events/s; stored ${writer.stored} of ${writer.events}, ${writer.duplicates} duplicates${writer.hotPathMicros === null ? '' : `; hot path ${writer.hotPathMicros.toFixed(1)} µs/event`} (meshgate lineage bench)`,
+          detail: `${Math.round(writer.eventsPerSecond)} events/s; stored ${writer.stored} of ${writer.events}, ${writer.duplicates} duplicates${writer.hotPathMicros === null ? '' : `; hot path ${writer.hotPathMicros.toFixed(1)} µs/event`} (bench/lineage-bench.ts)`,
         }
       : { target: 'lineage writer ≥ 20,000 events/s into Redis, zero loss', met: null, detail: writer.note },
   );

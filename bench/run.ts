@@ -102,7 +102,7 @@ try {
     );
   }
   if (options.contenders.includes('c')) {
-    log(`lineage writer: meshgate lineage bench --events ${options.lineageEvents}`);
+    log(`lineage writer: bench/lineage-bench.ts ${options.lineageEvents}`);
     results.lineage.writer = benchLineageWriter(
       options.redisUrl,
       subgraphs.supergraphPath,

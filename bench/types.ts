@@ -131,7 +131,7 @@ export interface BenchResults {
   lineage: {
     /** Entries that appeared in Redis's *lineage* streams while contender c ran. */
     duringC?: { requests: number; events: number | null; note: string };
-    /** `meshgate lineage bench` (the lineage layer's own writer benchmark), when it exists. */
+    /** `bench/lineage-bench.ts` (the lineage layer's own writer benchmark), when it exists. */
     writer: LineageWriterResult;
   };
   profiles: ProfileSummary[];
