@@ -43,9 +43,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPglite(schema: string, dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  // PGlite is one connection, so a session-level search_path holds for every statement.
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+    // PGlite is one connection, so a session-level search_path holds for every statement.
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
+  } catch (cause) {
+    if (!dataDir) throw cause;
+    // A run killed while PGlite wrote can leave files it cannot read back; its own message
+    // ("Aborted(). Build with -sASSERTIONS…") names neither the directory nor a way out.
+    throw new StartupError(
+      ErrorCode.DATABASE_UNREACHABLE,
+      `cannot open the embedded database in ${dataDir} (${(cause as Error).message.split('\n')[0]}): ` +
+        'a run stopped while writing can leave it unreadable; remove that directory and start again ' +
+        '(the data product is seeded anew), or set DATABASE_URL',
+      cause,
+    );
+  }
   const stats = { statements: 0 };
   const queryable: Queryable = {
     async query<Row>(sql: string, params: readonly unknown[] = []) {
