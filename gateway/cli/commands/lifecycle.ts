@@ -21,6 +21,8 @@ export interface ShutdownOptions {
   timeoutMs: number;
   /** For tests: how the process ends. */
   exit?: (code: number) => void;
+  /** For tests: where SIGINT/SIGTERM come from. */
+  signals?: Pick<NodeJS.EventEmitter, 'on'>;
 }
 
 /**
@@ -69,5 +71,7 @@ export function stopOnSignal(logger: Logger, service: Service, options: Shutdown
       },
     );
   };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const signals = options.signals ?? process;
+  signals.on('SIGINT', onSignal);
+  signals.on('SIGTERM', onSignal);
 }
