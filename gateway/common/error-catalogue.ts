@@ -414,11 +414,6 @@ export function messageOf(code: ErrorCode): string {
 /** The entries as a list of the general type, for code that goes through them all. */
 export const ERROR_SPECS: readonly ErrorSpec[] = Object.values(ERROR_CATALOGUE);
 
-/** Apollo Server's own codes for a request refused before it ran: a client's mistake, never masked. */
-export const APOLLO_REQUEST_ERROR_CODES: readonly ErrorCode[] = ERROR_SPECS.filter(
-  (e) => e.kind === 'refusal' && e.apollo === true,
-).map((e) => e.code);
-
 /** Codes of a request refused before it ran (lineage outcome `rejected`): Apollo's and meshgate's own. */
 export const REQUEST_REFUSAL_CODES: ReadonlySet<string> = new Set(
   ERROR_SPECS.filter((e) => e.kind === 'refusal').map((e) => e.code),
