@@ -14,6 +14,8 @@ export interface ProductSla {
   readonly errorRatePercent: number;
   /** How old the newest row may be: the declared timestamp element and the bound. */
   readonly freshness: { readonly element: string | null; readonly maxLagSeconds: number };
+  /** Types (or `Type.field` coordinates) whose values must be fresher than the product's bound, in seconds. */
+  readonly maxAgeSeconds: Readonly<Record<string, number>>;
 }
 
 const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3_600, d: 86_400 };
@@ -29,5 +31,6 @@ export function productSla(descriptor: DataProductDescriptor): ProductSla {
       element: null,
       maxLagSeconds: Number(amount ?? 5) * (UNIT_SECONDS[unit ?? 'm'] ?? 60),
     }),
+    maxAgeSeconds: Object.freeze({}),
   });
 }
