@@ -16,6 +16,7 @@ import { analyseOperation } from '../gateway/operation/operation-analysis.js';
 import { supergraphModel } from '../gateway/supergraph/supergraph-model.js';
 import { LineageRecorder } from '../gateway/lineage/recorder.js';
 import { redisStore } from '../gateway/lineage/redis-store.js';
+import { redisServer } from '../gateway/redis/redis-config.js';
 
 export interface LineageBenchResult {
   readonly events: number;
@@ -48,7 +49,12 @@ export async function benchLineage(
   const operation = document.definitions[0] as OperationDefinitionNode;
   const prefix = `meshgate-bench:lineage:${process.pid}-${Date.now()}:`;
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-lineage-bench-'));
-  const store = await redisStore({ url: redisUrl, prefix, connect: true, writeTimeoutMs: 10_000 });
+  const store = await redisStore({
+    connection: redisServer(redisUrl),
+    prefix,
+    connect: true,
+    writeTimeoutMs: 10_000,
+  });
   const recorder = new LineageRecorder({
     store,
     spoolPath: join(dir, 'spool.ndjson'),
@@ -121,9 +127,9 @@ export async function deleteKeys(redisUrl: string, prefix: string): Promise<numb
 /** `npm run bench:lineage [-- EVENTS]`: prints the result as JSON (REDIS_URL, SUPERGRAPH_PATH). */
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const config = loadConfig();
-  if (!config.lineage.redisUrl)
+  if (config.lineage.redis?.kind !== 'server')
     throw new StartupError(ErrorCode.CONFIG_INVALID, 'the lineage bench needs REDIS_URL');
   const supergraph = config.supergraph.source === 'file' ? readFileSync(config.supergraph.path, 'utf8') : '';
-  const result = await benchLineage(config.lineage.redisUrl, supergraph, Number(process.argv[2] ?? 100_000));
+  const result = await benchLineage(config.lineage.redis.url, supergraph, Number(process.argv[2] ?? 100_000));
   console.log(JSON.stringify(result, null, 2));
 }

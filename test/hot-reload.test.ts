@@ -9,6 +9,7 @@ import type { Registry } from '../schema/registry/types.js';
 import { dataProducts } from '../subgraphs/index.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 import { PrivateRedis } from './support/redis-server.js';
+import { redisServer } from '../gateway/redis/redis-config.js';
 
 /**
  * Two gateway processes serve the registry's supergraph from one (private) Redis, over the
@@ -42,7 +43,7 @@ const ready = async (url: string) =>
 beforeAll(async () => {
   mesh = await sharedMesh();
   redis = await PrivateRedis.start();
-  registry = redisRegistry(redis.url, PREFIX, 200);
+  registry = redisRegistry(redisServer(redis.url), PREFIX, 200);
   for (const product of dataProducts)
     expect(await publishSubgraph(registry, proposal(product.name))).toMatchObject({ published: true });
   const env = {

@@ -16,6 +16,7 @@ import {
   type RedisLineageStore,
 } from '../gateway/lineage/index.js';
 import type { Logger } from '../gateway/common/logger.js';
+import { redisServer } from '../gateway/redis/redis-config.js';
 
 /**
  * The issue's four faults, each ending with counts: sent N, stored N, duplicates 0 — read
@@ -126,7 +127,11 @@ describe('lineage survives Redis faults and gateway crashes, every event stored 
     await sleeping;
     admin.disconnect();
     // Restart: a new recorder on the same spool replays it.
-    const store = await redisStore({ url: `redis://127.0.0.1:${redisPort}`, prefix, connect: true });
+    const store = await redisStore({
+      connection: redisServer(`redis://127.0.0.1:${redisPort}`),
+      prefix,
+      connect: true,
+    });
     const recorder = new LineageRecorder({ store, spoolPath: spool });
     open.push({ recorder, store });
     await until(() => recorder.stats.stored + recorder.stats.duplicates >= ids.length);
@@ -162,7 +167,10 @@ describe('lineage survives Redis faults and gateway crashes, every event stored 
       info: () => undefined,
       error: () => undefined,
     } as unknown as Logger;
-    const store = await redisStore({ url: `redis://127.0.0.1:${redisPort}`, prefix: 't:corrupt:' });
+    const store = await redisStore({
+      connection: redisServer(`redis://127.0.0.1:${redisPort}`),
+      prefix: 't:corrupt:',
+    });
     const recorder = new LineageRecorder({ store, spoolPath: spool, logger });
     open.push({ recorder, store });
     await startRedis();
@@ -202,7 +210,7 @@ function childScript(spool: string, prefix: string, n: number): string {
 
 async function recorderFor(name: string, options: { writeTimeoutMs?: number } = {}) {
   const store = await redisStore({
-    url: `redis://127.0.0.1:${redisPort}`,
+    connection: redisServer(`redis://127.0.0.1:${redisPort}`),
     prefix: `t:${name}:`,
     writeTimeoutMs: options.writeTimeoutMs ?? 2_000,
   });

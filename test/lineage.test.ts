@@ -27,6 +27,7 @@ import type { FieldDecision, Principal } from '../gateway/common/types.js';
 import { useLineage } from '../gateway/lineage/use-lineage.js';
 import { graphql, sharedMesh, testConfig } from './support/mesh.js';
 import { issueToken } from '../gateway/auth/index.js';
+import { redisServer } from '../gateway/redis/redis-config.js';
 
 /**
  * Lineage events of real operations through the real gateway and subgraphs, stored in the
@@ -79,7 +80,7 @@ const PERSONAS: { principal: Principal; decisions: FieldDecision[] }[] = [
 
 beforeAll(async () => {
   mesh = await sharedMesh();
-  store = await redisStore({ url: REDIS_URL, prefix, connect: true });
+  store = await redisStore({ connection: redisServer(REDIS_URL), prefix, connect: true });
   recorder = new LineageRecorder({ store, spoolPath: join(dir, 'spool.ndjson') });
   const urls = Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url]));
   // Signed as the shared mesh's gateway signs, so its subgraphs take the requests.
@@ -354,7 +355,11 @@ describe('the gateway wiring', () => {
       )
       .toEqual({ status: 200, ids: ['lineage-http-1'] });
     await gateway.stop(); // graceful: flushes the recorder
-    const reader = await redisStore({ url: REDIS_URL, prefix: gatewayPrefix, connect: true });
+    const reader = await redisStore({
+      connection: redisServer(REDIS_URL),
+      prefix: gatewayPrefix,
+      connect: true,
+    });
     try {
       const events = await reader.query({ since: since(), limit: 10 });
       // Whatever the policies let anonymous read, the event's outcome and codes are the response's.

@@ -26,6 +26,8 @@ export interface DistributedOptions extends ProcessOutput {
   databaseUrl?: string | undefined;
   /** Passed to the gateways as REDIS_URL. Default: DEFAULT_DISTRIBUTED_REDIS_URL. */
   redisUrl?: string | undefined;
+  /** A Redis Cluster instead (`host:port,...`), passed as REDIS_CLUSTER_NODES; wins over redisUrl. */
+  redisClusterNodes?: string | undefined;
   /** The interface every process listens on. Default: 127.0.0.1. */
   host?: string | undefined;
   /** One port per gateway replica; 0 picks a free one. Default: [4000, 4100]. */
@@ -118,7 +120,9 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     const gateways = (options.gatewayPorts ?? [4000, 4100]).map((port, i) =>
       spawnOne(`gateway-${i + 1}`, 'gateway', ['gateway', '--port', String(port)], {
         SUBGRAPH_URLS: routes,
-        REDIS_URL: options.redisUrl ?? DEFAULT_DISTRIBUTED_REDIS_URL,
+        ...(options.redisClusterNodes
+          ? { REDIS_CLUSTER_NODES: options.redisClusterNodes }
+          : { REDIS_URL: options.redisUrl ?? DEFAULT_DISTRIBUTED_REDIS_URL }),
         MESHGATE_STATE_DIR: replicaStateDir(stateDir, `gateway-${i + 1}`),
       }),
     );
@@ -146,8 +150,11 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
   }
 }
 
-/** `<stateDir>/<name>`, holding the shared development key (configured secrets override it). */
-function replicaStateDir(stateDir: string, name: string): string {
+/**
+ * `<stateDir>/<name>`: a replica's own state (its lineage spool), holding the shared
+ * development key (configured secrets override it).
+ */
+export function replicaStateDir(stateDir: string, name: string): string {
   const dir = join(stateDir, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, DEV_KEY_FILE), developmentKey(stateDir).toString('hex'), { mode: 0o600 });

@@ -9,6 +9,7 @@ import { persistedConfig, persistedEnv } from '../persisted/persisted-config.js'
 import type { PersistedConfig } from '../persisted/types.js';
 import { lineageConfig, lineageEnv, type LineageConfig } from '../lineage/lineage-config.js';
 import { registryConfig, registryEnv, type RegistryConfig } from '../../schema/registry/registry-config.js';
+import { hasHashTag, redisConfig, redisEnv, type RedisConnection } from '../redis/redis-config.js';
 
 /**
  * meshgate's configuration: read from the environment (and CLI flags, which win), validated
@@ -57,6 +58,8 @@ const EnvSchema = z.object({
   SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on'),
   // Policy layer: authentication, policies, subgraph context tokens (auth/security-config.ts).
   ...securityEnv,
+  // The deployment's Redis: one server or a cluster, TLS, credentials (redis/redis-config.ts).
+  ...redisEnv,
   // Lineage: store, spool, retention, OpenLineage export (lineage/lineage-config.ts).
   ...lineageEnv,
   // Schema registry and hot reload (schema/registry/registry-config.ts).
@@ -106,6 +109,8 @@ export interface MeshgateConfig {
   readonly subgraphDedup: boolean;
   /** JWT verification, policies and gateway → subgraph context tokens. */
   readonly security: SecurityConfig;
+  /** The deployment's Redis (one server or a cluster); none: every shared state stays in memory. */
+  readonly redis: RedisConnection | undefined;
   /** Lineage recording: Redis or the in-memory store, spool, retention, strict mode. */
   readonly lineage: LineageConfig;
   /** The schema registry: Redis (REDIS_URL) or a local directory. */
@@ -154,6 +159,7 @@ export function loadConfig(
     throw new StartupError(ErrorCode.CONFIG_INVALID, `invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const redis = clusterSafe(redisConfig(e), e);
   if (overrides.introspect && Object.keys(e.SUBGRAPH_URLS).length === 0) {
     throw new StartupError(
       ErrorCode.CONFIG_INVALID,
@@ -171,12 +177,42 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     subgraphDedup: e.SUBGRAPH_DEDUP === 'on',
     security: securityConfig(e, absolute),
-    lineage: lineageConfig(e, absolute(e.MESHGATE_STATE_DIR)),
-    registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute),
-    limits: limitsConfig(e),
-    persisted: persistedConfig(e, absolute),
+    redis,
+    lineage: lineageConfig(e, absolute(e.MESHGATE_STATE_DIR), redis),
+    registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute, redis),
+    limits: limitsConfig(e, redis),
+    persisted: persistedConfig(e, absolute, redis),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   });
+}
+
+/**
+ * On a Redis Cluster, the prefixes whose keys one script or transaction touches together must
+ * carry a hash tag (`{…}`), or Redis refuses those commands (CROSSSLOT) at the first write.
+ */
+function clusterSafe(
+  redis: ReturnType<typeof redisConfig>,
+  e: { LINEAGE_PREFIX: string; REGISTRY_PREFIX: string },
+): RedisConnection | undefined {
+  if (redis && 'variable' in redis) {
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      `invalid configuration: ${redis.variable}: ${redis.message}`,
+    );
+  }
+  if (redis?.kind === 'cluster') {
+    for (const [name, prefix] of [
+      ['LINEAGE_PREFIX', e.LINEAGE_PREFIX],
+      ['REGISTRY_PREFIX', e.REGISTRY_PREFIX],
+    ] as const) {
+      if (!hasHashTag(prefix))
+        throw new StartupError(
+          ErrorCode.CONFIG_INVALID,
+          `invalid configuration: ${name}=${JSON.stringify(prefix)}: on a Redis Cluster it needs a hash tag, e.g. "meshgate:{${name === 'LINEAGE_PREFIX' ? 'lineage' : 'registry'}}:"`,
+        );
+    }
+  }
+  return redis;
 }
 
 /** Flags win over SUPERGRAPH_SOURCE; with the registry, the file is the fallback until it has a supergraph. */

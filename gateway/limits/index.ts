@@ -7,6 +7,6 @@ export { rootFieldsLimitRule } from './root-fields-rule.js';
 export { costLimitRule, type CostOptions } from './cost-rule.js';
 export { withLimitCodes } from './limit-codes.js';
 export { useRateLimit, type UseRateLimitOptions } from './use-rate-limit.js';
-export { failFastRedis } from './fail-fast-redis.js';
+export { failFastRedis } from '../redis/fail-fast-redis.js';
 export { limitRules } from './limit-rules.js';
 export { requireOperation } from './require-operation.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RedisConnection } from '../redis/redis-config.js';
 import type { LimitsConfig } from './types.js';
 
 /**
@@ -28,9 +29,9 @@ export const limitsEnv = {
   RATE_LIMIT_PREFIX: z.string().min(1).default('meshgate:ratelimit:'),
 };
 
-type LimitsEnv = z.infer<z.ZodObject<typeof limitsEnv>> & { REDIS_URL?: string | undefined };
+type LimitsEnv = z.infer<z.ZodObject<typeof limitsEnv>>;
 
-export function limitsConfig(e: LimitsEnv): LimitsConfig {
+export function limitsConfig(e: LimitsEnv, redis: RedisConnection | undefined): LimitsConfig {
   return Object.freeze({
     maxDepth: e.MAX_DEPTH,
     maxAliases: e.MAX_ALIASES,
@@ -43,7 +44,7 @@ export function limitsConfig(e: LimitsEnv): LimitsConfig {
     rateLimit: Object.freeze({
       points: e.RATE_LIMIT_POINTS,
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
-      redisUrl: e.REDIS_URL,
+      redis,
       prefix: e.RATE_LIMIT_PREFIX,
     }),
   });

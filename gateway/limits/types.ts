@@ -1,11 +1,12 @@
 /** The limits module's public contracts: what each limit is and where the rate-limit state lives. */
+import type { RedisConnection } from '../redis/redis-config.js';
 
 export interface RateLimitConfig {
   /** Operations a principal may send per window; 0 turns rate limiting off. */
   readonly points: number;
   readonly windowSeconds: number;
-  /** Counters live in Redis under this prefix (REDIS_URL); in memory without Redis. */
-  readonly redisUrl: string | undefined;
+  /** Counters live in Redis under this prefix; in memory without Redis. */
+  readonly redis: RedisConnection | undefined;
   readonly prefix: string;
 }
 

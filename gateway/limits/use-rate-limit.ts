@@ -1,5 +1,4 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -10,9 +9,10 @@ import type { GatewayContext } from '../http/context.js';
 import { ErrorCode } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { Principal } from '../common/types.js';
-import { failFastRedis, redisLifecycle } from './fail-fast-redis.js';
+import { failFastRedis, redisLifecycle } from '../redis/fail-fast-redis.js';
 import { limitError } from './limit-error.js';
 import type { RateLimitConfig } from './types.js';
+import type { RedisClient } from '../redis/redis-client.js';
 
 export interface UseRateLimitOptions {
   config: RateLimitConfig;
@@ -29,10 +29,10 @@ export interface UseRateLimitOptions {
  */
 export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloServerPlugin<GatewayContext> {
   const memory = new RateLimiterMemory({ points: config.points, duration: config.windowSeconds });
-  let redis: Redis | null = null;
+  let redis: RedisClient | null = null;
   let limiter: RateLimiterAbstract = memory;
-  if (config.redisUrl) {
-    redis = failFastRedis(config.redisUrl, 'rate limit', logger);
+  if (config.redis) {
+    redis = failFastRedis(config.redis, 'rate limit', logger);
     limiter = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: config.prefix.replace(/:$/, ''),

@@ -5,14 +5,14 @@ import { LineageRecorder } from './recorder.js';
 import { redisStore } from './redis-store.js';
 import type { LineageStore } from './types.js';
 
-/** The store the configuration names: Redis when REDIS_URL is set, else the in-memory one. */
+/** The store the configuration names: Redis when there is one, else the in-memory one. */
 export async function lineageStore(
   config: LineageConfig,
   options: { connect?: boolean } = {},
 ): Promise<LineageStore> {
-  if (!config.redisUrl) return memoryStore({ maxEvents: config.memoryEvents });
+  if (!config.redis) return memoryStore({ maxEvents: config.memoryEvents });
   return redisStore({
-    url: config.redisUrl,
+    connection: config.redis,
     prefix: config.prefix,
     maxLength: config.maxLength,
     maxAgeMs: config.maxAgeMs,

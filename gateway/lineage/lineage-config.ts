@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { RedisConnection } from '../redis/redis-config.js';
 
 /**
  * The environment variables of lineage recording, as zod fields `gateway/config/config.ts` adds to
@@ -16,17 +17,13 @@ const positive = (what: string) =>
 export const lineageEnv = {
   /** `off` records nothing (the benchmark's baseline). */
   MESHGATE_LINEAGE: z.enum(['on', 'off']).default('on'),
-  /** Redis for lineage (and its spool); the bounded in-memory store when absent. */
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
   /** `true`: a response waits until its event is stored (or durably spooled while Redis is down). */
   LINEAGE_STRICT: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true'),
-  LINEAGE_PREFIX: z.string().min(1).default('meshgate:lineage:'),
+  /** Every lineage key starts with it; its hash tag keeps them in one Redis Cluster slot (one script writes them together). */
+  LINEAGE_PREFIX: z.string().min(1).default('meshgate:{lineage}:'),
   LINEAGE_MAX_LENGTH: positive('events').default(1_000_000),
   LINEAGE_RETENTION_HOURS: positive('hours').default(168),
   LINEAGE_QUEUE_SIZE: positive('events').default(10_000),
@@ -48,7 +45,8 @@ type LineageEnv = z.infer<z.ZodObject<typeof lineageEnv>>;
 
 export interface LineageConfig {
   readonly enabled: boolean;
-  readonly redisUrl: string | undefined;
+  /** Redis for lineage (and its spool); the bounded in-memory store when absent. */
+  readonly redis: RedisConnection | undefined;
   readonly strict: boolean;
   readonly prefix: string;
   readonly maxLength: number;
@@ -64,10 +62,14 @@ export interface LineageConfig {
   readonly openLineageNamespace: string;
 }
 
-export function lineageConfig(e: LineageEnv, stateDir: string): LineageConfig {
+export function lineageConfig(
+  e: LineageEnv,
+  stateDir: string,
+  redis: RedisConnection | undefined,
+): LineageConfig {
   return Object.freeze({
     enabled: e.MESHGATE_LINEAGE === 'on',
-    redisUrl: e.REDIS_URL,
+    redis,
     strict: e.LINEAGE_STRICT,
     prefix: e.LINEAGE_PREFIX,
     maxLength: e.LINEAGE_MAX_LENGTH,

@@ -12,6 +12,7 @@ import { Spool } from './spool.js';
 import type { SpoolJournal } from './spool-journal.js';
 import type { LineageStore, SerializedEvent } from './types.js';
 import { sampleEvent } from '../../test/support/lineage-event.js';
+import { redisServer } from '../redis/redis-config.js';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const PREFIX = `meshgate-test:recorder:${process.pid}:`;
@@ -35,7 +36,9 @@ function counted(store: LineageStore): LineageStore & { writes: number[] } {
 
 describe('the lineage recorder', () => {
   it('appends the events of one spool interval in one write, sends those of one flush interval in one round trip, and keeps the spool until it is large', async () => {
-    const store = counted(await redisStore({ url: REDIS, prefix: `${PREFIX}interval:`, connect: true }));
+    const store = counted(
+      await redisStore({ connection: redisServer(REDIS), prefix: `${PREFIX}interval:`, connect: true }),
+    );
     const spoolPath = join(dir, 'interval.ndjson');
     const recorder = new LineageRecorder({ store, spoolPath, flushIntervalMs: 400, spoolIntervalMs: 100 });
     try {
@@ -66,7 +69,7 @@ describe('the lineage recorder', () => {
     const prefix = `${PREFIX}leftover:`;
     const spoolPath = join(dir, 'leftover.ndjson');
     const first = new LineageRecorder({
-      store: await redisStore({ url: REDIS, prefix, connect: true }),
+      store: await redisStore({ connection: redisServer(REDIS), prefix, connect: true }),
       spoolPath,
     });
     for (let i = 0; i < 3; i++) first.record(event(i));
@@ -74,7 +77,7 @@ describe('the lineage recorder', () => {
     const left = statSync(spoolPath).size;
     expect(left).toBeGreaterThan(0); // as a SIGKILL would leave it (close is not called)
 
-    const store = await redisStore({ url: REDIS, prefix, connect: true });
+    const store = await redisStore({ connection: redisServer(REDIS), prefix, connect: true });
     const second = new LineageRecorder({ store, spoolPath });
     try {
       second.record(event(3));

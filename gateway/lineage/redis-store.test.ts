@@ -6,6 +6,7 @@ import { sampleEvent } from '../../test/support/lineage-event.js';
 import { redisStore } from './redis-store.js';
 import type { FieldRead, LineageEvent } from './types.js';
 import { serialize } from './wire.js';
+import { redisServer } from '../redis/redis-config.js';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const PREFIX = `meshgate-test:redis-store:${process.pid}:`;
@@ -29,7 +30,7 @@ function event(sub: string, reads: readonly FieldRead[], time: number): LineageE
 describe('the Redis lineage store', () => {
   it('filters by principal, product and field through the shapes, newest first within the limit', async () => {
     const prefix = `${PREFIX}filters:`;
-    const store = await redisStore({ url: REDIS, prefix, connect: true });
+    const store = await redisStore({ connection: redisServer(REDIS), prefix, connect: true });
     const t = Date.now() - 60_000;
     const events = [
       event('ana', EMAIL, t + 1),
@@ -78,7 +79,7 @@ describe('the Redis lineage store', () => {
 
   it('still reads events and indexes written before shapes existed', async () => {
     const prefix = `${PREFIX}legacy:`;
-    const store = await redisStore({ url: REDIS, prefix, connect: true });
+    const store = await redisStore({ connection: redisServer(REDIS), prefix, connect: true });
     const t = Date.now() - 60_000;
     const old = event('old', EMAIL, t);
     try {
@@ -99,7 +100,7 @@ describe('the Redis lineage store', () => {
 
   it('retention drops a shape no kept event uses, with its index and its sets', async () => {
     const prefix = `${PREFIX}retention:`;
-    const store = await redisStore({ url: REDIS, prefix, connect: true, maxAgeMs: 200 });
+    const store = await redisStore({ connection: redisServer(REDIS), prefix, connect: true, maxAgeMs: 200 });
     const redis = new Redis(REDIS);
     try {
       // The first write 300 ms in the past (the clock set back, not waited for): past retention

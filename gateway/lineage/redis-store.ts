@@ -1,8 +1,11 @@
-import { Redis, type Result } from 'ioredis';
+import type { Result } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { ErrorCode, StartupError } from '../common/errors.js';
 import { matches } from './filter.js';
-import { WRITE_SCRIPT } from './redis-script.js';
+import { openRedis } from '../redis/redis-connection.js';
+import type { RedisClient } from '../redis/redis-client.js';
+import type { RedisConnection } from '../redis/redis-config.js';
+import { TRIM_SHAPES_SCRIPT, WRITE_SCRIPT } from './redis-script.js';
 import { shapeFromJson } from './shape.js';
 import type {
   LineageEvent,
@@ -15,8 +18,12 @@ import type {
 import { parseWire, withShape } from './wire.js';
 
 export interface RedisStoreOptions {
-  url: string;
-  /** Prefix of every key: `<prefix>events` (the stream), `<prefix>shapes*`, `<prefix>idx:*`, `<prefix>seen:*`. */
+  /** One Redis server or a cluster (gateway/redis/). */
+  connection: RedisConnection;
+  /**
+   * Prefix of every key: `<prefix>events` (the stream), `<prefix>shapes*`, `<prefix>idx:*`, `<prefix>seen:*`.
+   * On a cluster it carries a hash tag, so one script may write them all (config.ts checks).
+   */
   prefix?: string;
   /** Retention by length: approximate MAXLEN of the stream. Default 1,000,000. */
   maxLength?: number;
@@ -30,18 +37,19 @@ export interface RedisStoreOptions {
   connect?: boolean;
 }
 
-export const DEFAULT_PREFIX = 'meshgate:lineage:';
+export const DEFAULT_PREFIX = 'meshgate:{lineage}:';
 
 // The write script as a command: ioredis sends EVALSHA and loads the script on NOSCRIPT.
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    meshgateLineageWrite(...args: (string | number)[]): Result<number, Context>;
+    meshgateLineageWrite(...keysAndArgs: (string | number)[]): Result<number, Context>;
+    meshgateLineageTrimShapes(...keysAndArgs: (string | number)[]): Result<number, Context>;
   }
 }
 
 export interface RedisLineageStore extends LineageStore {
   readonly kind: 'redis';
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly streamKey: string;
   /** Stream entries' fields (`id <uuid> e <json>`) as events; entries that are not are skipped. */
   decode(entries: readonly (readonly string[])[]): Promise<LineageEvent[]>;
@@ -58,28 +66,30 @@ export interface RedisLineageStore extends LineageStore {
  */
 export async function redisStore(options: RedisStoreOptions): Promise<RedisLineageStore> {
   const {
-    url,
+    connection,
     prefix = DEFAULT_PREFIX,
     maxLength = 1_000_000,
     maxAgeMs = 7 * 86_400_000,
     writeTimeoutMs = 2_000,
     chunkSize = 2_000,
   } = options;
-  const redis = new Redis(url, {
+  const redis = openRedis(connection, {
     lazyConnect: true,
-    enableOfflineQueue: options.connect === true,
+    offlineQueue: options.connect === true,
     maxRetriesPerRequest: 1,
-    commandTimeout: writeTimeoutMs,
-    retryStrategy: options.connect ? () => null : (times) => Math.min(times * 100, 1_000),
+    commandTimeoutMs: writeTimeoutMs,
+    noReconnect: options.connect === true,
   });
-  redis.defineCommand('meshgateLineageWrite', { numberOfKeys: 0, lua: WRITE_SCRIPT });
+  // The number of keys comes first in each call: it varies with the batch.
+  redis.defineCommand('meshgateLineageWrite', { lua: WRITE_SCRIPT });
+  redis.defineCommand('meshgateLineageTrimShapes', { lua: TRIM_SHAPES_SCRIPT });
   redis.on('error', () => undefined); // failures surface as rejected writes; the recorder reports them
   const connecting = redis.connect();
   if (options.connect) {
     await connecting.catch((cause: unknown) => {
       throw new StartupError(
         ErrorCode.LINEAGE_STORE_UNAVAILABLE,
-        `cannot reach Redis at ${redactUrl(url)}: ${String((cause as Error).message ?? cause)}`,
+        `cannot reach ${connection.describe}: ${String((cause as Error).message ?? cause)}`,
         cause,
       );
     });
@@ -88,6 +98,10 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
   }
   const streamKey = `${prefix}events`;
   const shapesKey = `${prefix}shapes`;
+  const usedKey = `${prefix}shapes:used`;
+  // Expiring old shapes costs two reads: at most once a minute (a tenth of a short retention).
+  const shapeTrimIntervalMs = Math.min(60_000, maxAgeMs / 10);
+  let lastShapeTrim = 0;
   const ttlSeconds = String(Math.ceil(maxAgeMs / 1000));
   // Shape ids are content hashes: a shape read once never changes.
   const shapeCache = new LRUCache<string, Shape>({ max: 10_000 });
@@ -100,14 +114,23 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
       const chunk = batch.slice(start, start + chunkSize);
       const shapes = new Map<string, Shape>();
       for (const { shape } of chunk) shapes.set(shape.id, shape);
-      const args: (string | number)[] = [prefix, maxLength, ttlSeconds, now, cutoff, shapes.size];
+      // Keys in the order WRITE_SCRIPT reads them; arguments beside them.
+      const keys: string[] = [streamKey, shapesKey, usedKey];
+      const args: (string | number)[] = [maxLength, ttlSeconds, now, cutoff, shapes.size];
       for (const shape of shapes.values()) {
-        args.push(shape.id, shape.json, shape.products.length, ...shape.products);
-        args.push(shape.coordinates.length, ...shape.coordinates);
+        for (const product of shape.products) keys.push(`${prefix}shapes:product:${product}`);
+        for (const coordinate of shape.coordinates) keys.push(`${prefix}shapes:field:${coordinate}`);
+        args.push(shape.id, shape.json, shape.products.length, shape.coordinates.length);
       }
-      for (const { event, shape, json } of chunk)
-        args.push(event.id, Date.parse(event.time), json, event.principal.sub, shape.id);
-      pipeline.meshgateLineageWrite(...args);
+      for (const { event, shape, json } of chunk) {
+        keys.push(
+          `${prefix}seen:${event.id}`,
+          `${prefix}idx:principal:${event.principal.sub}`,
+          `${prefix}idx:shape:${shape.id}`,
+        );
+        args.push(event.id, Date.parse(event.time), json, shape.id);
+      }
+      pipeline.meshgateLineageWrite(keys.length, ...keys, ...args);
     }
     const results = (await pipeline.exec()) ?? [];
     let stored = 0;
@@ -115,7 +138,30 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
       if (error) throw error;
       stored += Number(count);
     }
+    if (cutoff > 0 && now - lastShapeTrim >= shapeTrimIntervalMs) {
+      lastShapeTrim = now;
+      await trimShapes(cutoff);
+    }
     return { stored, duplicates: batch.length - stored };
+  }
+
+  /** Shapes no event within retention uses (at most 100 a call): see TRIM_SHAPES_SCRIPT. */
+  async function trimShapes(cutoff: number): Promise<number> {
+    const ids = await redis.zrangebyscore(usedKey, '-inf', `(${cutoff}`, 'LIMIT', 0, 100);
+    if (ids.length === 0) return 0;
+    const jsons = await redis.hmget(shapesKey, ...ids);
+    const keys: string[] = [shapesKey, usedKey];
+    const args: (string | number)[] = [cutoff];
+    ids.forEach((id, i) => {
+      const shape = jsons[i] ? shapeFromJson(id, jsons[i]) : null;
+      const products = shape?.products ?? [];
+      const coordinates = shape?.coordinates ?? [];
+      for (const product of products) keys.push(`${prefix}shapes:product:${product}`);
+      for (const coordinate of coordinates) keys.push(`${prefix}shapes:field:${coordinate}`);
+      keys.push(`${prefix}idx:shape:${id}`);
+      args.push(id, products.length, coordinates.length);
+    });
+    return Number(await redis.meshgateLineageTrimShapes(keys.length, ...keys, ...args));
   }
 
   async function query(filter: LineageFilter): Promise<LineageEvent[]> {
@@ -228,9 +274,4 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
       await redis.quit().catch(() => redis.disconnect());
     },
   };
-}
-
-/** Never print a password from a URL. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }

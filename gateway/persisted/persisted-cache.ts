@@ -1,7 +1,7 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { Safelist } from './types.js';
+import type { RedisClient } from '../redis/redis-client.js';
 
 /**
  * The APQ cache Apollo Server reads and writes (keys come prefixed `apq:<sha256>`):
@@ -15,7 +15,7 @@ export class PersistedQueryCache implements KeyValueCache<string> {
 
   constructor(
     private readonly options: {
-      redis: Redis | null;
+      redis: RedisClient | null;
       prefix: string;
       safelist: Safelist | null;
       registers: boolean;

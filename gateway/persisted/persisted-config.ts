@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, StartupError } from '../common/errors.js';
+import type { RedisConnection } from '../redis/redis-config.js';
 import type { PersistedConfig } from './types.js';
 
 /**
@@ -20,9 +21,13 @@ export const persistedEnv = {
   SAFELIST_PATH: z.string().min(1).optional(),
 };
 
-type PersistedEnv = z.infer<z.ZodObject<typeof persistedEnv>> & { REDIS_URL?: string | undefined };
+type PersistedEnv = z.infer<z.ZodObject<typeof persistedEnv>>;
 
-export function persistedConfig(e: PersistedEnv, absolute: (path: string) => string): PersistedConfig {
+export function persistedConfig(
+  e: PersistedEnv,
+  absolute: (path: string) => string,
+  redis: RedisConnection | undefined,
+): PersistedConfig {
   if (e.SAFELIST === 'on' && !e.SAFELIST_PATH) {
     throw new StartupError(
       ErrorCode.CONFIG_INVALID,
@@ -33,7 +38,7 @@ export function persistedConfig(e: PersistedEnv, absolute: (path: string) => str
     apq: e.APQ === 'on',
     apqTtlSeconds: e.APQ_TTL_SECONDS,
     apqPrefix: e.APQ_PREFIX,
-    redisUrl: e.REDIS_URL,
+    redis,
     safelist: e.SAFELIST === 'on',
     safelistPath: e.SAFELIST_PATH ? absolute(e.SAFELIST_PATH) : undefined,
   });

@@ -1,11 +1,12 @@
 /** The persisted-operations module's public contracts. */
+import type { RedisConnection } from '../redis/redis-config.js';
 
 export interface PersistedConfig {
-  /** Automatic persisted queries (Apollo's APQ protocol); the cache is Redis when REDIS_URL is set. */
+  /** Automatic persisted queries (Apollo's APQ protocol); the cache is Redis when there is one. */
   readonly apq: boolean;
   readonly apqTtlSeconds: number;
   readonly apqPrefix: string;
-  readonly redisUrl: string | undefined;
+  readonly redis: RedisConnection | undefined;
   /** Refuse every operation that is not in the manifest at `safelistPath`. */
   readonly safelist: boolean;
   readonly safelistPath: string | undefined;

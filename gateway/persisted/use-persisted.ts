@@ -1,12 +1,12 @@
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
-import type { Redis } from 'ioredis';
 import type { GatewayContext } from '../http/context.js';
 import { ErrorCode, MeshgateGraphQLError, httpExtension, messageOf } from '../common/errors.js';
-import { failFastRedis, redisLifecycle } from '../limits/fail-fast-redis.js';
+import { failFastRedis, redisLifecycle } from '../redis/fail-fast-redis.js';
 import type { Logger } from '../common/logger.js';
 import { PersistedQueryCache } from './persisted-cache.js';
 import { readSafelist } from './safelist.js';
 import type { PersistedConfig } from './types.js';
+import type { RedisClient } from '../redis/redis-client.js';
 
 export interface UsePersistedOptions {
   config: PersistedConfig;
@@ -29,8 +29,8 @@ export interface PersistedOperations {
  */
 export function usePersisted({ config, logger }: UsePersistedOptions): PersistedOperations {
   const safelist = config.safelist && config.safelistPath ? readSafelist(config.safelistPath) : null;
-  const redis: Redis | null =
-    config.apq && config.redisUrl ? failFastRedis(config.redisUrl, 'persisted queries', logger) : null;
+  const redis: RedisClient | null =
+    config.apq && config.redis ? failFastRedis(config.redis, 'persisted queries', logger) : null;
   if (safelist)
     logger?.info(
       { manifest: safelist.path, operations: safelist.operations.size },

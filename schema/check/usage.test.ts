@@ -8,6 +8,7 @@ import type { LineageEvent } from '../../gateway/lineage/types.js';
 import { serialize } from '../../gateway/lineage/wire.js';
 import { fileUsage } from './file-usage.js';
 import { lineageUsage } from './lineage-usage.js';
+import { redisServer } from '../../gateway/redis/redis-config.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2030-01-31T00:00:00Z');
@@ -88,7 +89,7 @@ describe('usage sources', () => {
   it('asks the Redis lineage store by field', async () => {
     const prefix = `meshgate:test:check-usage:${randomUUID()}:`;
     const store = await redisStore({
-      url: 'redis://127.0.0.1:6379',
+      connection: redisServer('redis://127.0.0.1:6379'),
       prefix,
       connect: true,
       maxAgeMs: 365 * 10 * DAY,

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { openRedis, type RedisBehaviour } from '../../gateway/redis/redis-connection.js';
+import type { RedisConnection } from '../../gateway/redis/redis-config.js';
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { pollSupergraph } from './poll.js';
 import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryCommit } from './types.js';
@@ -14,16 +15,17 @@ import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryCommit }
  *   <prefix>supergraphs            hash  version → PublishedSupergraph JSON
  *   <prefix>updates                pub/sub channel: the new version
  */
-export function redisRegistry(url: string, prefix: string, pollMs: number): Registry {
+export function redisRegistry(connection: RedisConnection, prefix: string, pollMs: number): Registry {
   // Fail fast rather than wait forever while Redis is down: a gateway polling the registry
   // must get an error (and keep its supergraph), not hang.
-  const options = {
+  const behaviour: RedisBehaviour = {
+    offlineQueue: true,
     lazyConnect: true,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    commandTimeout: 3_000,
-  } as const;
-  const redis = new Redis(url, options);
+    connectTimeoutMs: 2_000,
+    commandTimeoutMs: 3_000,
+  };
+  const redis = openRedis(connection, behaviour);
   redis.on('error', () => undefined); // Reported through the failing command instead.
   const key = (name: string) => `${prefix}${name}`;
 
@@ -34,7 +36,7 @@ export function redisRegistry(url: string, prefix: string, pollMs: number): Regi
 
   const registry: Registry = {
     kind: 'redis',
-    location: `${redactedUrl(url)} (prefix ${prefix})`,
+    location: `${connection.describe} (prefix ${prefix})`,
     async state() {
       const [pointers, supergraphVersion] = await Promise.all([
         redis.hgetall(key('subgraphs')),
@@ -64,7 +66,7 @@ export function redisRegistry(url: string, prefix: string, pollMs: number): Regi
     async commit(commit: RegistryCommit, expectedVersion: number) {
       // A dedicated connection: WATCH belongs to a connection, and the shared one may be
       // serving a concurrent read.
-      const client = redis.duplicate(options);
+      const client = openRedis(connection, behaviour);
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -99,7 +101,7 @@ export function redisRegistry(url: string, prefix: string, pollMs: number): Regi
     watch(onSupergraph, onError) {
       const poller = pollSupergraph(registry, pollMs, onSupergraph, onError);
       // Pub/sub makes convergence near-instant; polling covers messages missed while down.
-      const subscriber = redis.duplicate({ lazyConnect: true });
+      const subscriber = openRedis(connection, behaviour);
       subscriber.on('error', () => undefined);
       subscriber.on('message', () => void poller.check());
       subscriber.subscribe(key('updates')).catch(() => undefined);
@@ -113,8 +115,4 @@ export function redisRegistry(url: string, prefix: string, pollMs: number): Regi
     },
   };
   return registry;
-}
-
-function redactedUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { RedisConnection } from '../../gateway/redis/redis-config.js';
 
 /**
  * The environment variables of the schema registry, as zod fields `gateway/config/config.ts` adds to
- * its schema. The registry uses REDIS_URL (declared with lineage) when it is set.
+ * its schema. The registry uses the deployment's Redis (gateway/redis/) when there is one.
  */
 export const registryEnv = {
   /** Where the gateway gets its supergraph: the file (SUPERGRAPH_PATH) or the registry (hot reload). */
   SUPERGRAPH_SOURCE: z.enum(['file', 'registry']).default('file'),
-  REGISTRY_PREFIX: z.string().min(1).default('meshgate:registry:'),
-  /** The registry directory when there is no REDIS_URL; default `<state dir>/registry`. */
+  /** Its hash tag keeps the registry's keys in one Redis Cluster slot (a commit is one MULTI over them). */
+  REGISTRY_PREFIX: z.string().min(1).default('meshgate:{registry}:'),
+  /** The registry directory when there is no Redis; default `<state dir>/registry`. */
   REGISTRY_DIR: z.string().min(1).optional(),
   /** How often a gateway polls the registry (besides Redis pub/sub), in milliseconds. */
   REGISTRY_POLL_MS: z.coerce
@@ -19,10 +21,10 @@ export const registryEnv = {
     .default(2_000),
 };
 
-type RegistryEnv = z.infer<z.ZodObject<typeof registryEnv>> & { REDIS_URL?: string | undefined };
+type RegistryEnv = z.infer<z.ZodObject<typeof registryEnv>>;
 
 export interface RegistryConfig {
-  readonly redisUrl: string | undefined;
+  readonly redis: RedisConnection | undefined;
   readonly prefix: string;
   readonly dir: string;
   readonly pollMs: number;
@@ -32,9 +34,10 @@ export function registryConfig(
   e: RegistryEnv,
   stateDir: string,
   absolute: (path: string) => string,
+  redis: RedisConnection | undefined,
 ): RegistryConfig {
   return Object.freeze({
-    redisUrl: e.REDIS_URL,
+    redis,
     prefix: e.REGISTRY_PREFIX,
     dir: e.REGISTRY_DIR ? absolute(e.REGISTRY_DIR) : join(stateDir, 'registry'),
     pollMs: e.REGISTRY_POLL_MS,

@@ -9,6 +9,7 @@ import { directoryRegistry } from './directory-registry.js';
 import { publishSubgraph, rollbackSubgraph, type SubgraphProposal } from './publish.js';
 import { redisRegistry } from './redis-registry.js';
 import type { PublishedSupergraph, Registry } from './types.js';
+import { redisServer } from '../../gateway/redis/redis-config.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `meshgate:test:registry:${process.pid}:${Date.now()}:`;
@@ -38,7 +39,10 @@ const withColor = (sdl: string) =>
 
 describe.each([
   ['directory', () => directoryRegistry(mkdtempSync(join(tmpdir(), 'meshgate-registry-')), 100)],
-  ['redis', () => redisRegistry(REDIS_URL, `${prefix}${Math.random().toString(36).slice(2)}:`, 100)],
+  [
+    'redis',
+    () => redisRegistry(redisServer(REDIS_URL), `${prefix}${Math.random().toString(36).slice(2)}:`, 100),
+  ],
 ] as const)('%s registry', (_kind, open: () => Registry) => {
   it('publishes, keeps history, rolls back one version, and refuses what does not compose', async () => {
     const registry = open();
@@ -145,7 +149,7 @@ describe.each([
 
 describe('an unreachable Redis registry', () => {
   it('fails fast with an error instead of hanging', async () => {
-    const registry = redisRegistry('redis://127.0.0.1:1', prefix, 100);
+    const registry = redisRegistry(redisServer('redis://127.0.0.1:1'), prefix, 100);
     await expect(registry.state()).rejects.toThrow();
     const errors: Error[] = [];
     const stop = registry.watch(

@@ -32,7 +32,7 @@ export function registerCatalogCommand(program: Command): void {
             descriptors: null,
           };
       // Consumers come from the shared lineage store; a CLI's own in-memory store would be empty.
-      const store = config.lineage.redisUrl ? await lineageStore(config.lineage, { connect: true }) : null;
+      const store = config.lineage.redis ? await lineageStore(config.lineage, { connect: true }) : null;
       try {
         const catalog = await buildCatalog(
           catalogSources(

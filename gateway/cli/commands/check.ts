@@ -15,7 +15,6 @@ import {
 import { loadConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import { lineageStore } from '../../lineage/create-lineage.js';
-import { redactUrl } from '../../lineage/redis-store.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FORMATS = {
@@ -96,7 +95,7 @@ async function check(flags: CheckFlags): Promise<number> {
   if (flags.base !== undefined && flags.baseSchema !== undefined)
     throw new StartupError(ErrorCode.BAD_USER_INPUT, '--base and --base-schema exclude each other');
   const config = loadConfig();
-  const usage = await openUsage(flags, config.lineage.redisUrl, config.lineage);
+  const usage = await openUsage(flags, config.lineage);
   try {
     const report = await runCheck({
       root: ROOT,
@@ -128,14 +127,13 @@ async function check(flags: CheckFlags): Promise<number> {
   }
 }
 
-/** `--lineage FILE`, else the Redis lineage store when REDIS_URL is set (unreachable → cannot run), else none. */
+/** `--lineage FILE`, else the Redis lineage store when there is Redis (unreachable → cannot run), else none. */
 async function openUsage(
   flags: CheckFlags,
-  redisUrl: string | undefined,
   lineage: Parameters<typeof lineageStore>[0],
 ): Promise<UsageSource | null> {
   if (flags.lineage !== undefined) return fileUsage(resolve(flags.lineage));
-  if (redisUrl === undefined) return null;
+  if (lineage.redis === undefined) return null;
   const store = await lineageStore(lineage, { connect: true });
-  return lineageUsage(store, `lineage store ${redactUrl(redisUrl)} (${lineage.prefix})`);
+  return lineageUsage(store, `lineage store ${lineage.redis.describe} (${lineage.prefix})`);
 }

@@ -49,7 +49,10 @@ export function registerDistributedCommand(program: Command): void {
         );
       }
       const databaseUrl = config.databaseUrl ?? DEFAULT_DISTRIBUTED_DATABASE_URL;
-      const redisUrl = config.lineage.redisUrl ?? DEFAULT_DISTRIBUTED_REDIS_URL;
+      const redis = config.redis;
+      const redisUrl = redis?.kind === 'server' ? redis.url : DEFAULT_DISTRIBUTED_REDIS_URL;
+      const redisClusterNodes =
+        redis?.kind === 'cluster' ? redis.nodes.map((n) => `${n.host}:${n.port}`).join(',') : undefined;
 
       // A signal during start-up stops what has started; afterwards stopOnSignal takes over.
       const abort = new AbortController();
@@ -63,6 +66,7 @@ export function registerDistributedCommand(program: Command): void {
         topology = await startDistributed({
           databaseUrl,
           redisUrl,
+          redisClusterNodes,
           host: config.host,
           stateDir: config.stateDir,
           shutdownTimeoutMs: config.shutdownTimeoutMs,
@@ -98,7 +102,7 @@ export function registerDistributedCommand(program: Command): void {
           `meshgate distributed: ${rows.length} processes are up (SIGINT/SIGTERM stops them all)`,
           ...rows.map((p) => `  ${p.name.padEnd(10)} ${p.url}  pid ${p.pid}`),
           `  storage:   ${redactUrl(databaseUrl)}`,
-          `  redis:     ${redactUrl(redisUrl)}`,
+          `  redis:     ${redis?.describe ?? redactUrl(redisUrl)}`,
           '  health:    /health and /ready beside each /graphql',
           '',
         ].join('\n'),

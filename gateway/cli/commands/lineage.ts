@@ -13,6 +13,7 @@ import {
   type LineageStore,
   type RedisLineageStore,
 } from '../../lineage/index.js';
+import { openRedis } from '../../redis/redis-connection.js';
 
 interface FilterFlags {
   product?: string;
@@ -58,8 +59,10 @@ export function registerLineageCommand(program: Command): void {
     .description('follow new lineage events as the gateway stores them (Ctrl-C to stop)')
     .option('--json', 'one JSON event per line')
     .action(async (flags: { json?: boolean }) => {
-      const store = await redisOnly(await openStore());
-      const reader = store.redis.duplicate({ commandTimeout: undefined });
+      const config = loadConfig();
+      const store = await redisOnly(await openStore(config));
+      // Its own connection, without a command timeout: XREAD BLOCK 0 waits as long as it takes.
+      const reader = openRedis(config.lineage.redis!, { offlineQueue: true, maxRetriesPerRequest: 1 });
       process.once('SIGINT', () => {
         reader.disconnect();
         void store.close().then(() => process.exit(0));
@@ -144,7 +147,7 @@ function describe(e: LineageEvent): string {
 }
 
 async function openStore(config: MeshgateConfig = loadConfig()): Promise<LineageStore> {
-  if (!config.lineage.redisUrl) throw noRedis();
+  if (!config.lineage.redis) throw noRedis();
   return lineageStore(config.lineage, { connect: true });
 }
 

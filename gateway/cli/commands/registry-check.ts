@@ -21,7 +21,7 @@ export function registryChangeCheck(config: MeshgateConfig): ChangeCheck {
     const proposal = subgraphs.find((s) => s.name === changed);
     if (!proposal) return { passed: false, report: `subgraph ${changed} is not part of the change` };
     const dir = mkdtempSync(join(tmpdir(), 'meshgate-publish-'));
-    const store = config.lineage.redisUrl ? await lineageStore(config.lineage, { connect: true }) : null;
+    const store = config.lineage.redis ? await lineageStore(config.lineage, { connect: true }) : null;
     try {
       const schemaPath = join(dir, `${changed}.graphql`);
       writeFileSync(schemaPath, proposal.sdl);

@@ -1,21 +1,22 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Redis } from 'ioredis';
 import type { Logger } from '../common/logger.js';
+import type { RedisClient } from './redis-client.js';
+import type { RedisConnection } from './redis-config.js';
+import { FAIL_FAST, openRedis } from './redis-connection.js';
 
 /**
  * A Redis client for state on the request path (rate-limit counters, the APQ cache): while
  * Redis is down a command fails at once instead of queueing, so a request degrades (memory
  * rate limiter, cache miss) rather than waiting. It reconnects in the background.
  */
-export function failFastRedis(url: string, what: string, logger: Logger | undefined): Redis {
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 1_000,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
-  });
+export function failFastRedis(
+  connection: RedisConnection,
+  what: string,
+  logger: Logger | undefined,
+): RedisClient {
+  const client = openRedis(connection, FAIL_FAST);
   let down = false;
   client.on('error', (error: Error) => {
     if (!down) logger?.warn({ err: error, what }, `${what}: Redis unavailable, degrading until it is back`);
@@ -32,7 +33,7 @@ export function failFastRedis(url: string, what: string, logger: Logger | undefi
  * Waits (at most `ms`) for the first connection, so requests right after start use Redis, not
  * the fallback. Resolves either way: a Redis that is down at start must not block start-up.
  */
-export async function firstConnection(client: Redis, ms = 2_000): Promise<void> {
+export async function firstConnection(client: RedisClient, ms = 2_000): Promise<void> {
   if (client.status === 'ready') return;
   const timeout = new AbortController();
   await Promise.race([
@@ -46,7 +47,7 @@ export async function firstConnection(client: Redis, ms = 2_000): Promise<void> 
  * The server-lifetime hooks of a plugin that owns such a client: connect (briefly waited for)
  * as the server starts, disconnect as it stops. Nothing to do without a client.
  */
-export function redisLifecycle(client: Redis | null): Pick<ApolloServerPlugin, 'serverWillStart'> {
+export function redisLifecycle(client: RedisClient | null): Pick<ApolloServerPlugin, 'serverWillStart'> {
   return {
     async serverWillStart() {
       if (client) await firstConnection(client);
