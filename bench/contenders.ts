@@ -102,6 +102,19 @@ export function contenders(setup: ContenderSetup): Contender[] {
       'token' in token ? { authorization: `Bearer ${token.token}` } : {},
       'token' in token ? null : token.unavailable,
     ),
+    meshgate(
+      'f',
+      'meshgate, all on (as c) + entity cache (L1)',
+      {
+        MESHGATE_POLICY: 'on',
+        MESHGATE_LINEAGE: 'on',
+        REDIS_URL: setup.redisUrl,
+        LINEAGE_PREFIX: BENCH_LINEAGE_PREFIX,
+        MESHGATE_CACHE: 'on',
+      },
+      'token' in token ? { authorization: `Bearer ${token.token}` } : {},
+      'token' in token ? null : token.unavailable,
+    ),
     {
       id: 'd',
       title: 'Hive Gateway (@graphql-hive/gateway CLI, defaults)',

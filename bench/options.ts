@@ -51,7 +51,7 @@ const Schema = z.object({
   warmup: z.coerce.number().min(0).optional(),
   connections: z.coerce.number().int().positive().default(32),
   quick: z.boolean().default(false),
-  contenders: list(['a', 'b', 'c', 'd', 'e']).default(['a', 'b', 'c', 'd', 'e']),
+  contenders: list(['a', 'b', 'c', 'd', 'e', 'f']).default(['a', 'b', 'c', 'd', 'e', 'f']),
   workloads: list(WORKLOAD_IDS).default([...WORKLOAD_IDS]),
   latencyWorkloads: list(WORKLOAD_IDS).default(['varied-order', 'single', 'cross']),
   profile: z.boolean().default(false),
@@ -95,7 +95,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .addOption(
       new Option('--connections <n>', 'concurrent connections (default 32)').env('BENCH_CONNECTIONS'),
     )
-    .addOption(new Option('--contenders <list>', 'which of a,b,c,d,e').env('BENCH_CONTENDERS'))
+    .addOption(new Option('--contenders <list>', 'which of a,b,c,d,e,f').env('BENCH_CONTENDERS'))
     .addOption(new Option('--workloads <list>', `which of ${WORKLOAD_IDS.join(',')}`).env('BENCH_WORKLOADS'))
     .addOption(
       new Option(

@@ -204,6 +204,7 @@ async function benchContender(
           warmupSeconds: options.warmupSeconds,
         };
         try {
+          const cacheBefore = contender.id === 'f' ? await cacheLookups(running.url, contender.headers) : null;
           const { load, usage } = await runLoad(job, () => {
             const gateway = sampleUsage(running.pid);
             const subgraphCpu = subgraphs.processes.map((p) => sampleUsage(p.pid));
@@ -217,6 +218,7 @@ async function benchContender(
             });
           });
           answered += load.requests;
+          const cacheHitRate = cacheBefore && hitRate(cacheBefore, await cacheLookups(running.url, contender.headers));
           const status = load.requests > 0 ? 'measured' : 'error';
           results.cells.push({
             contender: contender.id,
@@ -225,6 +227,7 @@ async function benchContender(
             status,
             load,
             usage,
+            ...(cacheHitRate != null && { cacheHitRate }),
             ...(status === 'error' && {
               note: 'no response completed in the measured window (make --duration longer)',
             }),
@@ -259,6 +262,33 @@ async function benchContender(
           : `(c) answered at least ${answered} operations (measured responses; warm-up and in-flight requests not counted); Redis streams named *lineage* grew by ${events} entries meanwhile (other users of this Redis may add to them).`,
     };
   }
+}
+
+/** Contender f's entity cache counters, summed over subgraphs (GET /admin/cache); null when unreadable. */
+async function cacheLookups(
+  graphqlUrl: string,
+  headers: Record<string, string>,
+): Promise<{ hits: number; misses: number } | null> {
+  try {
+    const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/admin/cache'), { headers });
+    if (!response.ok) return null;
+    const { subgraphs } = (await response.json()) as { subgraphs: Record<string, { hits: number; misses: number }> };
+    const all = Object.values(subgraphs);
+    return { hits: all.reduce((n, s) => n + s.hits, 0), misses: all.reduce((n, s) => n + s.misses, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** Hits over lookups between two readings (warm-up and measured window both). */
+function hitRate(
+  before: { hits: number; misses: number },
+  after: { hits: number; misses: number } | null,
+): number | null {
+  if (!after) return null;
+  const hits = after.hits - before.hits;
+  const lookups = hits + after.misses - before.misses;
+  return lookups > 0 ? hits / lookups : null;
 }
 
 /** CLOCK_MONOTONIC in µs: the clock of V8's CPU profiles. */

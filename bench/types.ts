@@ -23,7 +23,7 @@ export interface Workload {
   readonly next?: (random: Random) => GraphQLRequestBody;
 }
 
-export type ContenderId = 'a' | 'b' | 'c' | 'd' | 'e';
+export type ContenderId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
 
 /** How to start one contender as its own process, and what it may be measured on. */
 export interface ContenderSpec {
@@ -88,6 +88,8 @@ export interface CellResult {
   note?: string;
   load?: LoadResult;
   usage?: ProcessUsage;
+  /** Contender f: the entity cache's hits / lookups over the cell (GET /admin/cache before and after). */
+  cacheHitRate?: number;
 }
 
 export interface TargetResult {

@@ -23,8 +23,10 @@ import { supergraphModel, type SupergraphModel } from './supergraph/supergraph-m
 import { supergraphSource } from './supergraph/supergraph-source.js';
 import { contextTokenKey, createContextTokenSigner } from './subgraph-fetch/context-token.js';
 import { SubgraphDataSource } from './subgraph-fetch/subgraph-data-source.js';
+import { cacheInvalidateAdmin, cacheMetrics, cacheStatsAdmin, openEntityCache } from './subgraph-fetch/entity-cache/index.js';
 import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
 import { createObservability } from './observability/index.js';
+import { createSlo, sloAdmin, sloGauges, sloProducts } from './health/index.js';
 import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
 
@@ -53,6 +55,9 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     contextToken.ttlSeconds,
   );
 
+  // The entity cache (MESHGATE_CACHE=on): answers by entity, never older than the product promises.
+  const cache = openEntityCache(config.cache, () => source.descriptors(), logger);
+
   const gateway = new ApolloGateway({
     // With the policy layer on, meshgate enforces @authenticated/@requiresScopes/@policy itself.
     supergraphSdl: config.security.policy.enabled
@@ -65,6 +70,7 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
         config.subgraphUrls[name] ?? url ?? '',
         contextSigner,
         config.subgraphDedup,
+        cache ?? undefined,
       ),
     logger,
   });
@@ -73,6 +79,8 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
     inService = supergraphModel(coreSupergraphSdl, { apiSchema });
     readiness.loaded(inService);
+    // A new supergraph (a product published a version): no entry of the old one is read again.
+    cache?.schemaChanged(coreSupergraphSdl);
   });
   // The policy rules, read and checked once: enforced by the policy stage, shown by the catalog.
   const rules = readPolicyFiles(config.security.policy.dir);
@@ -85,8 +93,18 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   // Lineage: one event per operation, queued off the request path (MESHGATE_LINEAGE=off: none).
   const lineage = config.lineage.enabled ? await createLineage(config.lineage, logger) : null;
   // Observe: Prometheus metrics at /metrics, one JSON log line per request.
+  // SLIs per data product from the fetches the plugin below sees; flushed off the path (MESHGATE_SLI=off: none).
+  const slo = config.sli.enabled
+    ? createSlo(config.sli, {
+        logger,
+        products: () => sloProducts(inService, source.descriptors()),
+        // The quality store (health/quality-store.ts) plugs in here; without it health says quality is not measured.
+        quality: null,
+      })
+    : null;
   const observability = createObservability({
     logger,
+    sli: slo?.observed,
     lineage: lineage && {
       recorder: lineage.recorder,
       spoolPath: lineage.store.durable ? config.lineage.spoolPath : null,
@@ -125,6 +143,8 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     await apollo.start();
   } catch (cause) {
     await lineage?.recorder.close();
+    await cache?.close();
+    await slo?.close();
     if (cause instanceof StartupError) throw cause; // e.g. POLICY_INVALID, already one line
     throw new StartupError(
       ErrorCode.SUPERGRAPH_INVALID,
@@ -144,11 +164,36 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   });
   app.get('/health', async () => ({ status: 'ok' }));
   observability.metricsRoute(app);
+  // Data product gauges, computed on scrape; /admin/slo for admin and data-steward, authenticated as /graphql is.
+  if (slo) sloGauges(observability.registry, slo.status, slo.recorder);
+  app.get('/admin/slo', async (request, reply) => {
+    const principal = await routePrincipal(authenticate, request, reply);
+    if (!principal) return reply;
+    const { status, body } = await sloAdmin(slo?.status ?? null, principal, request.query);
+    return reply.code(status).send(body);
+  });
+  if (cache) {
+    cacheMetrics(observability.registry, cache);
+    // Admin-only (role admin or data-steward), authenticated as /graphql is.
+    app.get('/admin/cache', async (request, reply) => {
+      const principal = await routePrincipal(authenticate, request, reply);
+      if (!principal) return reply;
+      const { status, body } = cacheStatsAdmin(cache, principal);
+      return reply.code(status).send(body);
+    });
+    app.post('/admin/cache/invalidate', async (request, reply) => {
+      const principal = await routePrincipal(authenticate, request, reply);
+      if (!principal) return reply;
+      const { status, body } = await cacheInvalidateAdmin(cache, principal, request.body);
+      return reply.code(status).send(body);
+    });
+  }
   // The data product catalog, for analysts and admins: GET /catalog, /catalog/:product.
   registerCatalogRoutes(app, {
     authenticate,
     sources: () =>
-      inService && catalogSources(config, inService, lineage?.store ?? null, rules, source.descriptors()),
+      inService &&
+      catalogSources(config, inService, lineage?.store ?? null, rules, source.descriptors(), slo?.status ?? null),
   });
   if (lineage) {
     // Admin-only (role admin or data-steward), authenticated as /graphql is.
@@ -178,6 +223,8 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
       source.stop();
       await app.close();
       await apollo.stop();
+      await cache?.close();
+      await slo?.close();
     },
     persistNow() {
       lineage?.recorder.persistNow();

@@ -10,6 +10,9 @@ import { directoryRegistry } from '../schema/registry/directory-registry.js';
 import { publishSubgraph } from '../schema/registry/publish.js';
 import { scaffoldProduct } from '../schema/scaffold/scaffold-product.js';
 import type { DataProduct } from '../subgraphs/kit/data-product.js';
+import { descriptorFromContract } from '../subgraphs/kit/descriptor.js';
+import { contractProblems, odcsProblems } from '../schema/contract/index.js';
+import { parse } from 'yaml';
 
 /**
  * The scaffold → test → compose → check → publish round trip, in a scratch copy of the
@@ -46,7 +49,7 @@ describe('meshgate product new', () => {
       'data.ts',
       'resolvers.ts',
       'index.ts',
-      'product.yaml',
+      'contract.odcs.yaml',
       'loyalty.test.ts',
     ]);
     const registry = readFileSync(join(root, 'subgraphs', 'index.ts'), 'utf8');
@@ -55,6 +58,33 @@ describe('meshgate product new', () => {
     expect(readFileSync(join(root, 'subgraphs', 'loyalty', 'index.ts'), 'utf8')).toContain(
       'defaultPort: 4006',
     );
+  });
+
+  it('writes a data contract that the official ODCS schema accepts and that agrees with its SDL', () => {
+    const text = readFileSync(join(root, 'subgraphs', 'loyalty', 'contract.odcs.yaml'), 'utf8');
+    const contract = parse(text) as unknown;
+    expect(odcsProblems(contract)).toEqual([]);
+    const sdl = readFileSync(join(root, 'subgraphs', 'loyalty', 'schema.graphql'), 'utf8');
+    expect(contractProblems(contract, sdl)).toEqual([]);
+    const reading = descriptorFromContract(contract);
+    expect(reading.ok && reading.descriptor).toMatchObject({
+      name: 'loyalty',
+      domain: 'Loyalty',
+      owner: { team: 'loyalty-team', email: 'loyalty-team@example.com' },
+      status: 'draft',
+      roles: [{ role: 'loyalty-reader', access: 'read', firstLevelApprovers: ['loyalty-team-lead'] }],
+      sla: {
+        availabilityPercent: 99,
+        latencyP95Ms: 500,
+        errorRatePercent: 1,
+        freshness: { element: 'loyalty_items.updated_at', maxLagSeconds: 86_400 },
+      },
+    });
+    expect(reading.ok && reading.descriptor.quality.map((r) => r.id)).toEqual([
+      'loyalty-not-empty',
+      'loyalty-id-unique',
+      'loyalty-name-present',
+    ]);
   });
 
   it('refuses a name that exists or is not a valid schema name', () => {

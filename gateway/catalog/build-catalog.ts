@@ -1,6 +1,7 @@
 import { isInterfaceType, isObjectType, type GraphQLObjectType } from 'graphql';
 import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
 import type { Consumer } from '../lineage/types.js';
+import type { ProductHealth } from '../health/slo-types.js';
 import type { PolicyRule } from '../policy/types.js';
 import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import type { Catalog, CatalogEntry, CatalogField, CatalogType, SubgraphHealth } from './types.js';
@@ -16,6 +17,8 @@ export interface CatalogSources {
   readonly consumers?: ((product: string, since: number) => Promise<Consumer[]>) | undefined;
   readonly consumersWindowMs?: number;
   readonly health?: (url: string) => Promise<SubgraphHealth>;
+  /** A product's measured SLOs and health signal; absent when SLIs are not measured here. */
+  readonly slo?: ((product: string) => Promise<ProductHealth | null>) | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -56,9 +59,10 @@ export async function buildCatalog(sources: CatalogSources): Promise<Catalog> {
   const products = await Promise.all(
     Object.entries(urls).map(async ([name, url]): Promise<CatalogEntry> => {
       const descriptor = sources.descriptors.find((d) => d.name === name);
-      const [status, consumers] = await Promise.all([
+      const [status, consumers, measured] = await Promise.all([
         health(url),
         sources.consumers ? sources.consumers(name, since) : null,
+        sources.slo ? sources.slo(name) : null,
       ]);
       return {
         name,
@@ -75,6 +79,12 @@ export async function buildCatalog(sources: CatalogSources): Promise<Catalog> {
           : null,
         url,
         health: status,
+        dataHealth: measured && {
+          state: measured.state,
+          reasons: measured.reasons,
+          declared: measured.declared,
+          measured: measured.measured,
+        },
         types: typesOf(name),
         consumers,
       };

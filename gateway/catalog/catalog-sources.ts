@@ -6,6 +6,7 @@ import type { LineageStore } from '../lineage/types.js';
 import type { PolicyRule } from '../policy/types.js';
 import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import type { CatalogSources } from './build-catalog.js';
+import type { SloStatus } from '../health/slo-status.js';
 
 /** How many recent events the consumers report reads per product at most. */
 const CONSUMER_EVENTS = 50_000;
@@ -26,12 +27,15 @@ export function catalogSources(
    * from a file or introspection, described by this repository's data products.
    */
   descriptors: readonly DataProductDescriptor[] | null = null,
+  /** Measured SLOs and health (the gateway's, or read from Redis by `meshgate catalog`); null: not measured. */
+  slo: SloStatus | null = null,
 ): CatalogSources {
   return {
     model,
     descriptors: descriptors ?? dataProducts.map((p) => p.descriptor),
     rules,
     subgraphUrls: config.subgraphUrls,
+    ...(slo && { slo: async (product: string) => (await slo.sloStatus(product))[0] ?? null }),
     ...(store && {
       consumers: async (product: string, since: number) =>
         consumersOf(await store.query({ since, product, limit: CONSUMER_EVENTS }), product),

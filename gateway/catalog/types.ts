@@ -1,5 +1,6 @@
 import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
 import type { Consumer } from '../lineage/types.js';
+import type { ProductHealth } from '../health/slo-types.js';
 
 /** One field of a data product, as an analyst browsing the catalog sees it. */
 export interface CatalogField {
@@ -33,6 +34,12 @@ export interface CatalogEntry {
   > | null;
   readonly url: string;
   readonly health: SubgraphHealth;
+  /**
+   * The product's health signal (healthy, degraded, failing) with its reasons, and its SLA:
+   * `declared` (the contract's promise) beside `measured` (SLIs from live traffic). Null when
+   * SLIs are not measured where the catalog was built (MESHGATE_SLI=off; the CLI without Redis).
+   */
+  readonly dataHealth: Pick<ProductHealth, 'state' | 'reasons' | 'declared' | 'measured'> | null;
   readonly types: readonly CatalogType[];
   /** From lineage, over the catalog's window; null when lineage is off. */
   readonly consumers: readonly Consumer[] | null;

@@ -1,13 +1,17 @@
 import { Command } from 'commander';
 import { registerCheckCommand } from './commands/check.js';
+import { registerCacheCommand } from './commands/cache.js';
 import { registerCatalogCommand } from './commands/catalog.js';
 import { registerComposeCommand } from './commands/compose.js';
+import { registerContractCommand } from './commands/contract.js';
 import { registerDistributedCommand } from './commands/distributed.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerLineageCommand } from './commands/lineage.js';
 import { registerPolicyCommand } from './commands/policy.js';
 import { registerProductCommand } from './commands/product.js';
+import { registerQualityCommand } from './commands/quality.js';
 import { registerRegistryCommands } from './commands/registry.js';
+import { registerSloCommand } from './commands/slo.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSubgraphCommand } from './commands/subgraph.js';
 import { registerTokenCommand } from './commands/token.js';
@@ -37,9 +41,13 @@ for (const register of [
   registerLineageCommand,
   registerRegistryCommands,
   registerCatalogCommand,
+  registerSloCommand,
   registerProductCommand,
+  registerContractCommand,
+  registerQualityCommand,
   registerTokenCommand,
   registerPolicyCommand,
+  registerCacheCommand,
 ]) {
   register(program);
 }

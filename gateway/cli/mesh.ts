@@ -5,10 +5,14 @@ import { contextTokenKey } from '../subgraph-fetch/context-token.js';
 import type { MeshgateConfig } from '../config/config.js';
 import type { Logger } from '../common/logger.js';
 import { startGateway, type RunningGateway } from '../server.js';
+import { openQualityStore } from '../health/open-quality-store.js';
+import { startQualitySchedule, type QualitySchedule } from '../health/quality-schedule.js';
 
 export interface RunningMesh {
   readonly gateway: RunningGateway;
   readonly subgraphs: readonly RunningSubgraph[];
+  /** The contracts' quality rules and freshness probes on a schedule (null with MESHGATE_QUALITY=off). */
+  readonly quality: QualitySchedule | null;
   stop(): Promise<void>;
   /** Synchronous: what the gateway buffers, made durable before a forced exit. */
   persistNow(): void;
@@ -63,10 +67,26 @@ export async function startMesh(
       },
       logger,
     );
+    const qualityStore = config.quality.enabled ? openQualityStore(config.quality) : null;
+    const quality =
+      qualityStore &&
+      startQualitySchedule({
+        targets: subgraphs.map((s) => ({
+          descriptor: dataProducts.find((p) => p.name === s.name)!.descriptor,
+          db: s.db,
+        })),
+        store: qualityStore.store,
+        config: config.quality,
+        logger,
+      });
     return {
       gateway,
       subgraphs,
+      quality,
       async stop() {
+        // The schedule reads the products' databases: it ends before they close.
+        await quality?.stop();
+        await qualityStore?.close();
         await gateway.stop();
         await Promise.all(subgraphs.map((s) => s.stop()));
       },

@@ -60,6 +60,15 @@ export enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED = 'RATE_LIMITED',
   OPERATION_NOT_IN_SAFELIST = 'OPERATION_NOT_IN_SAFELIST',
+  // The entity cache (issue 16).
+  CACHE_FORBIDDEN = 'CACHE_FORBIDDEN',
+  CACHE_UNAVAILABLE = 'CACHE_UNAVAILABLE',
+  // Data contracts and quality rules (issue 14).
+  CONTRACT_INVALID = 'CONTRACT_INVALID',
+  QUALITY_RULE_INVALID = 'QUALITY_RULE_INVALID',
+  // SLOs and data product health (issue 14).
+  SLO_FORBIDDEN = 'SLO_FORBIDDEN',
+  SLO_UNAVAILABLE = 'SLO_UNAVAILABLE',
 }
 
 /**
@@ -391,6 +400,43 @@ export const ERROR_CATALOGUE = {
     kind: 'refusal',
     status: 400,
     message: 'Operation is not in the published safelist',
+  },
+  [ErrorCode.CACHE_FORBIDDEN]: {
+    code: ErrorCode.CACHE_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: 'The entity cache is administered with role admin or data-steward',
+  },
+  [ErrorCode.CACHE_UNAVAILABLE]: {
+    code: ErrorCode.CACHE_UNAVAILABLE,
+    kind: 'dependency',
+    status: 503,
+    message: 'The entity cache is off, or the gateway or Redis that carries its invalidations cannot be reached',
+  },
+  [ErrorCode.CONTRACT_INVALID]: {
+    code: ErrorCode.CONTRACT_INVALID,
+    kind: 'startup',
+    status: null,
+    message: 'A data contract (contract.odcs.yaml) is invalid: the error names the file and the JSON pointer',
+  },
+  [ErrorCode.QUALITY_RULE_INVALID]: {
+    code: ErrorCode.QUALITY_RULE_INVALID,
+    kind: 'startup',
+    status: null,
+    message:
+      "A contract's quality rule cannot run: an unknown table or column, or a custom query that is not one SELECT",
+  },
+  [ErrorCode.SLO_FORBIDDEN]: {
+    code: ErrorCode.SLO_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: 'SLOs and data product health are readable with role admin or data-steward',
+  },
+  [ErrorCode.SLO_UNAVAILABLE]: {
+    code: ErrorCode.SLO_UNAVAILABLE,
+    kind: 'dependency',
+    status: 503,
+    message: 'SLIs are off (MESHGATE_SLI=off), or the gateway or Redis that holds them cannot be reached',
   },
 } as const satisfies ErrorCatalogue;
 

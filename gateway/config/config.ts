@@ -7,9 +7,13 @@ import { limitsConfig, limitsEnv } from '../limits/limits-config.js';
 import type { LimitsConfig } from '../limits/types.js';
 import { persistedConfig, persistedEnv } from '../persisted/persisted-config.js';
 import type { PersistedConfig } from '../persisted/types.js';
+import { cacheConfig, cacheEnv } from '../subgraph-fetch/entity-cache/cache-config.js';
+import type { CacheConfig } from '../subgraph-fetch/entity-cache/types.js';
 import { lineageConfig, lineageEnv, type LineageConfig } from '../lineage/lineage-config.js';
 import { registryConfig, registryEnv, type RegistryConfig } from '../../schema/registry/registry-config.js';
 import { hasHashTag, redisConfig, redisEnv, type RedisConnection } from '../redis/redis-config.js';
+import { qualityConfig, qualityEnv, type QualityConfig } from '../health/quality-config.js';
+import { sliConfig, sliEnv, type SliConfig } from '../health/sli-config.js';
 
 /**
  * meshgate's configuration: read from the environment (and CLI flags, which win), validated
@@ -68,6 +72,12 @@ const EnvSchema = z.object({
   ...limitsEnv,
   // Automatic persisted queries and safelist mode (persisted/persisted-config.ts).
   ...persistedEnv,
+  // The entity cache of subgraph answers: L1 in memory, L2 in Redis (subgraph-fetch/entity-cache/cache-config.ts).
+  ...cacheEnv,
+  // SLIs from live traffic per data product: on/off, flush interval, Redis prefix (health/sli-config.ts).
+  ...sliEnv,
+  // Quality rules and freshness probes of the data contracts, on a schedule (health/quality-config.ts).
+  ...qualityEnv,
   /**
    * Graceful shutdown's bound: past it, what lineage holds in memory goes to the spool
    * (fsynced) and the process exits 0, whatever Redis or a slow client does.
@@ -119,6 +129,12 @@ export interface MeshgateConfig {
   readonly limits: LimitsConfig;
   /** APQ (cache in Redis) and safelist mode. */
   readonly persisted: PersistedConfig;
+  /** The entity cache: on/off, L1 byte bound, L2 in Redis, TTL bound. */
+  readonly cache: CacheConfig;
+  /** SLI recording: on/off, Redis (every replica adds to one number) or memory, flush interval. */
+  readonly sli: SliConfig;
+  /** The contracts' quality rules and freshness probes: schedule, statement timeout, history. */
+  readonly quality: QualityConfig;
   /** How long a graceful shutdown may take before it persists what it holds and exits. */
   readonly shutdownTimeoutMs: number;
 }
@@ -182,6 +198,9 @@ export function loadConfig(
     registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute, redis),
     limits: limitsConfig(e, redis),
     persisted: persistedConfig(e, absolute, redis),
+    cache: cacheConfig(e, redis),
+    sli: sliConfig(e, redis),
+    quality: qualityConfig(e, redis),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   });
 }

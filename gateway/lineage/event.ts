@@ -32,6 +32,8 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
       durationMs: round(f.durationMs),
       entityCount: f.entityCount,
       ok: f.ok,
+      // The entity cache served these reads (entities, or 1 root-field answer): still reads, marked.
+      ...('cacheHits' in f && typeof f.cacheHits === 'number' && { cacheHits: f.cacheHits }),
     })),
     outcome: response.outcome,
     errorCodes: response.errorCodes,

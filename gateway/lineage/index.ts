@@ -8,7 +8,7 @@ export { redisStore, DEFAULT_PREFIX, type RedisLineageStore, type RedisStoreOpti
 export { lineageAdmin, LINEAGE_READER_ROLES, type AdminResponse } from './admin.js';
 export { consumersOf } from './consumers.js';
 export { matches, parseSince } from './filter.js';
-export { toOpenLineage, type OpenLineageRunEvent } from './openlineage.js';
+export { toOpenLineage, type DatasetInputFacets, type OpenLineageRunEvent } from './openlineage.js';
 export {
   openLineageValidator,
   OPENLINEAGE_SCHEMA_DIR,

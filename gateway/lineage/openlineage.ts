@@ -19,7 +19,15 @@ export type OpenLineageRunEvent = Record<string, unknown> & {
   job: { namespace: string; name: string; facets: Record<string, unknown> };
 };
 
-export function toOpenLineage(event: LineageEvent, namespace = 'meshgate'): OpenLineageRunEvent {
+/** Input facets per data product (dataQualityMetrics, dataQualityAssertions: health/openlineage-facets.ts). */
+export type DatasetInputFacets = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+
+export function toOpenLineage(
+  event: LineageEvent,
+  namespace = 'meshgate',
+  /** Each product's quality and SLO facets, put on the input dataset that names it. */
+  inputFacets: DatasetInputFacets = new Map(),
+): OpenLineageRunEvent {
   const jobName =
     event.operation.name ??
     (event.operation.hash ? `anonymous-${event.operation.hash.slice(0, 12)}` : 'unparsed-request');
@@ -78,6 +86,7 @@ export function toOpenLineage(event: LineageEvent, namespace = 'meshgate'): Open
           unique(fields, (f) => f.coordinate).map((f) => ({ name: f.coordinate, type: f.type })),
         ),
       },
+      ...(inputFacets.has(product) && { inputFacets: inputFacets.get(product) }),
     })),
     outputs: [
       {

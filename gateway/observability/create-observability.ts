@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../http/context.js';
 import type { LineageRecorder } from '../lineage/index.js';
 import type { Logger } from '../common/logger.js';
+import type { SubgraphFetch } from '../common/types.js';
 import { decisionTally } from './decision-tally.js';
 import { lineageGauges } from './lineage-gauges.js';
-import { createMetrics, operationLabels } from './metrics.js';
+import { createMetrics, dataProductMetrics, operationLabels } from './metrics.js';
 import { summarize, summarizeRefusal } from './request-outcome.js';
 import type { Observability, RequestSummary } from './types.js';
 
@@ -15,6 +16,11 @@ export interface ObservabilityOptions {
   lineage?: { recorder: LineageRecorder; spoolPath: string | null } | null | undefined;
   /** Operation names kept as their own label before the rest count as `__other`. Default 200. */
   maxOperationLabels?: number | undefined;
+  /**
+   * The SLI recorder (health/sli-recorder.ts), fed each request's fetches, and the latency
+   * bounds of the per-product counters; none with MESHGATE_SLI=off.
+   */
+  sli?: { record(fetches: readonly SubgraphFetch[]): void; boundsMs: readonly number[] } | null | undefined;
 }
 
 /**
@@ -24,8 +30,9 @@ export interface ObservabilityOptions {
  * timed twice) and the policy decisions (`context.decisions`). One JSON log line per request
  * at info — a client's mistake (4xx) never at error; a 5xx at error; a partial at warn.
  */
-export function createObservability({ logger, lineage, maxOperationLabels = 200 }: ObservabilityOptions) {
+export function createObservability({ logger, lineage, maxOperationLabels = 200, sli }: ObservabilityOptions) {
   const metrics = createMetrics();
+  const products = sli ? dataProductMetrics(metrics.registry, sli.boundsMs) : null;
   if (lineage) lineageGauges(metrics.registry, lineage);
   const label = operationLabels(maxOperationLabels);
   const tally = decisionTally();
@@ -81,10 +88,17 @@ export function createObservability({ logger, lineage, maxOperationLabels = 200 
         async willSendResponse(rc) {
           observability.request(summarize(rc));
           const context: Partial<GatewayContext> = rc.contextValue;
-          for (const fetch of context.fetches ?? []) {
+          const fetches = context.fetches ?? [];
+          for (const fetch of fetches) {
             metrics.fetchDuration.observe({ subgraph: fetch.subgraph }, fetch.durationMs / 1_000);
             if (!fetch.ok) metrics.fetchErrors.inc({ subgraph: fetch.subgraph });
+            if (products) {
+              products.fetches.inc({ product: fetch.subgraph, outcome: fetch.ok ? 'ok' : 'error' });
+              products.fetchDuration.observe({ product: fetch.subgraph }, fetch.durationMs / 1_000);
+            }
           }
+          // SLIs: counters in this replica's current bucket; the flush to Redis is off the path.
+          sli?.record(fetches);
           for (const { labels, count } of tally(context.decisions ?? []))
             metrics.decisions.inc(labels, count);
         },

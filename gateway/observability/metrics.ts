@@ -56,6 +56,30 @@ export function createMetrics() {
 
 export type GatewayMetrics = ReturnType<typeof createMetrics>;
 
+/**
+ * Per data product, the counts Prometheus computes SLIs and burn rates from itself (the
+ * rules of `meshgate alerts rules` read exactly these names): fetches by outcome, and their
+ * latency with the SLI recorder's bounds, so `le="0.3"` is a 300 ms latency target exactly.
+ * Registered only with SLIs on (MESHGATE_SLI).
+ */
+export function dataProductMetrics(registry: Registry, boundsMs: readonly number[]) {
+  return {
+    fetches: new Counter({
+      name: 'meshgate_data_product_fetches_total',
+      help: 'Subgraph fetches per data product by outcome (ok, error): the availability SLI',
+      labelNames: ['product', 'outcome'] as const,
+      registers: [registry],
+    }),
+    fetchDuration: new Histogram({
+      name: 'meshgate_data_product_fetch_duration_seconds',
+      help: 'Subgraph fetch latency per data product: the latency SLI',
+      labelNames: ['product'] as const,
+      buckets: boundsMs.map((ms) => ms / 1_000),
+      registers: [registry],
+    }),
+  };
+}
+
 const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 
 /**

@@ -2,8 +2,16 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { CONTEXT_TOKEN_HEADER, type ContextTokenSigner } from '../subgraph-fetch/context-token.js';
 import type { GatewayContext } from '../http/context.js';
+import type { SubgraphFetch } from '../common/types.js';
 import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
 import { inflightDedupFetch } from './inflight-fetch.js';
+import {
+  cachedFetch,
+  contextFingerprinter,
+  type CacheableFetch,
+  type CachedSubgraphFetch,
+  type EntityCache,
+} from './entity-cache/index.js';
 
 /**
  * Subgraph fetches use Node's built-in fetch (undici): keep-alive connections pooled per
@@ -32,6 +40,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly contextToken?: ContextTokenSigner,
     /** Share identical in-flight subgraph queries (SUBGRAPH_DEDUP, on by default). */
     dedup = false,
+    /** Answer queries from the entity cache where it can (MESHGATE_CACHE=on). */
+    private readonly cache?: EntityCache,
   ) {
     super({ url, fetcher: dedup ? dedupingFetch : builtInFetch });
   }
@@ -52,16 +62,31 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   ): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
     const representations = options.request.variables?.representations;
-    const record = (ok: boolean) =>
+    const record = (ok: boolean, cacheHits?: number) => {
       // Only a client request has a pipeline context; the gateway's own health checks do not.
-      'fetches' in options.context &&
-      options.context.fetches.push({
+      if (!('fetches' in options.context)) return;
+      const fetch: SubgraphFetch | CachedSubgraphFetch = {
         subgraph: this.name,
         durationMs: performance.now() - started,
         entityCount: Array.isArray(representations) ? representations.length : 0,
         ok,
-      });
+        ...(cacheHits !== undefined && { cacheHits }),
+      };
+      options.context.fetches.push(fetch);
+    };
     try {
+      const cacheable = this.cache && this.cacheable(options);
+      if (this.cache && cacheable) {
+        const answer = await cachedFetch(this.cache, cacheable, (variables) =>
+          super.process(
+            variables === options.request.variables
+              ? options
+              : { ...options, request: { ...options.request, variables: { ...variables } } },
+          ),
+        );
+        record(!answer.response.errors?.length, answer.cacheHits);
+        return answer.response;
+      }
       const response = await super.process(options);
       record(!response.errors?.length);
       return response;
@@ -70,6 +95,34 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       throw subgraphUnavailable(this.name, cause);
     }
   }
+
+  /**
+   * What the cache may answer: a query fetch of a client's query operation. Never a fetch of
+   * a mutation (its follow-up entity fetches read what it just changed), a subscription, or
+   * the gateway's own requests; nor a product whose contract gives no lag (TTL 0).
+   */
+  private cacheable(options: GraphQLDataSourceProcessOptions<GatewayContext>): CacheableFetch | null {
+    if (!('incomingRequestContext' in options) || !('principal' in options.context)) return null;
+    const query = options.request.query;
+    if (options.incomingRequestContext.operation?.operation !== 'query' || !query || !isQueryText(query))
+      return null;
+    if (this.cache!.ttlMs(this.name) <= 0) return null;
+    return {
+      subgraph: this.name,
+      query,
+      variables: options.request.variables,
+      // The token this fetch carries (willSendRequest signs the same, cached per principal).
+      fingerprint: fingerprintOf(this.contextToken?.sign(options.context.principal)),
+    };
+  }
+}
+
+/** One per process, like the token signer's cache it mirrors. */
+const fingerprintOf = contextFingerprinter();
+
+/** The gateway writes a subgraph operation as `query …` or `{…}`; anything else is not cached. */
+function isQueryText(query: string): boolean {
+  return query.startsWith('query') || query.startsWith('{');
 }
 
 /** The client learns which data product failed and why in one word; never its address. */

@@ -6,7 +6,7 @@ import type { GovernanceConfig } from './types.js';
 /**
  * Classified fields (`Type.field` → classifications) from the two places a domain declares
  * them: `@tag(name: "pii")` in its SDL (on the field, or on the type for all its fields —
- * what the policy layer reads) and the `classification` map of its descriptor.
+ * what the policy layer reads) and the `classification` of its data contract's properties.
  */
 export function classifiedFields(
   view: SchemaView,
@@ -29,12 +29,8 @@ export function classifiedFields(
     }
   }
   for (const input of inputs) {
-    const map =
-      input.descriptor.valid?.classification ??
-      (input.descriptor.raw as { classification?: unknown } | null)?.classification;
-    if (typeof map !== 'object' || map === null) continue;
-    for (const [coordinate, classification] of Object.entries(map))
-      if (typeof classification === 'string') add(coordinate, classification);
+    const map = input.descriptor.valid?.classification ?? contractClassification(input.descriptor.raw);
+    for (const [coordinate, classification] of Object.entries(map)) add(coordinate, classification);
   }
   return result;
 }
@@ -45,4 +41,18 @@ export function tags(directives: readonly ConstDirectiveNode[] | undefined): str
       d.name.value === 'tag' ? d.arguments?.find((a) => a.name.value === 'name')?.value : undefined;
     return name?.kind === Kind.STRING ? [name.value] : [];
   });
+}
+
+/** `Type.field` → classification from a contract's schema, even when the rest of it is invalid. */
+function contractClassification(raw: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  const objects = (raw as { schema?: unknown } | null)?.schema;
+  if (!Array.isArray(objects)) return result;
+  for (const object of objects as { name?: unknown; properties?: unknown }[]) {
+    if (typeof object?.name !== 'string' || !Array.isArray(object.properties)) continue;
+    for (const property of object.properties as { name?: unknown; classification?: unknown }[])
+      if (typeof property?.name === 'string' && typeof property.classification === 'string')
+        result[`${object.name}.${property.name}`] = property.classification;
+  }
+  return result;
 }

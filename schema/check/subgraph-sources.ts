@@ -1,14 +1,26 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
-import { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import { LineCounter, parse, parseDocument } from 'yaml';
+import {
+  CONTRACT_FILE,
+  descriptorFromContract,
+  type DataProductDescriptor,
+} from '../../subgraphs/kit/descriptor.js';
+import { withoutRepeats } from '../contract/contract-file.js';
+import { sdlDisagreements } from '../contract/sdl-agreement.js';
+import { odcsProblems } from '../contract/validate-contract.js';
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 
 /**
  * The subgraphs a check composes: every `subgraphs/<name>/schema.graphql` of the tree (the
  * data products' source of truth), with one replaced or added by `--subgraph NAME --schema
- * FILE [--descriptor FILE]`. Descriptors are read leniently here — the `descriptor` rule
+ * FILE [--descriptor FILE]`. Data contracts are read leniently here — the `descriptor` rule
  * reports what is wrong with them, instead of the check refusing to run.
+ *
+ * A contract's `schema` is checked against the SDL it goes with: the tree's SDL for the tree's
+ * contract, the proposed SDL for a proposed contract (`--descriptor`). A proposed SDL alone is
+ * checked by the other rules; the tree's contract then still answers for the tree's SDL, and
+ * the contract change that must come with it is checked when it is proposed (or published).
  */
 export interface SubgraphInput {
   readonly name: string;
@@ -24,8 +36,16 @@ export interface DescriptorInput {
   /** The parsed YAML, whatever its shape (null when missing or not YAML). */
   readonly raw: unknown;
   readonly valid: DataProductDescriptor | null;
-  /** Schema problems, `path: message`. */
-  readonly problems: readonly { path: string; message: string }[];
+  /** What is wrong with it, each at a JSON pointer and its line. */
+  readonly problems: readonly ContractInputProblem[];
+}
+
+export interface ContractInputProblem {
+  /** `odcs`: the official JSON Schema; `profile`: what meshgate reads; `sdl`: disagrees with the SDL. */
+  readonly kind: 'odcs' | 'profile' | 'sdl';
+  readonly pointer: string;
+  readonly message: string;
+  readonly line: number;
 }
 
 export interface ProposedSubgraph {
@@ -49,12 +69,20 @@ export function loadSubgraphs(root: string, proposed?: ProposedSubgraph): Subgra
   return names.sort().map((name) => {
     const replaced = proposed?.name === name ? proposed : undefined;
     const schemaPath = replaced ? replaced.schemaPath : join(dir, name, 'schema.graphql');
-    const descriptorPath = replaced?.descriptorPath ?? join(dir, name, 'product.yaml');
+    const descriptorPath = replaced?.descriptorPath ?? join(dir, name, CONTRACT_FILE);
+    const sdl = readInput(schemaPath, '--schema');
+    const treeSchema = join(dir, name, 'schema.graphql');
+    const contractSdl =
+      !replaced || replaced.descriptorPath
+        ? sdl
+        : existsSync(treeSchema)
+          ? readFileSync(treeSchema, 'utf8')
+          : null;
     return {
       name,
-      sdl: readInput(schemaPath, '--schema'),
+      sdl,
       schemaFile: relative(root, schemaPath),
-      descriptor: readDescriptorInput(root, descriptorPath),
+      descriptor: readDescriptorInput(root, descriptorPath, contractSdl),
     };
   });
 }
@@ -71,34 +99,64 @@ function readInput(path: string, flag: string): string {
   }
 }
 
-function readDescriptorInput(root: string, path: string): DescriptorInput {
+function readDescriptorInput(root: string, path: string, sdl: string | null): DescriptorInput {
   const file = relative(root, path);
   if (!existsSync(path)) return { file, exists: false, raw: null, valid: null, problems: [] };
+  const text = readFileSync(path, 'utf8');
   let raw: unknown;
   try {
-    raw = parse(readFileSync(path, 'utf8'));
+    raw = parse(text);
   } catch (cause) {
     return {
       file,
       exists: true,
       raw: null,
       valid: null,
-      problems: [{ path: '(root)', message: `not YAML: ${(cause as Error).message.split('\n')[0]}` }],
+      problems: [
+        {
+          kind: 'odcs',
+          pointer: '',
+          line: 1,
+          message: `not YAML: ${(cause as Error).message.split('\n')[0]}`,
+        },
+      ],
     };
   }
-  const result = DataProductDescriptor.safeParse(raw);
-  return result.success
-    ? { file, exists: true, raw, valid: result.data, problems: [] }
-    : {
-        file,
-        exists: true,
-        raw,
-        valid: null,
-        problems: result.error.issues.map((i) => ({
-          path: i.path.join('.') || '(root)',
-          message: i.message,
-        })),
-      };
+  const reading = descriptorFromContract(raw);
+  const line = lineOf(text);
+  const official = odcsProblems(raw);
+  const problems: ContractInputProblem[] = [
+    ...official.map((p) => ({ kind: 'odcs' as const, ...p, line: line(p.pointer) })),
+    ...(reading.ok ? [] : withoutRepeats(reading.problems, official)).map((p) => ({
+      kind: 'profile' as const,
+      ...p,
+      line: line(p.pointer),
+    })),
+    ...(sdl === null ? [] : sdlDisagreements(sdl, raw)).map((p) => ({
+      kind: 'sdl' as const,
+      ...p,
+      line: line(p.pointer),
+    })),
+  ];
+  return { file, exists: true, raw, valid: reading.ok ? reading.descriptor : null, problems };
+}
+
+/** The line of a JSON pointer's node in the YAML text (1 when it is not there), for annotations. */
+function lineOf(text: string): (pointer: string) => number {
+  const counter = new LineCounter();
+  const document = parseDocument(text, { lineCounter: counter });
+  return (pointer) => {
+    const path = pointer
+      .split('/')
+      .slice(1)
+      .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    for (let n = path.length; n > 0; n--) {
+      const node = document.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return counter.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
 }
 
 /** The domain a descriptor names, even when the rest of it is invalid. */

@@ -75,7 +75,7 @@ export function scaffoldProduct(options: ScaffoldOptions): { dir: string; files:
     'data.ts': templates.dataTs(input),
     'resolvers.ts': templates.resolversTs(input),
     'index.ts': templates.indexTs(input),
-    'product.yaml': templates.productYaml(input),
+    'contract.odcs.yaml': templates.contractYaml(input),
     [`${options.name}.test.ts`]: templates.testTs(input),
   };
   mkdirSync(dir, { recursive: true });

@@ -1,9 +1,11 @@
+import { stringify } from 'yaml';
+import { sdlObjects } from '../contract/sdl-objects.js';
 import type { ProductNames } from './names.js';
 
 /**
  * The files of a new data product, following the reference products: SDL as the source of
  * truth, SQL schema and deterministic seed, DataLoader-backed data access, resolvers, the
- * descriptor, and a test. Each function returns one file's text.
+ * data contract, and a test. Each function returns one file's text.
  */
 
 export interface ScaffoldInput {
@@ -154,32 +156,96 @@ export const ${n.variable} = defineDataProduct({
 });
 `;
 
-export const productYaml = ({
-  names: n,
-  domain,
-  team,
-  email,
-}: ScaffoldInput) => `# Data product descriptor (after the Open Data Product Standard). Owned by the ${domain} domain.
-apiVersion: meshgate/v1
-kind: DataProduct
-name: ${n.product}
-domain: ${domain}
-owner:
-  team: ${team}
-  email: ${email}
-description: >-
-  The ${n.product} data product. Describe what it holds, where the data comes from and who
-  should use it.
-version: 0.1.0
-status: draft
-slo:
-  freshness: 24h
-  availability: 99
-# Classify every field that holds personal (pii) or payment (pci) data, here and in the SDL
-# (@tag(name: "pii")), and cover it with a rule in policies/.
-classification: {}
-tags: [${n.product}]
-`;
+/** The product's data contract (ODCS v3.1): its `schema` derived from the SDL above, the rest a start to edit. */
+export const contractYaml = (input: ScaffoldInput) => {
+  const { names: n, domain, team, email } = input;
+  const columns: Record<string, string> = { id: 'id', name: 'name', updatedAt: 'updated_at' };
+  const quality: Record<string, unknown[]> = {
+    id: [
+      {
+        id: `${n.product}-id-unique`,
+        type: 'library',
+        metric: 'duplicateValues',
+        mustBe: 0,
+        dimension: 'uniqueness',
+        severity: 'error',
+      },
+    ],
+    name: [
+      {
+        id: `${n.product}-name-present`,
+        type: 'library',
+        metric: 'nullValues',
+        mustBe: 0,
+        dimension: 'completeness',
+        severity: 'error',
+      },
+    ],
+  };
+  const schema = sdlObjects(schemaGraphql(input)).map((object) => ({
+    name: object.name,
+    ...(object.name === n.entity && { physicalName: n.table, physicalType: 'table' }),
+    logicalType: 'object',
+    ...(object.description && { description: object.description }),
+    properties: object.properties.map((p) => ({
+      name: p.name,
+      ...(object.name === n.entity && columns[p.name] && { physicalName: columns[p.name] }),
+      logicalType: p.name === 'updatedAt' ? 'timestamp' : p.logicalType,
+      required: p.required,
+      ...(p.classification && { classification: p.classification }),
+      ...(p.description && { description: p.description }),
+      ...(object.name === n.entity && quality[p.name] && { quality: quality[p.name] }),
+    })),
+    ...(object.name === n.entity && {
+      quality: [
+        {
+          id: `${n.product}-not-empty`,
+          type: 'library',
+          metric: 'rowCount',
+          mustBeGreaterThan: 0,
+          dimension: 'completeness',
+          severity: 'error',
+        },
+      ],
+    }),
+  }));
+  const contract = {
+    apiVersion: 'v3.1.0',
+    kind: 'DataContract',
+    id: `meshgate-${n.product}`,
+    name: n.product,
+    version: '0.1.0',
+    status: 'draft',
+    domain,
+    dataProduct: n.product,
+    description: {
+      purpose: `The ${n.product} data product. Describe what it holds, where the data comes from and who should use it.`,
+    },
+    team: { name: team },
+    support: [{ channel: team, tool: 'email', url: `mailto:${email}`, scope: 'issues' }],
+    roles: [
+      {
+        role: `${n.product}-reader`,
+        access: 'read',
+        firstLevelApprovers: `${team}-lead`,
+        secondLevelApprovers: 'data-steward',
+      },
+    ],
+    slaProperties: [
+      { property: 'availability', value: 99, unit: 'percent' },
+      { property: 'latency', value: 500, unit: 'ms', valueExt: 'p95' },
+      { property: 'errorRate', value: 1, unit: 'percent' },
+      { property: 'latency', value: 24, unit: 'h', element: `${n.table}.updated_at` },
+    ],
+    schema,
+    tags: [n.product],
+  };
+  return `# Data contract of the ${n.product} data product (Open Data Contract Standard v3.1), owned by the
+# ${domain} domain: its owner, approvers, SLA and quality rules. Its schema must agree with
+# schema.graphql (\`meshgate check\` refuses a difference): classify every field that holds personal
+# (pii) or payment (pci) data here and in the SDL (@tag(name: "pii")), and cover it with a rule in policies/.
+${stringify(contract, { lineWidth: 0 })}`;
+};
 
 export const testTs = ({ names: n }: ScaffoldInput) => `import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

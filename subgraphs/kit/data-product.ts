@@ -6,7 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { GraphQLSchema } from 'graphql';
 import { parse } from 'graphql';
 import type { Queryable } from './database.js';
-import { readDescriptor, type DataProductDescriptor } from './descriptor.js';
+import { CONTRACT_FILE, readDescriptor, type DataProductDescriptor } from './descriptor.js';
 import type { SeedScripts } from './seed.js';
 
 /** What every resolver of a data product receives as its context. */
@@ -21,7 +21,7 @@ export interface DataProductDefinition<Loaders> {
   name: string;
   /** The port `meshgate start` and `meshgate subgraph NAME` use unless told otherwise. */
   defaultPort: number;
-  /** `import.meta.url` of the folder's index.ts: the folder holds the SDL, SQL and descriptor. */
+  /** `import.meta.url` of the folder's index.ts: the folder holds the SDL, SQL and data contract. */
   moduleUrl: string;
   createLoaders: (db: Queryable) => Loaders;
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
@@ -48,7 +48,7 @@ export function defineDataProduct<Loaders>(definition: DataProductDefinition<Loa
     defaultPort: definition.defaultPort,
     sdl,
     sql: { ddl: read('schema.sql'), seed: read('seed.sql') },
-    descriptor: readDescriptor(join(dir, 'product.yaml')),
+    descriptor: readDescriptor(join(dir, CONTRACT_FILE)),
     buildSchema: () =>
       buildSubgraphSchema({
         typeDefs: parse(sdl),

@@ -20,8 +20,14 @@ export interface ProductSla {
 
 const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3_600, d: 86_400 };
 
-/** The SLA targets of one product. */
+/**
+ * The SLA targets of one product: the contract's, as `descriptor.ts` derived them. A
+ * descriptor published to a registry before contracts (no `sla`) still gets targets, from its
+ * `slo` summary and the defaults of that time.
+ */
 export function productSla(descriptor: DataProductDescriptor): ProductSla {
+  const { sla } = descriptor as Partial<DataProductDescriptor>;
+  if (sla) return sla;
   const [, amount, unit] = /^(\d+)(m|h|d)$/.exec(descriptor.slo.freshness) ?? [];
   return Object.freeze({
     availabilityPercent: descriptor.slo.availability,

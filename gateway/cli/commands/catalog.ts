@@ -11,6 +11,8 @@ import { ErrorCode, StartupError } from '../../common/errors.js';
 import { lineageStore } from '../../lineage/create-lineage.js';
 import { readPolicyFiles } from '../../policy/policy-file.js';
 import { readSupergraphFile } from '../../supergraph/read-supergraph-file.js';
+import { readSloFromRedis, sloProducts } from '../../health/index.js';
+import type { ProductHealth } from '../../health/index.js';
 
 /** `meshgate catalog`: what the gateway's /catalog serves, printed for a terminal or as JSON. */
 export function registerCatalogCommand(program: Command): void {
@@ -33,14 +35,21 @@ export function registerCatalogCommand(program: Command): void {
           };
       // Consumers come from the shared lineage store; a CLI's own in-memory store would be empty.
       const store = config.lineage.redis ? await lineageStore(config.lineage, { connect: true }) : null;
+      const model = supergraphModel(sdl);
+      // Measured SLOs come from the replicas' shared SLI store; without Redis they live in the gateway (GET /admin/slo).
+      const slo =
+        config.sli.enabled && config.sli.redis
+          ? readSloFromRedis(config.sli, () => sloProducts(model, descriptors))
+          : null;
       try {
         const catalog = await buildCatalog(
           catalogSources(
             config,
-            supergraphModel(sdl),
+            model,
             store,
             readPolicyFiles(config.security.policy.dir),
             descriptors,
+            slo?.status ?? null,
           ),
         );
         const products = catalog.products.filter((p) => !options.product || p.name === options.product);
@@ -55,6 +64,7 @@ export function registerCatalogCommand(program: Command): void {
         );
       } finally {
         await store?.close();
+        await slo?.close();
       }
     });
 }
@@ -91,6 +101,7 @@ function renderProduct(p: CatalogEntry): string[] {
       ? [`  ${d.description}`, `  SLO: freshness ${d.slo.freshness}, availability ${d.slo.availability}%`]
       : []),
     `  subgraph ${p.url}: ${health}`,
+    ...renderDataHealth(p.dataHealth),
   ];
   for (const type of p.types) {
     lines.push(`  ${type.name}`);
@@ -108,4 +119,23 @@ function renderProduct(p: CatalogEntry): string[] {
         `  consumer ${c.principal}: ${c.count} operations, last ${c.lastSeen}, fields ${c.fields.join(', ')}`,
       );
   return lines;
+}
+
+/** The health signal, the declared SLA and what was measured, each labelled. */
+function renderDataHealth(h: CatalogEntry['dataHealth']): string[] {
+  if (!h) return ['  health: not measured here (no REDIS_URL: SLIs live in the gateway, GET /admin/slo)'];
+  const lines = [`  health: ${h.state.toUpperCase()}`, ...h.reasons.map((r) => `    - ${r}`)];
+  if (h.declared)
+    lines.push(
+      `  SLA declared: availability ${h.declared.availabilityPercent}%, p95 ≤ ${h.declared.latencyP95Ms} ms, errors ≤ ${h.declared.errorRatePercent}%, freshness ≤ ${h.declared.freshness.maxLagSeconds} s`,
+    );
+  lines.push(`  SLA measured: ${measuredLine(h.measured)}`);
+  return lines;
+}
+
+function measuredLine(m: ProductHealth['measured']): string {
+  const hour = m.windows['1h'];
+  const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(3)}%`);
+  const ms = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)} ms`);
+  return `1h availability ${pct(hour.availability)} of ${hour.fetches} fetches, p95 ${ms(hour.latencyMs.p95)}, errors ${pct(hour.errorRate)}; 30d budget left ${pct(m.errorBudgetRemaining)}`;
 }

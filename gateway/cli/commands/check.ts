@@ -54,7 +54,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--schema <file>', "the proposed subgraph's SDL")
     .option(
       '--descriptor <file>',
-      "the proposed subgraph's data product descriptor (default: its product.yaml)",
+      "the proposed subgraph's data contract (default: its contract.odcs.yaml)",
     )
     .option('--base <git-ref>', 'compare with schema/supergraph.graphql and policies/ at this git ref')
     .option('--base-schema <file>', 'compare with this supergraph file')

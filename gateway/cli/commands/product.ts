@@ -11,7 +11,7 @@ export function registerProductCommand(program: Command): void {
     .description('data products of this repository')
     .command('new')
     .description(
-      'create a data product: SDL with an example entity, resolvers, DataLoader data access, descriptor, tests',
+      'create a data product: SDL with an example entity, resolvers, DataLoader data access, data contract (ODCS), tests',
     )
     .argument('<name>', 'product name: lower-case letters and digits')
     .requiredOption('--domain <domain>', 'the owning business domain, e.g. Loyalty')

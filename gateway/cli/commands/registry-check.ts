@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { lineageUsage, renderMarkdown, runCheck } from '../../../schema/check/index.js';
 import type { ChangeCheck } from '../../../schema/registry/publish.js';
+import { CONTRACT_FILE } from '../../../subgraphs/kit/descriptor.js';
 import type { MeshgateConfig } from '../../config/config.js';
 import { lineageStore } from '../../lineage/create-lineage.js';
 
@@ -25,8 +26,9 @@ export function registryChangeCheck(config: MeshgateConfig): ChangeCheck {
     try {
       const schemaPath = join(dir, `${changed}.graphql`);
       writeFileSync(schemaPath, proposal.sdl);
-      const descriptorPath = proposal.descriptor ? join(dir, 'product.yaml') : undefined;
-      if (descriptorPath) writeFileSync(descriptorPath, stringify(proposal.descriptor));
+      // The proposal's data contract, as its descriptor carries it; without one, the tree's.
+      const descriptorPath = proposal.descriptor?.contract ? join(dir, CONTRACT_FILE) : undefined;
+      if (descriptorPath) writeFileSync(descriptorPath, stringify(proposal.descriptor!.contract));
       const baselinePath = baseline ? join(dir, 'baseline.graphql') : undefined;
       if (baselinePath && baseline) writeFileSync(baselinePath, baseline);
       const report = await runCheck({

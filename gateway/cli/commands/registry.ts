@@ -21,7 +21,7 @@ export function registerRegistryCommands(program: Command): void {
     .option('--subgraph <name>', 'the data product to publish')
     .option('--url <url>', 'where the gateway reaches the subgraph')
     .option('--schema <file>', "the subgraph's SDL (default: subgraphs/NAME/schema.graphql)")
-    .option('--descriptor <file>', 'its data product descriptor (default: subgraphs/NAME/product.yaml)')
+    .option('--descriptor <file>', 'its data contract (default: subgraphs/NAME/contract.odcs.yaml)')
     .option(
       '--all',
       'publish every data product of this repository at its default URL (bootstraps a registry)',

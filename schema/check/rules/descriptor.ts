@@ -1,12 +1,13 @@
 import { finding } from '../finding.js';
-import { domainOf, type SubgraphInput } from '../subgraph-sources.js';
+import { domainOf, type ContractInputProblem, type SubgraphInput } from '../subgraph-sources.js';
 import type { Finding } from '../types.js';
 import type { RuleContext } from './rule-context.js';
 
 /**
- * Rule `descriptor` (runs even when composition fails): every subgraph has a data product descriptor (`product.yaml`, the schema
- * of subgraphs/kit/descriptor.ts) naming its owner and its domain — who to ask about a
- * change, whose report section it lands in.
+ * Rule `descriptor` (runs even when composition fails): every subgraph has a data contract
+ * (`contract.odcs.yaml`, ODCS v3.1) that validates against the official schema, names its
+ * owner and its domain — who to ask about a change, whose report section it lands in — and
+ * whose `schema` agrees with the SDL. Every message names the file and the JSON pointer.
  */
 export function descriptorRule(context: Pick<RuleContext, 'config' | 'inputs'>): Finding[] {
   return context.inputs.flatMap((input) => check(context, input));
@@ -15,30 +16,37 @@ export function descriptorRule(context: Pick<RuleContext, 'config' | 'inputs'>):
 function check({ config }: Pick<RuleContext, 'config'>, input: SubgraphInput): Finding[] {
   const { descriptor } = input;
   const domain = domainOf(input);
-  const placement = {
-    subgraphs: [input.name],
-    domains: domain ? [domain] : [],
-    location: { file: descriptor.exists ? descriptor.file : input.schemaFile, line: 1 },
-  };
-  const report = (message: string) =>
-    finding(config, 'descriptor', `subgraph ${input.name}: ${message}`, null, placement);
+  const report = (message: string, line = 1) =>
+    finding(config, 'descriptor', `subgraph ${input.name}: ${message}`, null, {
+      subgraphs: [input.name],
+      domains: domain ? [domain] : [],
+      location: { file: descriptor.exists ? descriptor.file : input.schemaFile, line },
+    });
   if (!descriptor.exists)
-    return report(`no data product descriptor (${descriptor.file}): add one with an owner and a domain`);
+    return report(
+      `no data contract (${descriptor.file}): add one with an owner and a domain (meshgate product new writes one)`,
+    );
+  const listed = (problems: readonly ContractInputProblem[]) =>
+    problems.map((p) => `${p.pointer || '(root)'}: ${p.message}`).join('; ');
   const findings: Finding[] = [];
-  const owner = descriptor.problems.filter((p) => p.path === 'owner' || p.path.startsWith('owner.'));
-  const missingDomain = descriptor.problems.some((p) => p.path === 'domain');
-  const rest = descriptor.problems.filter((p) => !owner.includes(p) && p.path !== 'domain');
-  if (owner.length)
-    findings.push(
-      ...report(
-        `${descriptor.file} has no valid owner (${owner.map((p) => `${p.path}: ${p.message}`).join('; ')}): name the owning team and its e-mail`,
-      ),
-    );
-  if (missingDomain) findings.push(...report(`${descriptor.file} has no domain`));
-  if (rest.length)
-    findings.push(
-      ...report(`${descriptor.file} is invalid: ${rest.map((p) => `${p.path}: ${p.message}`).join('; ')}`),
-    );
+  const group = (problems: ContractInputProblem[], message: (list: string) => string) => {
+    if (problems.length) findings.push(...report(message(listed(problems)), problems[0]!.line));
+  };
+  const owner = descriptor.problems.filter(
+    (p) => p.kind !== 'sdl' && (p.pointer.startsWith('/team') || p.pointer.startsWith('/support')),
+  );
+  const noDomain = descriptor.problems.filter((p) => p.kind !== 'sdl' && p.pointer === '/domain');
+  const rest = descriptor.problems.filter(
+    (p) => p.kind !== 'sdl' && !owner.includes(p) && !noDomain.includes(p),
+  );
+  const sdl = descriptor.problems.filter((p) => p.kind === 'sdl');
+  group(
+    owner,
+    (list) => `${descriptor.file} has no valid owner (${list}): name the owning team and its e-mail`,
+  );
+  group(noDomain, (list) => `${descriptor.file} has no domain (${list})`);
+  group(rest, (list) => `${descriptor.file} is not a valid data contract: ${list}`);
+  group(sdl, (list) => `${descriptor.file} disagrees with ${input.schemaFile}: ${list}`);
   if (descriptor.valid && descriptor.valid.name !== input.name)
     findings.push(
       ...report(`${descriptor.file} names the product "${descriptor.valid.name}", not "${input.name}"`),

@@ -1,0 +1,21 @@
+import { FAIL_FAST, openRedis, type RedisBehaviour } from '../redis/redis-connection.js';
+import type { QualityConfig } from './quality-config.js';
+import { memoryQualityStore, redisQualityStore } from './quality-store.js';
+import type { QualityStore } from './types.js';
+
+/** The deployment's quality store: in Redis when there is one (shared by replicas and the CLI), else in memory. */
+export function openQualityStore(
+  config: QualityConfig,
+  behaviour: RedisBehaviour = FAIL_FAST,
+): { store: QualityStore; close(): Promise<void> } {
+  if (!config.redis) return { store: memoryQualityStore(config), close: async () => undefined };
+  // Off the request path, but a run must not hang on a Redis that is away: fail fast, log, retry next run.
+  const redis = openRedis(config.redis, behaviour);
+  redis.on('error', () => undefined);
+  return {
+    store: redisQualityStore(redis, config),
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
