@@ -14,6 +14,8 @@ import type { ContenderId, ContenderSpec } from './types.js';
 
 /** Contender (c)'s lineage goes under its own prefix, deleted after the run: never into real lineage. */
 export const BENCH_LINEAGE_PREFIX = `meshgate-bench:lineage:${process.pid}:`;
+/** Contender (c)'s SLIs, likewise deleted after the run. */
+export const BENCH_SLI_PREFIX = `meshgate-bench:sli:${process.pid}:`;
 
 /**
  * The contenders. Each runs as its own process, one at a time, against the same five subgraph
@@ -43,6 +45,8 @@ export interface ContenderSetup {
   redisUrl: string;
   /** Roles of the token contender c sends; data-steward reads every field unmasked. */
   tokenRoles: string;
+  /** `off`: contender c runs with MESHGATE_SLI=off, the baseline of the SLI overhead (paired with c). */
+  sli?: 'on' | 'off';
 }
 
 /** Every process of the run, subgraphs included, shares the context-token secret. */
@@ -92,12 +96,15 @@ export function contenders(setup: ContenderSetup): Contender[] {
     ),
     meshgate(
       'c',
-      'meshgate, JWT + policies + lineage into Redis',
+      `meshgate, JWT + policies + lineage into Redis${setup.sli === 'off' ? ', SLIs off' : ''}`,
       {
         MESHGATE_POLICY: 'on',
         MESHGATE_LINEAGE: 'on',
         REDIS_URL: setup.redisUrl,
         LINEAGE_PREFIX: BENCH_LINEAGE_PREFIX,
+        // SLIs into Redis (on by default), under the run's own prefix.
+        MESHGATE_SLI: setup.sli ?? 'on',
+        SLI_PREFIX: BENCH_SLI_PREFIX,
       },
       'token' in token ? { authorization: `Bearer ${token.token}` } : {},
       'token' in token ? null : token.unavailable,

@@ -17,6 +17,8 @@ export async function measurePairedOverhead(
   cells: readonly { workload: Workload; connections: number }[],
   options: Pick<BenchOptions, 'overheadRounds' | 'overheadSeconds'>,
   log: (message: string) => void,
+  /** What the log calls the baseline (b) and the contender measured against it (c). */
+  names: Record<Pair, string> = { b: 'b', c: 'c' },
 ): Promise<PairedOverhead[]> {
   const running: Partial<Record<Pair, RunningContender>> = {};
   try {
@@ -44,7 +46,7 @@ export async function measurePairedOverhead(
         const { b, c } = figures as Record<Pair, RoundFigures>;
         rounds.push({ b, c });
         log(
-          `overhead ${workload.id} ×${connections} round ${round + 1}: b ${b.rps.toFixed(0)} rps p50 ${b.p50?.toFixed(2)} ms, c ${c.rps.toFixed(0)} rps p50 ${c.p50?.toFixed(2)} ms`,
+          `overhead ${workload.id} ×${connections} round ${round + 1}: ${names.b} ${b.rps.toFixed(0)} rps p50 ${b.p50?.toFixed(2)} ms, ${names.c} ${c.rps.toFixed(0)} rps p50 ${c.p50?.toFixed(2)} ms`,
         );
       }
       // A round with an error in either contender says nothing about overhead.

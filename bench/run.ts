@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { deleteKeys } from './lineage-bench.js';
 import {
   BENCH_LINEAGE_PREFIX,
+  BENCH_SLI_PREFIX,
   BASE_ENV,
   contenders as defineContenders,
   type Contender,
@@ -101,6 +102,28 @@ try {
       log,
     );
   }
+  // SLI recording's cost on the request path: c against c with MESHGATE_SLI=off, paired rounds (target ≤ 2%).
+  const cSlisOff = defineContenders({
+    subgraphs,
+    redisUrl: options.redisUrl,
+    tokenRoles: options.tokenRoles,
+    sli: 'off',
+  }).find((x) => x.id === 'c' && !x.unavailable);
+  if (c && cSlisOff && options.overheadRounds > 0) {
+    log(`SLI overhead: c and c with SLIs off in ${options.overheadRounds} alternating rounds per cell`);
+    const sliOverhead = await measurePairedOverhead(
+      { b: cSlisOff, c },
+      workloads.map((workload) => ({ workload, connections: options.connections })),
+      options,
+      log,
+      { b: 'c (SLIs off)', c: 'c' },
+    );
+    Object.assign(results, { sliOverhead });
+    for (const o of sliOverhead)
+      log(
+        `SLI overhead ${o.workload} ×${o.connections}: ${o.throughputOverheadPercent?.toFixed(2) ?? '–'}% throughput (median of paired rounds; target ≤ 2%)`,
+      );
+  }
   if (options.contenders.includes('c')) {
     log(`lineage writer: bench/lineage-bench.ts ${options.lineageEvents}`);
     results.lineage.writer = benchLineageWriter(
@@ -123,6 +146,7 @@ try {
 } finally {
   await subgraphs.stop();
   await deleteKeys(options.redisUrl, BENCH_LINEAGE_PREFIX).catch(() => undefined);
+  await deleteKeys(options.redisUrl, BENCH_SLI_PREFIX).catch(() => undefined);
 }
 
 results.finishedAt = new Date().toISOString();
@@ -204,7 +228,8 @@ async function benchContender(
           warmupSeconds: options.warmupSeconds,
         };
         try {
-          const cacheBefore = contender.id === 'f' ? await cacheLookups(running.url, contender.headers) : null;
+          const cacheBefore =
+            contender.id === 'f' ? await cacheLookups(running.url, contender.headers) : null;
           const { load, usage } = await runLoad(job, () => {
             const gateway = sampleUsage(running.pid);
             const subgraphCpu = subgraphs.processes.map((p) => sampleUsage(p.pid));
@@ -218,7 +243,8 @@ async function benchContender(
             });
           });
           answered += load.requests;
-          const cacheHitRate = cacheBefore && hitRate(cacheBefore, await cacheLookups(running.url, contender.headers));
+          const cacheHitRate =
+            cacheBefore && hitRate(cacheBefore, await cacheLookups(running.url, contender.headers));
           const status = load.requests > 0 ? 'measured' : 'error';
           results.cells.push({
             contender: contender.id,
@@ -272,7 +298,9 @@ async function cacheLookups(
   try {
     const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/admin/cache'), { headers });
     if (!response.ok) return null;
-    const { subgraphs } = (await response.json()) as { subgraphs: Record<string, { hits: number; misses: number }> };
+    const { subgraphs } = (await response.json()) as {
+      subgraphs: Record<string, { hits: number; misses: number }>;
+    };
     const all = Object.values(subgraphs);
     return { hits: all.reduce((n, s) => n + s.hits, 0), misses: all.reduce((n, s) => n + s.misses, 0) };
   } catch {

@@ -23,10 +23,16 @@ import { supergraphModel, type SupergraphModel } from './supergraph/supergraph-m
 import { supergraphSource } from './supergraph/supergraph-source.js';
 import { contextTokenKey, createContextTokenSigner } from './subgraph-fetch/context-token.js';
 import { SubgraphDataSource } from './subgraph-fetch/subgraph-data-source.js';
-import { cacheInvalidateAdmin, cacheMetrics, cacheStatsAdmin, openEntityCache } from './subgraph-fetch/entity-cache/index.js';
+import {
+  cacheInvalidateAdmin,
+  cacheMetrics,
+  cacheStatsAdmin,
+  openEntityCache,
+} from './subgraph-fetch/entity-cache/index.js';
 import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
 import { createObservability } from './observability/index.js';
-import { createSlo, sloAdmin, sloGauges, sloProducts } from './health/index.js';
+import { createSlo, sloAdmin, sloGauges, sloProducts, type QualityStore } from './health/index.js';
+import { openQualityStore } from './health/open-quality-store.js';
 import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
 
@@ -42,7 +48,17 @@ export interface RunningGateway {
  * The gateway service: @apollo/gateway behind @apollo/server on fastify. It serves any valid
  * supergraph; GraphQL at /graphql, liveness at /health, readiness at /ready.
  */
-export async function startGateway(config: MeshgateConfig, logger: Logger): Promise<RunningGateway> {
+/** What the gateway may be handed by whoever starts it beside other services (the mesh). */
+export interface GatewayServices {
+  /** The quality results and freshness readings health reads (the mesh's schedule writes them). */
+  readonly quality?: QualityStore | null | undefined;
+}
+
+export async function startGateway(
+  config: MeshgateConfig,
+  logger: Logger,
+  services: GatewayServices = {},
+): Promise<RunningGateway> {
   const source = supergraphSource(config, logger);
   const readiness = source.readiness;
   // authenticate: bearer JWT → principal (anonymous without one; 401 when AUTH_REQUIRED=true).
@@ -93,13 +109,18 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
   // Lineage: one event per operation, queued off the request path (MESHGATE_LINEAGE=off: none).
   const lineage = config.lineage.enabled ? await createLineage(config.lineage, logger) : null;
   // Observe: Prometheus metrics at /metrics, one JSON log line per request.
+  // Health reads quality from the store it is handed, or from Redis, where every quality run writes;
+  // without either it says quality is not measured.
+  const ownQuality =
+    services.quality === undefined && config.sli.enabled && config.quality.enabled && config.quality.redis
+      ? openQualityStore(config.quality)
+      : null;
   // SLIs per data product from the fetches the plugin below sees; flushed off the path (MESHGATE_SLI=off: none).
   const slo = config.sli.enabled
     ? createSlo(config.sli, {
         logger,
         products: () => sloProducts(inService, source.descriptors()),
-        // The quality store (health/quality-store.ts) plugs in here; without it health says quality is not measured.
-        quality: null,
+        quality: services.quality ?? ownQuality?.store ?? null,
       })
     : null;
   const observability = createObservability({
@@ -145,6 +166,7 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
     await lineage?.recorder.close();
     await cache?.close();
     await slo?.close();
+    await ownQuality?.close();
     if (cause instanceof StartupError) throw cause; // e.g. POLICY_INVALID, already one line
     throw new StartupError(
       ErrorCode.SUPERGRAPH_INVALID,
@@ -225,6 +247,7 @@ export async function startGateway(config: MeshgateConfig, logger: Logger): Prom
       await apollo.stop();
       await cache?.close();
       await slo?.close();
+      await ownQuality?.close();
     },
     persistNow() {
       lineage?.recorder.persistNow();

@@ -5,17 +5,21 @@ import type { Catalog } from '../gateway/catalog/types.js';
 import type { RunningMesh } from '../gateway/cli/mesh.js';
 import type { ProductHealth } from '../gateway/health/index.js';
 import { qualityFacets } from '../gateway/health/index.js';
+import { openQualityStore } from '../gateway/health/open-quality-store.js';
+import { ONE_SHOT } from '../gateway/redis/redis-connection.js';
 import { openLineageValidator, toOpenLineage } from '../gateway/lineage/index.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { dataProducts } from '../subgraphs/index.js';
 import { productSla } from '../subgraphs/kit/product-sla.js';
 import { runMeshgate } from './support/cli.js';
 import { sampleEvent } from './support/lineage-event.js';
-import { graphql, sharedMesh } from './support/mesh.js';
+import { graphql, sharedMesh, testConfig } from './support/mesh.js';
 import { gatewayOver, personaHeaders, personaToken } from './support/personas.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SLI_PREFIX = `meshgate:test:slo:${process.pid}:${Date.now()}:`;
+/** The replicas' quality store: private, so that only this file's results are in it. */
+const QUALITY_PREFIX = `meshgate:test:slo-quality:{${process.pid}-${Date.now()}}:`;
 const PRODUCTS = ['catalog', 'customers', 'orders', 'payments', 'shipping'];
 /** What each product promises: its contract, read as every consumer of SLA targets reads it. */
 const declared = (product: string) => productSla(dataProducts.find((p) => p.descriptor.name === product)!.descriptor);
@@ -28,18 +32,18 @@ let replicas: RunningGateway[];
 beforeAll(async () => {
   mesh = await sharedMesh();
   gateway = await gatewayOver(mesh, { MESHGATE_SLI: 'on' });
-  const shared = { MESHGATE_SLI: 'on', REDIS_URL, SLI_PREFIX, SLI_FLUSH_MS: '200' };
+  const shared = { MESHGATE_SLI: 'on', REDIS_URL, SLI_PREFIX, SLI_FLUSH_MS: '200', MESHGATE_QUALITY_PREFIX: QUALITY_PREFIX };
   replicas = [await gatewayOver(mesh, shared), await gatewayOver(mesh, shared)];
 });
 afterAll(async () => {
   await Promise.all([gateway, ...replicas].map((g) => g?.stop()));
   const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${SLI_PREFIX}*`);
+  const keys = [...(await redis.keys(`${SLI_PREFIX}*`)), ...(await redis.keys(`${QUALITY_PREFIX}*`))];
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
 });
 
-const at = (g: RunningGateway, path: string) => g.url.replace('/graphql', path);
+const route = (g: RunningGateway, path: string) => g.url.replace('/graphql', path);
 const steward = personaHeaders('data-steward');
 
 async function example(g: RunningGateway): Promise<void> {
@@ -49,7 +53,7 @@ async function example(g: RunningGateway): Promise<void> {
 }
 
 async function adminSlo(g: RunningGateway, query = '') {
-  const response = await fetch(at(g, `/admin/slo${query}`), { headers: steward });
+  const response = await fetch(route(g, `/admin/slo${query}`), { headers: steward });
   return { status: response.status, body: (await response.json()) as { products: ProductHealth[]; error?: { code: string } } };
 }
 
@@ -85,7 +89,7 @@ describe('SLIs from live traffic, per data product', () => {
     }
 
     // --gateway: this gateway's own numbers, even where REDIS_URL is set.
-    const cli = await runMeshgate(['slo', '--json', '--product', 'orders', '--gateway', at(gateway, '')], {
+    const cli = await runMeshgate(['slo', '--json', '--product', 'orders', '--gateway', route(gateway, '')], {
       NODE_ENV: 'test',
     });
     expect(cli.stderr).toBe('');
@@ -97,12 +101,12 @@ describe('SLIs from live traffic, per data product', () => {
   });
 
   it('refuses a reader without role admin or data-steward, a bad parameter, an unknown product', async () => {
-    const analyst = await fetch(at(gateway, '/admin/slo'), { headers: personaHeaders('analyst') });
+    const analyst = await fetch(route(gateway, '/admin/slo'), { headers: personaHeaders('analyst') });
     expect(analyst.status).toBe(403);
     expect(await analyst.json()).toMatchObject({ error: { code: 'SLO_FORBIDDEN' } });
     expect(await adminSlo(gateway, '?series=7y&product=orders')).toMatchObject({ status: 400, body: { error: { code: 'BAD_USER_INPUT' } } });
     expect(await adminSlo(gateway, '?product=inventory')).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_SUBGRAPH' } } });
-    const cli = await runMeshgate(['slo', '--gateway', at(gateway, ''), '--token', personaToken('analyst')], { NODE_ENV: 'test' });
+    const cli = await runMeshgate(['slo', '--gateway', route(gateway, ''), '--token', personaToken('analyst')], { NODE_ENV: 'test' });
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain('meshgate: error[SLO_FORBIDDEN]');
   });
@@ -116,7 +120,7 @@ describe('SLIs from live traffic, per data product', () => {
   });
 
   it('exposes the data product gauges and counters in /metrics', async () => {
-    const text = await (await fetch(at(gateway, '/metrics'))).text();
+    const text = await (await fetch(route(gateway, '/metrics'))).text();
     for (const product of PRODUCTS) {
       const n = perRequest[product]! * 20;
       expect(text).toContain(`meshgate_data_product_fetches_total{product="${product}",outcome="ok"} ${n}`);
@@ -134,7 +138,7 @@ describe('SLIs from live traffic, per data product', () => {
   });
 
   it('shows health in /catalog: the declared SLA beside what was measured', async () => {
-    const response = await fetch(at(gateway, '/catalog/orders'), { headers: personaHeaders('analyst') });
+    const response = await fetch(route(gateway, '/catalog/orders'), { headers: personaHeaders('analyst') });
     const catalog = (await response.json()) as Catalog;
     const orders = catalog.products[0]!;
     expect(orders.dataHealth).toMatchObject({
@@ -178,8 +182,39 @@ describe('SLIs from live traffic, per data product', () => {
     expect(cli.stderr).toBe('');
     const printed = JSON.parse(cli.stdout) as { products: ProductHealth[] };
     expect(fetchesOf(printed.products)).toEqual(expected);
-    const text = await runMeshgate(['slo', '--product', 'payments'], { NODE_ENV: 'test', REDIS_URL, SLI_PREFIX });
-    expect(text.stdout).toContain('payments  DEGRADED  (measured: every replica)');
+  });
+
+  it('reads quality from the shared store: a blocking rule that fails makes the product failing, everywhere', async () => {
+    const config = testConfig({ REDIS_URL, MESHGATE_QUALITY_PREFIX: QUALITY_PREFIX });
+    const quality = openQualityStore(config.quality, ONE_SHOT);
+    const at = new Date().toISOString();
+    await quality.store.record([
+      { product: 'payments', ruleId: 'payment-amount-positive', dimension: 'accuracy', metric: 'invalidValues', measured: 2, threshold: 'mustBe 0', passed: false, severity: 'error', durationMs: 3, at },
+    ]);
+    await quality.store.recordFreshness([
+      { product: 'payments', element: 'payments.created_at', newest: at, lagSeconds: 30, maxLagSeconds: 900, at },
+    ]);
+    await quality.close();
+    const [payments] = (await adminSlo(replicas[0]!, '?product=payments')).body.products;
+    expect(payments).toMatchObject({
+      state: 'failing',
+      reasons: ['quality rule payment-amount-positive (accuracy, error) failed: measured 2, must be mustBe 0'],
+      measured: { freshnessLagSeconds: 30, qualityPassRatio: 0 },
+    });
+    const metrics = await (await fetch(route(replicas[0]!, '/metrics'))).text();
+    expect(metrics).toContain('meshgate_data_product_health{product="payments",state="failing"} 1');
+    expect(metrics).toContain('meshgate_data_product_quality_pass_ratio{product="payments"} 0');
+    expect(metrics).toContain('meshgate_data_product_freshness_lag_seconds{product="payments"} 30');
+
+    const text = await runMeshgate(['slo', '--product', 'payments'], {
+      NODE_ENV: 'test',
+      REDIS_URL,
+      SLI_PREFIX,
+      MESHGATE_QUALITY_PREFIX: QUALITY_PREFIX,
+    });
+    expect(text.stderr).toBe('');
+    expect(text.stdout).toContain('payments  FAILING  (measured: every replica)');
+    expect(text.stdout).toContain('  - quality rule payment-amount-positive (accuracy, error) failed');
     expect(text.stdout).toMatch(new RegExp(`\\n  1h\\s+${perRequest.payments! * 12}\\s+100\\.000%`));
   });
 });

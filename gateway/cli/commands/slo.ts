@@ -4,6 +4,8 @@ import { loadConfig, type MeshgateConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import { readSloFromRedis, SLO_WINDOWS, sloProducts, type ProductHealth } from '../../health/index.js';
 import { supergraphModel } from '../../supergraph/supergraph-model.js';
+import { openQualityStore } from '../../health/open-quality-store.js';
+import { ONE_SHOT } from '../../redis/redis-connection.js';
 import { readSupergraphFile } from '../../supergraph/read-supergraph-file.js';
 
 interface SloFlags {
@@ -42,7 +44,9 @@ async function fromRedis(config: MeshgateConfig, product: string | undefined): P
   const model = supergraphModel(
     readSupergraphFile(config.supergraph.source === 'introspect' ? '' : config.supergraph.path),
   );
-  const slo = readSloFromRedis(config.sli, () => sloProducts(model, null));
+  // Quality results and freshness readings are in Redis too, where the mesh's schedule writes them.
+  const quality = config.quality.enabled && config.quality.redis ? openQualityStore(config.quality, ONE_SHOT) : null;
+  const slo = readSloFromRedis(config.sli, () => sloProducts(model, null), quality?.store ?? null);
   try {
     return await slo.status.sloStatus(product);
   } catch (cause) {
@@ -53,6 +57,7 @@ async function fromRedis(config: MeshgateConfig, product: string | undefined): P
     );
   } finally {
     await slo.close();
+    await quality?.close();
   }
 }
 
