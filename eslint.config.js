@@ -9,7 +9,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'gateway/console/web/**/*.tsx'],
     plugins: { 'import-x': importX },
     settings: {
       // Resolves our `./x.js` imports to `./x.ts`, as TypeScript's NodeNext resolution does.
@@ -17,8 +17,8 @@ export default tseslint.config(
       // import-x parses an imported file only if its extension is listed here (default: .js
       // only). Without .ts every import edge between our sources was skipped, so no-cycle,
       // while on, saw no graph and reported nothing (registry-supergraph ↔ supergraph-source).
-      'import-x/extensions': ['.ts', '.js'],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   {
     // Tests and the benchmark may poke at internals; product code may not import them.
-    files: ['gateway/**/*.ts', 'subgraphs/**/*.ts', 'schema/**/*.ts'],
+    files: ['gateway/**/*.ts', 'gateway/console/web/**/*.tsx', 'subgraphs/**/*.ts', 'schema/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**', '**/bench/**'], message: 'Product code must not import test or bench helpers.' }] }],

@@ -215,7 +215,14 @@ export async function startGateway(
     authenticate,
     sources: () =>
       inService &&
-      catalogSources(config, inService, lineage?.store ?? null, rules, source.descriptors(), slo?.status ?? null),
+      catalogSources(
+        config,
+        inService,
+        lineage?.store ?? null,
+        rules,
+        source.descriptors(),
+        slo?.status ?? null,
+      ),
   });
   if (lineage) {
     // Admin-only (role admin or data-steward), authenticated as /graphql is.

@@ -22,7 +22,8 @@ const SLI_PREFIX = `meshgate:test:slo:${process.pid}:${Date.now()}:`;
 const QUALITY_PREFIX = `meshgate:test:slo-quality:{${process.pid}-${Date.now()}}:`;
 const PRODUCTS = ['catalog', 'customers', 'orders', 'payments', 'shipping'];
 /** What each product promises: its contract, read as every consumer of SLA targets reads it. */
-const declared = (product: string) => productSla(dataProducts.find((p) => p.descriptor.name === product)!.descriptor);
+const declared = (product: string) =>
+  productSla(dataProducts.find((p) => p.descriptor.name === product)!.descriptor);
 
 let mesh: RunningMesh;
 /** SLIs in memory: its own numbers only. */
@@ -32,7 +33,13 @@ let replicas: RunningGateway[];
 beforeAll(async () => {
   mesh = await sharedMesh();
   gateway = await gatewayOver(mesh, { MESHGATE_SLI: 'on' });
-  const shared = { MESHGATE_SLI: 'on', REDIS_URL, SLI_PREFIX, SLI_FLUSH_MS: '200', MESHGATE_QUALITY_PREFIX: QUALITY_PREFIX };
+  const shared = {
+    MESHGATE_SLI: 'on',
+    REDIS_URL,
+    SLI_PREFIX,
+    SLI_FLUSH_MS: '200',
+    MESHGATE_QUALITY_PREFIX: QUALITY_PREFIX,
+  };
   replicas = [await gatewayOver(mesh, shared), await gatewayOver(mesh, shared)];
 });
 afterAll(async () => {
@@ -54,7 +61,10 @@ async function example(g: RunningGateway): Promise<void> {
 
 async function adminSlo(g: RunningGateway, query = '') {
   const response = await fetch(route(g, `/admin/slo${query}`), { headers: steward });
-  return { status: response.status, body: (await response.json()) as { products: ProductHealth[]; error?: { code: string } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { products: ProductHealth[]; error?: { code: string } },
+  };
 }
 
 const fetchesOf = (products: readonly ProductHealth[]) =>
@@ -73,7 +83,9 @@ describe('SLIs from live traffic, per data product', () => {
 
     const { status, body } = await adminSlo(gateway);
     expect(status).toBe(200);
-    expect(fetchesOf(body.products)).toEqual(Object.fromEntries(PRODUCTS.map((p) => [p, perRequest[p]! * 20])));
+    expect(fetchesOf(body.products)).toEqual(
+      Object.fromEntries(PRODUCTS.map((p) => [p, perRequest[p]! * 20])),
+    );
     for (const health of body.products) {
       expect(health.measured.source).toBe('replica');
       for (const window of ['5m', '1h', '30d'] as const) {
@@ -85,7 +97,10 @@ describe('SLIs from live traffic, per data product', () => {
       expect(health.declared).toEqual(declared(health.product));
       // No quality store is wired into this gateway: health says so instead of failing.
       expect(health.state).toBe('degraded');
-      expect(health.reasons).toEqual(['freshness not measured (no quality store)', 'quality not measured (no quality store)']);
+      expect(health.reasons).toEqual([
+        'freshness not measured (no quality store)',
+        'quality not measured (no quality store)',
+      ]);
     }
 
     // --gateway: this gateway's own numbers, even where REDIS_URL is set.
@@ -95,18 +110,31 @@ describe('SLIs from live traffic, per data product', () => {
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
     const printed = JSON.parse(cli.stdout) as { products: ProductHealth[] };
-    expect(printed.products.map((p) => [p.product, p.measured.windows['1h'].fetches, p.measured.windows['1h'].availability])).toEqual([
-      ['orders', perRequest.orders! * 20, 1],
-    ]);
+    expect(
+      printed.products.map((p) => [
+        p.product,
+        p.measured.windows['1h'].fetches,
+        p.measured.windows['1h'].availability,
+      ]),
+    ).toEqual([['orders', perRequest.orders! * 20, 1]]);
   });
 
   it('refuses a reader without role admin or data-steward, a bad parameter, an unknown product', async () => {
     const analyst = await fetch(route(gateway, '/admin/slo'), { headers: personaHeaders('analyst') });
     expect(analyst.status).toBe(403);
     expect(await analyst.json()).toMatchObject({ error: { code: 'SLO_FORBIDDEN' } });
-    expect(await adminSlo(gateway, '?series=7y&product=orders')).toMatchObject({ status: 400, body: { error: { code: 'BAD_USER_INPUT' } } });
-    expect(await adminSlo(gateway, '?product=inventory')).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_SUBGRAPH' } } });
-    const cli = await runMeshgate(['slo', '--gateway', route(gateway, ''), '--token', personaToken('analyst')], { NODE_ENV: 'test' });
+    expect(await adminSlo(gateway, '?series=7y&product=orders')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'BAD_USER_INPUT' } },
+    });
+    expect(await adminSlo(gateway, '?product=inventory')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'UNKNOWN_SUBGRAPH' } },
+    });
+    const cli = await runMeshgate(
+      ['slo', '--gateway', route(gateway, ''), '--token', personaToken('analyst')],
+      { NODE_ENV: 'test' },
+    );
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain('meshgate: error[SLO_FORBIDDEN]');
   });
@@ -130,7 +158,11 @@ describe('SLIs from live traffic, per data product', () => {
       expect(text).toContain(`meshgate_data_product_burn_rate{product="${product}",window="5m"} 0`);
       expect(text).toContain(`meshgate_data_product_health{product="${product}",state="degraded"} 1`);
       expect(text).toContain(`meshgate_data_product_health{product="${product}",state="failing"} 0`);
-      expect(text).toMatch(new RegExp(`meshgate_data_product_latency_p95_seconds\\{product="${product}",window="5m"\\} 0\\.\\d+`));
+      expect(text).toMatch(
+        new RegExp(
+          `meshgate_data_product_latency_p95_seconds\\{product="${product}",window="5m"\\} 0\\.\\d+`,
+        ),
+      );
     }
     // The 300 ms latency target is a bucket bound: Prometheus computes the latency SLI exactly.
     expect(text).toContain('meshgate_data_product_fetch_duration_seconds_bucket{le="0.3",product="orders"}');
@@ -145,7 +177,10 @@ describe('SLIs from live traffic, per data product', () => {
       state: 'degraded',
       reasons: ['freshness not measured (no quality store)', 'quality not measured (no quality store)'],
       declared: declared('orders'),
-      measured: { windows: { '1h': { fetches: perRequest.orders! * 20, availability: 1 } }, errorBudgetRemaining: 1 },
+      measured: {
+        windows: { '1h': { fetches: perRequest.orders! * 20, availability: 1 } },
+        errorBudgetRemaining: 1,
+      },
     });
   });
 
@@ -171,10 +206,13 @@ describe('SLIs from live traffic, per data product', () => {
     for (let i = 0; i < 5; i++) await example(replicas[1]!);
     const expected = Object.fromEntries(PRODUCTS.map((p) => [p, perRequest[p]! * 12]));
     // Each replica flushes every 200 ms; either one then answers the shared sum.
-    await vi.waitFor(async () => expect(fetchesOf((await adminSlo(replicas[1]!)).body.products)).toEqual(expected), {
-      timeout: 10_000,
-      interval: 100,
-    });
+    await vi.waitFor(
+      async () => expect(fetchesOf((await adminSlo(replicas[1]!)).body.products)).toEqual(expected),
+      {
+        timeout: 10_000,
+        interval: 100,
+      },
+    );
     expect(fetchesOf((await adminSlo(replicas[0]!)).body.products)).toEqual(expected);
     expect((await adminSlo(replicas[0]!)).body.products[0]!.measured.source).toBe('shared');
 
@@ -189,16 +227,36 @@ describe('SLIs from live traffic, per data product', () => {
     const quality = openQualityStore(config.quality, ONE_SHOT);
     const at = new Date().toISOString();
     await quality.store.record([
-      { product: 'payments', ruleId: 'payment-amount-positive', dimension: 'accuracy', metric: 'invalidValues', measured: 2, threshold: 'mustBe 0', passed: false, severity: 'error', durationMs: 3, at },
+      {
+        product: 'payments',
+        ruleId: 'payment-amount-positive',
+        dimension: 'accuracy',
+        metric: 'invalidValues',
+        measured: 2,
+        threshold: 'mustBe 0',
+        passed: false,
+        severity: 'error',
+        durationMs: 3,
+        at,
+      },
     ]);
     await quality.store.recordFreshness([
-      { product: 'payments', element: 'payments.created_at', newest: at, lagSeconds: 30, maxLagSeconds: 900, at },
+      {
+        product: 'payments',
+        element: 'payments.created_at',
+        newest: at,
+        lagSeconds: 30,
+        maxLagSeconds: 900,
+        at,
+      },
     ]);
     await quality.close();
     const [payments] = (await adminSlo(replicas[0]!, '?product=payments')).body.products;
     expect(payments).toMatchObject({
       state: 'failing',
-      reasons: ['quality rule payment-amount-positive (accuracy, error) failed: measured 2, must be mustBe 0'],
+      reasons: [
+        'quality rule payment-amount-positive (accuracy, error) failed: measured 2, must be mustBe 0',
+      ],
       measured: { freshnessLagSeconds: 30, qualityPassRatio: 0 },
     });
     const metrics = await (await fetch(route(replicas[0]!, '/metrics'))).text();

@@ -56,6 +56,9 @@ export async function startMesh(
         'subgraph ready',
       );
     }
+    // One quality store: the schedule writes to it and the gateway's health reads it (in memory
+    // without Redis, so it must be the same object).
+    const qualityStore = config.quality.enabled ? openQualityStore(config.quality) : null;
     const gateway = await startGateway(
       {
         ...config,
@@ -66,8 +69,8 @@ export async function startMesh(
         },
       },
       logger,
+      { quality: qualityStore?.store ?? null },
     );
-    const qualityStore = config.quality.enabled ? openQualityStore(config.quality) : null;
     const quality =
       qualityStore &&
       startQualitySchedule({

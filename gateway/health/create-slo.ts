@@ -48,7 +48,8 @@ export function createSlo(config: SliConfig, options: SloOptions): Slo {
         { err: (error as Error).message },
         'SLI flush to Redis failed: SLIs wait in memory and are merged when it returns',
       ),
-    onStoreUp: () => options.logger.info('SLI flush to Redis recovered: the deltas kept in memory are stored'),
+    onStoreUp: () =>
+      options.logger.info('SLI flush to Redis recovered: the deltas kept in memory are stored'),
   });
   const products = (): SloProduct[] =>
     options.products().map(({ name, descriptor }) => ({ name, sla: descriptor ? slaOf(descriptor) : null }));
@@ -80,7 +81,10 @@ export function readSloFromRedis(
   const status = createSloStatus({
     sli: {
       storeKind: 'redis',
-      read: async (product, tier, from, to) => ({ buckets: await store.read(product, tier, from, to), source: 'shared' }),
+      read: async (product, tier, from, to) => ({
+        buckets: await store.read(product, tier, from, to),
+        source: 'shared',
+      }),
     },
     products: () =>
       products().map(({ name, descriptor }) => ({ name, sla: descriptor ? slaOf(descriptor) : null })),

@@ -86,11 +86,15 @@ describe('the health signal', () => {
     // The burn of the last days, with half of the month's budget left.
     const slow = productHealthOf(input(99_800, 200, 20, { errorBudgetRemaining: 0.5 }));
     expect(slow.state).toBe('degraded');
-    expect(slow.reasons).toEqual(['slow burn: error budget burning 2.0× over 3d and 2.0× over 6h (threshold 1×)']);
+    expect(slow.reasons).toEqual([
+      'slow burn: error budget burning 2.0× over 3d and 2.0× over 6h (threshold 1×)',
+    ]);
     const slowFetches = productHealthOf(input(1_000, 0, 400));
     expect(slowFetches).toEqual({
       state: 'degraded',
-      reasons: ['latency SLO missed: 0.00% of fetches within 300 ms over 1h (objective 95.00%; p95 ≈ 490 ms)'],
+      reasons: [
+        'latency SLO missed: 0.00% of fetches within 300 ms over 1h (objective 95.00%; p95 ≈ 490 ms)',
+      ],
     });
   });
 
@@ -103,9 +107,9 @@ describe('the health signal', () => {
       state: 'failing',
       reasons: ['quality rule no-null-customer (completeness, error) failed: measured 3, must be mustBe 0'],
     });
-    expect(productHealthOf(input(1_000, 0, 20, { quality: [rule('few-nulls', false, 'warning')] })).state).toBe(
-      'degraded',
-    );
+    expect(
+      productHealthOf(input(1_000, 0, 20, { quality: [rule('few-nulls', false, 'warning')] })).state,
+    ).toBe('degraded');
   });
 
   it('missing data degrades and says so; it never fails on that alone', () => {
@@ -113,7 +117,9 @@ describe('the health signal', () => {
       state: 'degraded',
       reasons: ['freshness not measured (no quality store)', 'quality not measured (no quality store)'],
     });
-    expect(productHealthOf(input(0, 0)).reasons).toEqual(['no traffic measured in 30d: availability and latency unknown']);
+    expect(productHealthOf(input(0, 0)).reasons).toEqual([
+      'no traffic measured in 30d: availability and latency unknown',
+    ]);
     expect(productHealthOf(input(1_000, 0, 20, { source: 'replica' })).reasons).toEqual([
       "SLI store (Redis) unreachable: these numbers are this replica's only",
     ]);

@@ -43,13 +43,16 @@ export function productHealthOf(input: HealthInput): { state: HealthState; reaso
     (alert.severity === 'page' ? failing : degraded).push(text);
   }
   if (input.errorBudgetRemaining !== null && input.errorBudgetRemaining <= 0)
-    failing.push(`error budget exhausted: ${windows['30d'].errors} failed of ${windows['30d'].fetches} fetches over 30d`);
+    failing.push(
+      `error budget exhausted: ${windows['30d'].errors} failed of ${windows['30d'].fetches} fetches over 30d`,
+    );
   const hour = windows['1h'];
   if (declared && hour.latencyGoodRatio !== null && hour.latencyGoodRatio < LATENCY_SLO)
     degraded.push(
       `latency SLO missed: ${percent(hour.latencyGoodRatio)} of fetches within ${declared.latencyP95Ms} ms over 1h (objective ${percent(LATENCY_SLO)}; p95 ≈ ${fmt(hour.latencyMs.p95)} ms)`,
     );
-  if (windows['30d'].fetches === 0) degraded.push('no traffic measured in 30d: availability and latency unknown');
+  if (windows['30d'].fetches === 0)
+    degraded.push('no traffic measured in 30d: availability and latency unknown');
   if (input.source === 'replica' && input.sharedStore)
     degraded.push("SLI store (Redis) unreachable: these numbers are this replica's only");
 
@@ -61,7 +64,9 @@ export function productHealthOf(input: HealthInput): { state: HealthState; reaso
     if (reading.lagSeconds === null)
       degraded.push(`freshness of ${reading.element} unknown: ${reading.error ?? 'no rows'}`);
     else if (reading.lagSeconds > reading.maxLagSeconds)
-      failing.push(`stale: ${reading.element} is ${Math.round(reading.lagSeconds)} s old (bound ${reading.maxLagSeconds} s)`);
+      failing.push(
+        `stale: ${reading.element} is ${Math.round(reading.lagSeconds)} s old (bound ${reading.maxLagSeconds} s)`,
+      );
   }
 
   // An unreadable store was said once, above.

@@ -2,7 +2,13 @@
 export type * from './slo-types.js';
 export type * from './types.js';
 export { createSlo, readSloFromRedis, type Slo, type SloOptions } from './create-slo.js';
-export { createSloStatus, SERIES_TIERS, type SeriesWindow, type SloProduct, type SloStatus } from './slo-status.js';
+export {
+  createSloStatus,
+  SERIES_TIERS,
+  type SeriesWindow,
+  type SloProduct,
+  type SloStatus,
+} from './slo-status.js';
 export { sliRecorder, type SliRecorder, type SliReading } from './sli-recorder.js';
 export { memorySliStore } from './memory-sli-store.js';
 export { redisSliStore } from './redis-sli-store.js';

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addFetch, bucketIndex, emptyCounts, fractionUnder, LATENCY_BOUNDS_MS, mergeCounts, quantileMs } from './latency-histogram.js';
+import {
+  addFetch,
+  bucketIndex,
+  emptyCounts,
+  fractionUnder,
+  LATENCY_BOUNDS_MS,
+  mergeCounts,
+  quantileMs,
+} from './latency-histogram.js';
 
 function countsOf(durations: number[], ok = true) {
   const counts = emptyCounts();
@@ -31,13 +39,19 @@ describe('the latency histogram', () => {
     expect(quantileMs(counts, 0.95)).toBe(195);
     expect(quantileMs(emptyCounts(), 0.95)).toBeNull();
     // 90 fast, 10 in overflow: p95 answers the last bound (at least 10 s).
-    const tail = mergeCounts(countsOf(Array.from({ length: 90 }, () => 0.5)), countsOf(Array.from({ length: 10 }, () => 20_000)));
+    const tail = mergeCounts(
+      countsOf(Array.from({ length: 90 }, () => 0.5)),
+      countsOf(Array.from({ length: 10 }, () => 20_000)),
+    );
     expect(quantileMs(tail, 0.5)).toBeCloseTo(0.5556, 3);
     expect(quantileMs(tail, 0.95)).toBe(10_000);
   });
 
   it('gives the fraction under a target: exact at a bound, interpolated between', () => {
-    const counts = countsOf([...Array.from({ length: 96 }, () => 250), ...Array.from({ length: 4 }, () => 400)]);
+    const counts = countsOf([
+      ...Array.from({ length: 96 }, () => 250),
+      ...Array.from({ length: 4 }, () => 400),
+    ]);
     expect(fractionUnder(counts, 300)).toBe(0.96);
     expect(fractionUnder(counts, 250)).toBeCloseTo(0.48, 5); // half of (200, 300]
     expect(fractionUnder(counts, 100_000)).toBe(1);

@@ -10,7 +10,12 @@ export const LATENCY_BOUNDS_MS: readonly number[] = Object.freeze([
 ]);
 
 export function emptyCounts(): SliCounts {
-  return { ok: 0, errors: 0, durationMicros: 0, buckets: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0) };
+  return {
+    ok: 0,
+    errors: 0,
+    durationMicros: 0,
+    buckets: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0),
+  };
 }
 
 /** The bucket of a duration: the first bound at or above it, or the overflow bucket. */
@@ -70,7 +75,8 @@ export function fractionUnder(counts: SliCounts, thresholdMs: number): number | 
     const inBucket = counts.buckets[i]!;
     if (thresholdMs >= upper) under += inBucket;
     else {
-      if (Number.isFinite(upper) && thresholdMs > lower) under += (inBucket * (thresholdMs - lower)) / (upper - lower);
+      if (Number.isFinite(upper) && thresholdMs > lower)
+        under += (inBucket * (thresholdMs - lower)) / (upper - lower);
       break;
     }
   }

@@ -28,7 +28,12 @@ export function memorySliStore(now: () => number = Date.now): SliStore {
         const map = tierOf(batch.product, delta.tier);
         const bucket = map.get(delta.start);
         if (bucket) mergeCounts(bucket.counts, delta.counts);
-        else map.set(delta.start, { tier: delta.tier, start: delta.start, counts: mergeCounts(emptyCounts(), delta.counts) });
+        else
+          map.set(delta.start, {
+            tier: delta.tier,
+            start: delta.start,
+            counts: mergeCounts(emptyCounts(), delta.counts),
+          });
       }
       prune(now());
       return 'applied';
@@ -36,7 +41,9 @@ export function memorySliStore(now: () => number = Date.now): SliStore {
     async read(product, tier, from, to) {
       const map = buckets.get(`${product}\u0000${tier}`);
       if (!map) return [];
-      return [...map.values()].filter((b) => b.start >= from && b.start <= to).sort((a, b) => a.start - b.start);
+      return [...map.values()]
+        .filter((b) => b.start >= from && b.start <= to)
+        .sort((a, b) => a.start - b.start);
     },
     async close() {},
   };

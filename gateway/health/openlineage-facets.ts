@@ -26,7 +26,10 @@ export function qualityFacets(products: readonly ProductQuality[]): DatasetInput
 
 function facetsOf({ health, results, freshness }: ProductQuality): Record<string, unknown> {
   const rowCount = results.find((r) => r.metric === 'rowCount' && r.measured !== null)?.measured;
-  const newest = freshness.flatMap((f) => (f.newest ? [f.newest] : [])).sort().at(-1);
+  const newest = freshness
+    .flatMap((f) => (f.newest ? [f.newest] : []))
+    .sort()
+    .at(-1);
   const { declared, measured } = health;
   const month = measured.windows['30d'];
   const hour = measured.windows['1h'];
@@ -36,7 +39,10 @@ function facetsOf({ health, results, freshness }: ProductQuality): Record<string
   }));
   if (declared && month.availability !== null)
     assertions.push(
-      { assertion: `availability >= ${declared.availabilityPercent}% over 30d`, success: month.availability * 100 >= declared.availabilityPercent },
+      {
+        assertion: `availability >= ${declared.availabilityPercent}% over 30d`,
+        success: month.availability * 100 >= declared.availabilityPercent,
+      },
       { assertion: 'error budget remaining > 0 over 30d', success: (measured.errorBudgetRemaining ?? 1) > 0 },
     );
   if (declared && hour.latencyGoodRatio !== null)
@@ -46,16 +52,23 @@ function facetsOf({ health, results, freshness }: ProductQuality): Record<string
     });
   for (const f of freshness)
     if (f.lagSeconds !== null)
-      assertions.push({ assertion: `freshness of ${f.element}: lag <= ${f.maxLagSeconds} s`, success: f.lagSeconds <= f.maxLagSeconds });
+      assertions.push({
+        assertion: `freshness of ${f.element}: lag <= ${f.maxLagSeconds} s`,
+        success: f.lagSeconds <= f.maxLagSeconds,
+      });
   return {
     dataQualityMetrics: {
-      ...facet('facets/1-0-3/DataQualityMetricsInputDatasetFacet.json#/$defs/DataQualityMetricsInputDatasetFacet'),
+      ...facet(
+        'facets/1-0-3/DataQualityMetricsInputDatasetFacet.json#/$defs/DataQualityMetricsInputDatasetFacet',
+      ),
       ...(typeof rowCount === 'number' && { rowCount: Math.round(rowCount) }),
       ...(newest && { lastUpdated: newest }),
       columnMetrics: {},
     },
     dataQualityAssertions: {
-      ...facet('facets/1-0-1/DataQualityAssertionsDatasetFacet.json#/$defs/DataQualityAssertionsDatasetFacet'),
+      ...facet(
+        'facets/1-0-1/DataQualityAssertionsDatasetFacet.json#/$defs/DataQualityAssertionsDatasetFacet',
+      ),
       assertions,
     },
   };

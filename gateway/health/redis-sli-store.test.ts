@@ -31,7 +31,11 @@ describe('the Redis SLI store', () => {
     const store = redisSliStore(redis, `${PREFIX}once:`);
     const counts = emptyCounts();
     for (let i = 0; i < 7; i++) addFetch(counts, 3, i !== 0);
-    const batch = { id: 'replica-a:1', product: 'orders', deltas: [{ tier: '10s' as const, start: 1_000_000_000_000, counts }] };
+    const batch = {
+      id: 'replica-a:1',
+      product: 'orders',
+      deltas: [{ tier: '10s' as const, start: 1_000_000_000_000, counts }],
+    };
     expect(await store.add(batch)).toBe('applied');
     expect(await store.add(batch)).toBe('duplicate');
     const [bucket] = await store.read('orders', '10s', 1_000_000_000_000, 1_000_000_000_000);
@@ -54,7 +58,10 @@ describe('the Redis SLI store', () => {
     const sum = async (product: string, tier: '10s' | '5m' | '1h') => {
       const from = bucketStart(now, TIERS[tier]) - TIERS[tier].sizeMs;
       const buckets = await reader.read(product, tier, from, bucketStart(now, TIERS[tier]));
-      return buckets.reduce((n, x) => ({ ok: n.ok + x.counts.ok, errors: n.errors + x.counts.errors }), { ok: 0, errors: 0 });
+      return buckets.reduce((n, x) => ({ ok: n.ok + x.counts.ok, errors: n.errors + x.counts.errors }), {
+        ok: 0,
+        errors: 0,
+      });
     };
     for (const tier of ['10s', '5m', '1h'] as const) {
       expect(await sum('orders', tier)).toEqual({ ok: 990, errors: 10 });
@@ -62,7 +69,12 @@ describe('the Redis SLI store', () => {
     }
     expect([a.stats.stored, b.stats.stored]).toEqual([253, 750]);
     // Either replica reads the shared number.
-    const { buckets, source } = await a.read('orders', '1h', bucketStart(now, TIERS['1h']), bucketStart(now, TIERS['1h']));
+    const { buckets, source } = await a.read(
+      'orders',
+      '1h',
+      bucketStart(now, TIERS['1h']),
+      bucketStart(now, TIERS['1h']),
+    );
     expect(source).toBe('shared');
     expect(buckets[0]!.counts.ok).toBe(990);
     await Promise.all([a.close(), b.close()]);

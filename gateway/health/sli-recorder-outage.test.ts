@@ -17,7 +17,12 @@ afterAll(async () => {
 });
 
 const fetches = (count: number): SubgraphFetch[] =>
-  Array.from({ length: count }, (_, i) => ({ subgraph: 'orders', durationMs: 5 + (i % 50), entityCount: 0, ok: i % 100 !== 0 }));
+  Array.from({ length: count }, (_, i) => ({
+    subgraph: 'orders',
+    durationMs: 5 + (i % 50),
+    entityCount: 0,
+    ok: i % 100 !== 0,
+  }));
 
 async function storedIn(url: string, prefix: string): Promise<{ ok: number; errors: number }> {
   const redis = new Redis(url);
@@ -25,8 +30,16 @@ async function storedIn(url: string, prefix: string): Promise<{ ok: number; erro
     const now = Date.now();
     const tier = TIERS['1h'];
     const store = redisSliStore(redis, prefix);
-    const buckets = await store.read('orders', '1h', bucketStart(now, tier) - tier.sizeMs, bucketStart(now, tier));
-    return buckets.reduce((n, b) => ({ ok: n.ok + b.counts.ok, errors: n.errors + b.counts.errors }), { ok: 0, errors: 0 });
+    const buckets = await store.read(
+      'orders',
+      '1h',
+      bucketStart(now, tier) - tier.sizeMs,
+      bucketStart(now, tier),
+    );
+    return buckets.reduce((n, b) => ({ ok: n.ok + b.counts.ok, errors: n.errors + b.counts.errors }), {
+      ok: 0,
+      errors: 0,
+    });
   } finally {
     redis.disconnect();
   }
@@ -36,14 +49,26 @@ describe('SLIs while Redis is down', () => {
   it('a hung Redis: 1000 fetches across the outage, exactly 1000 stored (timed-out writes that landed are not counted twice)', async () => {
     const prefix = 'meshgate:sli:hung:';
     const redis = openRedis(
-      { kind: 'server', url: server.url, tls: false, username: undefined, password: undefined, describe: server.url },
+      {
+        kind: 'server',
+        url: server.url,
+        tls: false,
+        username: undefined,
+        password: undefined,
+        describe: server.url,
+      },
       FAIL_FAST,
     );
     redis.on('error', () => undefined);
     await new Promise((resolve) => redis.once('ready', resolve));
     const down = vi.fn();
     const up = vi.fn();
-    const recorder = sliRecorder({ store: redisSliStore(redis, prefix), flushIntervalMs: 60_000, onStoreDown: down, onStoreUp: up });
+    const recorder = sliRecorder({
+      store: redisSliStore(redis, prefix),
+      flushIntervalMs: 60_000,
+      onStoreDown: down,
+      onStoreUp: up,
+    });
     recorder.record(fetches(300));
     await recorder.flush();
     expect(recorder.stats).toEqual({ recorded: 300, stored: 300, degraded: false });
@@ -58,7 +83,12 @@ describe('SLIs while Redis is down', () => {
     expect(down).toHaveBeenCalledTimes(1);
     // Meanwhile readers get this replica's own numbers, and are told so.
     const now = Date.now();
-    const local = await recorder.read('orders', '1h', bucketStart(now, TIERS['1h']), bucketStart(now, TIERS['1h']));
+    const local = await recorder.read(
+      'orders',
+      '1h',
+      bucketStart(now, TIERS['1h']),
+      bucketStart(now, TIERS['1h']),
+    );
     expect(local.source).toBe('replica');
     expect(local.buckets[0]!.counts.ok + local.buckets[0]!.counts.errors).toBe(700);
 
@@ -81,7 +111,14 @@ describe('SLIs while Redis is down', () => {
   it('a stopped Redis: deltas wait in memory and go in one batch when it is back', async () => {
     const prefix = 'meshgate:sli:stopped:';
     const redis = openRedis(
-      { kind: 'server', url: server.url, tls: false, username: undefined, password: undefined, describe: server.url },
+      {
+        kind: 'server',
+        url: server.url,
+        tls: false,
+        username: undefined,
+        password: undefined,
+        describe: server.url,
+      },
       FAIL_FAST,
     );
     redis.on('error', () => undefined);

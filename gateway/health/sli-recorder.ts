@@ -153,7 +153,8 @@ export function sliRecorder(options: SliRecorderOptions): SliRecorder {
     for (const [product, outbox] of outboxes) {
       // Past its tier's retention a delta would expire at once: an outage that long drops it.
       for (const [key, delta] of outbox.unsent)
-        if (delta.start + TIERS[delta.tier].sizeMs + TIERS[delta.tier].retentionMs < time) outbox.unsent.delete(key);
+        if (delta.start + TIERS[delta.tier].sizeMs + TIERS[delta.tier].retentionMs < time)
+          outbox.unsent.delete(key);
       try {
         if (outbox.inDoubt) {
           await store.add(outbox.inDoubt);

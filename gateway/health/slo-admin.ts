@@ -9,7 +9,9 @@ export const SLO_READER_ROLES: readonly string[] = ['admin', 'data-steward'];
 const Query = z.object({
   product: z.string().min(1).optional(),
   /** A time series of one product over this window, for charts. */
-  series: z.enum(Object.keys(SERIES_TIERS) as [keyof typeof SERIES_TIERS, ...(keyof typeof SERIES_TIERS)[]]).optional(),
+  series: z
+    .enum(Object.keys(SERIES_TIERS) as [keyof typeof SERIES_TIERS, ...(keyof typeof SERIES_TIERS)[]])
+    .optional(),
 });
 
 export interface SloAdminResponse {
@@ -41,14 +43,18 @@ export async function sloAdmin(
     return error(ErrorCode.BAD_USER_INPUT, `${String(issue.path[0] ?? 'query')}: ${issue.message}`);
   }
   const { product, series } = parsed.data;
-  if (series && !product) return error(ErrorCode.BAD_USER_INPUT, 'series: a series is of one product (add product=)');
+  if (series && !product)
+    return error(ErrorCode.BAD_USER_INPUT, 'series: a series is of one product (add product=)');
   // An admin reads what was just recorded, never a scrape's cached status.
   const products = await slo.sloStatus(product, { maxAgeMs: 0 });
   if (product && products.length === 0)
     return error(ErrorCode.UNKNOWN_SUBGRAPH, `no data product "${product}" in the supergraph in service`);
   return {
     status: 200,
-    body: { products, ...(series && product && { series: { window: series, points: await slo.sliSeries(product, series) } }) },
+    body: {
+      products,
+      ...(series && product && { series: { window: series, points: await slo.sliSeries(product, series) } }),
+    },
   };
 }
 

@@ -33,28 +33,61 @@ export function sloGauges(registry: Registry, slo: SloStatus, recorder: Pick<Sli
     if (value !== null && Number.isFinite(value)) apply(value);
   };
 
-  gauge('meshgate_data_product_availability_ratio', 'Fetches that succeeded ÷ all, per window', ['product', 'window'], (g, h) => {
-    for (const window of SLO_WINDOWS) each(h.measured.windows[window].availability, (v) => g.set({ product: h.product, window }, v));
-  });
-  gauge('meshgate_data_product_latency_p95_seconds', 'Estimated p95 fetch latency, per window', ['product', 'window'], (g, h) => {
-    for (const window of SLO_WINDOWS)
-      each(h.measured.windows[window].latencyMs.p95, (v) => g.set({ product: h.product, window }, v / 1_000));
-  });
-  gauge('meshgate_data_product_burn_rate', 'Error ratio ÷ error budget, per window (1 = on budget)', ['product', 'window'], (g, h) => {
-    for (const window of SLO_WINDOWS) each(h.measured.windows[window].burnRate, (v) => g.set({ product: h.product, window }, v));
-  });
-  gauge('meshgate_data_product_error_budget_remaining_ratio', 'Error budget left over 30 days (negative: overspent)', ['product'], (g, h) =>
-    each(h.measured.errorBudgetRemaining, (v) => g.set({ product: h.product }, v)),
+  gauge(
+    'meshgate_data_product_availability_ratio',
+    'Fetches that succeeded ÷ all, per window',
+    ['product', 'window'],
+    (g, h) => {
+      for (const window of SLO_WINDOWS)
+        each(h.measured.windows[window].availability, (v) => g.set({ product: h.product, window }, v));
+    },
   );
-  gauge('meshgate_data_product_freshness_lag_seconds', 'Age of the newest row of the freshness element', ['product'], (g, h) =>
-    each(h.measured.freshnessLagSeconds, (v) => g.set({ product: h.product }, v)),
+  gauge(
+    'meshgate_data_product_latency_p95_seconds',
+    'Estimated p95 fetch latency, per window',
+    ['product', 'window'],
+    (g, h) => {
+      for (const window of SLO_WINDOWS)
+        each(h.measured.windows[window].latencyMs.p95, (v) =>
+          g.set({ product: h.product, window }, v / 1_000),
+        );
+    },
   );
-  gauge('meshgate_data_product_quality_pass_ratio', 'Latest quality results that passed ÷ all', ['product'], (g, h) =>
-    each(h.measured.qualityPassRatio, (v) => g.set({ product: h.product }, v)),
+  gauge(
+    'meshgate_data_product_burn_rate',
+    'Error ratio ÷ error budget, per window (1 = on budget)',
+    ['product', 'window'],
+    (g, h) => {
+      for (const window of SLO_WINDOWS)
+        each(h.measured.windows[window].burnRate, (v) => g.set({ product: h.product, window }, v));
+    },
   );
-  gauge('meshgate_data_product_health', '1 for the product’s health state (healthy, degraded, failing), 0 for the others', ['product', 'state'], (g, h) => {
-    for (const state of STATES) g.set({ product: h.product, state }, h.state === state ? 1 : 0);
-  });
+  gauge(
+    'meshgate_data_product_error_budget_remaining_ratio',
+    'Error budget left over 30 days (negative: overspent)',
+    ['product'],
+    (g, h) => each(h.measured.errorBudgetRemaining, (v) => g.set({ product: h.product }, v)),
+  );
+  gauge(
+    'meshgate_data_product_freshness_lag_seconds',
+    'Age of the newest row of the freshness element',
+    ['product'],
+    (g, h) => each(h.measured.freshnessLagSeconds, (v) => g.set({ product: h.product }, v)),
+  );
+  gauge(
+    'meshgate_data_product_quality_pass_ratio',
+    'Latest quality results that passed ÷ all',
+    ['product'],
+    (g, h) => each(h.measured.qualityPassRatio, (v) => g.set({ product: h.product }, v)),
+  );
+  gauge(
+    'meshgate_data_product_health',
+    '1 for the product’s health state (healthy, degraded, failing), 0 for the others',
+    ['product', 'state'],
+    (g, h) => {
+      for (const state of STATES) g.set({ product: h.product, state }, h.state === state ? 1 : 0);
+    },
+  );
   new Gauge({
     name: 'meshgate_sli_store_degraded',
     help: '1 while SLI flushes to Redis fail and their deltas wait in memory',

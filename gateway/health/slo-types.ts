@@ -59,7 +59,11 @@ export interface WindowSli {
   /** Fetches per second over the window. */
   readonly throughputPerSecond: number;
   /** Estimated from the histogram (linear within a bucket, as Prometheus' histogram_quantile); ms. */
-  readonly latencyMs: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
+  readonly latencyMs: {
+    readonly p50: number | null;
+    readonly p95: number | null;
+    readonly p99: number | null;
+  };
   /** Fetches at or under the SLA's latency target ÷ all; null without fetches. */
   readonly latencyGoodRatio: number | null;
   /** Observed error ratio ÷ the error budget (1 − SLO); null without fetches. */

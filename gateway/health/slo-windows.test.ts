@@ -22,7 +22,10 @@ function bucket(ok: number, errors: number, ms = 20): SliBucket {
 
 const all = (ok: number, errors: number): Record<SloWindow, WindowSli> =>
   Object.fromEntries(
-    (['5m', '30m', '1h', '6h', '3d', '30d'] as const).map((w) => [w, windowSli(w, [bucket(ok, errors)], SLA)]),
+    (['5m', '30m', '1h', '6h', '3d', '30d'] as const).map((w) => [
+      w,
+      windowSli(w, [bucket(ok, errors)], SLA),
+    ]),
   ) as Record<SloWindow, WindowSli>;
 
 describe('SLO windows and burn rates', () => {
@@ -61,7 +64,11 @@ describe('SLO windows and burn rates', () => {
     const slow = burnAlerts(all(9_980, 20)); // 0.2%: 2× burn
     expect(slow.map((a) => a.firing)).toEqual([false, false, true]);
     // Burning in the long window only (the burn has stopped): the short window keeps the page off.
-    const stopped = { ...all(980, 20), '5m': windowSli('5m', [bucket(500, 0)], SLA), '30m': windowSli('30m', [bucket(500, 0)], SLA) };
+    const stopped = {
+      ...all(980, 20),
+      '5m': windowSli('5m', [bucket(500, 0)], SLA),
+      '30m': windowSli('30m', [bucket(500, 0)], SLA),
+    };
     expect(burnAlerts(stopped).map((a) => a.firing)).toEqual([false, false, true]);
     expect(burnAlerts(all(3, 1)).some((a) => a.firing)).toBe(false);
   });

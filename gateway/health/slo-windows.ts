@@ -12,7 +12,11 @@ export function errorBudgetOf(sla: ProductSla): number {
 }
 
 /** The SLIs of one window from its buckets, against the SLA's latency target and error budget. */
-export function windowSli(window: SloWindow, buckets: readonly SliBucket[], sla: ProductSla | null): WindowSli {
+export function windowSli(
+  window: SloWindow,
+  buckets: readonly SliBucket[],
+  sla: ProductSla | null,
+): WindowSli {
   const counts = buckets.reduce((sum, b) => mergeCounts(sum, b.counts), emptyCounts());
   const fetches = counts.ok + counts.errors;
   const errorRate = fetches === 0 ? null : counts.errors / fetches;
@@ -26,7 +30,14 @@ export function windowSli(window: SloWindow, buckets: readonly SliBucket[], sla:
     throughputPerSecond: fetches / (WINDOWS[window].ms / 1_000),
     latencyMs: { p50: quantileMs(counts, 0.5), p95: quantileMs(counts, 0.95), p99: quantileMs(counts, 0.99) },
     latencyGoodRatio: sla ? fractionUnder(counts, sla.latencyP95Ms) : null,
-    burnRate: errorRate === null || budget === null ? null : budget > 0 ? errorRate / budget : errorRate > 0 ? Infinity : 0,
+    burnRate:
+      errorRate === null || budget === null
+        ? null
+        : budget > 0
+          ? errorRate / budget
+          : errorRate > 0
+            ? Infinity
+            : 0,
   };
 }
 

@@ -30,7 +30,12 @@ export interface ObservabilityOptions {
  * timed twice) and the policy decisions (`context.decisions`). One JSON log line per request
  * at info — a client's mistake (4xx) never at error; a 5xx at error; a partial at warn.
  */
-export function createObservability({ logger, lineage, maxOperationLabels = 200, sli }: ObservabilityOptions) {
+export function createObservability({
+  logger,
+  lineage,
+  maxOperationLabels = 200,
+  sli,
+}: ObservabilityOptions) {
   const metrics = createMetrics();
   const products = sli ? dataProductMetrics(metrics.registry, sli.boundsMs) : null;
   if (lineage) lineageGauges(metrics.registry, lineage);

@@ -26,16 +26,30 @@ export function registerSloCommand(program: Command): void {
     .description('data product health: SLIs per window against the SLA, error budget, burn rates, reasons')
     .option('--product <name>', 'only this data product')
     .option('--json', 'print JSON (what GET /admin/slo answers)')
-    .option('--gateway <url>', "ask this gateway's /admin/slo (default without REDIS_URL: http://127.0.0.1:PORT)")
-    .option('--token <jwt>', 'bearer token for --gateway (default: a data-steward token signed with the local key)')
+    .option(
+      '--gateway <url>',
+      "ask this gateway's /admin/slo (default without REDIS_URL: http://127.0.0.1:PORT)",
+    )
+    .option(
+      '--token <jwt>',
+      'bearer token for --gateway (default: a data-steward token signed with the local key)',
+    )
     .action(async (flags: SloFlags) => {
       const config = loadConfig();
       if (!config.sli.enabled)
-        throw new StartupError(ErrorCode.SLO_UNAVAILABLE, 'SLIs are off (MESHGATE_SLI=off): nothing is measured');
+        throw new StartupError(
+          ErrorCode.SLO_UNAVAILABLE,
+          'SLIs are off (MESHGATE_SLI=off): nothing is measured',
+        );
       const products =
-        config.sli.redis && !flags.gateway ? await fromRedis(config, flags.product) : await fromGateway(config, flags);
+        config.sli.redis && !flags.gateway
+          ? await fromRedis(config, flags.product)
+          : await fromGateway(config, flags);
       if (flags.product && products.length === 0)
-        throw new StartupError(ErrorCode.UNKNOWN_SUBGRAPH, `no data product "${flags.product}" in the supergraph`);
+        throw new StartupError(
+          ErrorCode.UNKNOWN_SUBGRAPH,
+          `no data product "${flags.product}" in the supergraph`,
+        );
       console.log(flags.json ? JSON.stringify({ products }, null, 2) : products.map(render).join('\n\n'));
     });
 }
@@ -45,7 +59,8 @@ async function fromRedis(config: MeshgateConfig, product: string | undefined): P
     readSupergraphFile(config.supergraph.source === 'introspect' ? '' : config.supergraph.path),
   );
   // Quality results and freshness readings are in Redis too, where the mesh's schedule writes them.
-  const quality = config.quality.enabled && config.quality.redis ? openQualityStore(config.quality, ONE_SHOT) : null;
+  const quality =
+    config.quality.enabled && config.quality.redis ? openQualityStore(config.quality, ONE_SHOT) : null;
   const slo = readSloFromRedis(config.sli, () => sloProducts(model, null), quality?.store ?? null);
   try {
     return await slo.status.sloStatus(product);
@@ -62,16 +77,23 @@ async function fromRedis(config: MeshgateConfig, product: string | undefined): P
 }
 
 async function fromGateway(config: MeshgateConfig, flags: SloFlags): Promise<ProductHealth[]> {
-  const base = flags.gateway ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const base =
+    flags.gateway ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   const url = new URL('/admin/slo', base);
   if (flags.product) url.searchParams.set('product', flags.product);
   const token = flags.token ?? stewardToken(config);
   let response: Response;
   try {
-    response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch (cause) {
     const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
-    throw new StartupError(ErrorCode.SLO_UNAVAILABLE, `cannot reach the gateway at ${base} (${why}); start it or pass --gateway URL`);
+    throw new StartupError(
+      ErrorCode.SLO_UNAVAILABLE,
+      `cannot reach the gateway at ${base} (${why}); start it or pass --gateway URL`,
+    );
   }
   const body = (await response.json().catch(() => ({}))) as {
     products?: ProductHealth[];
@@ -79,7 +101,10 @@ async function fromGateway(config: MeshgateConfig, flags: SloFlags): Promise<Pro
   };
   if (!response.ok || !body.products) {
     const code = Object.values(ErrorCode).find((c) => c === body.error?.code) ?? ErrorCode.SLO_UNAVAILABLE;
-    throw new StartupError(code, `${url.pathname}: HTTP ${response.status}: ${body.error?.message ?? 'no SLOs in the answer'}`);
+    throw new StartupError(
+      code,
+      `${url.pathname}: HTTP ${response.status}: ${body.error?.message ?? 'no SLOs in the answer'}`,
+    );
   }
   return body.products;
 }
