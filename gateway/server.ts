@@ -1,5 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import { listen } from '../subgraphs/kit/server.js';
@@ -17,6 +18,7 @@ import { useAuthentication } from './auth/index.js';
 import { warnOnDevelopmentKeys } from './auth/development-fallbacks.js';
 import { routePrincipal } from './auth/route-principal.js';
 import { usePersisted } from './persisted/index.js';
+import { useDefer } from './defer/index.js';
 import { limitRules, requireOperation, useRateLimit, withLimitCodes } from './limits/index.js';
 import { readPolicyFiles, usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
 import { supergraphModel, type SupergraphModel } from './supergraph/supergraph-model.js';
@@ -35,6 +37,9 @@ import { createSlo, sloAdmin, sloGauges, sloProducts, type QualityStore } from '
 import { openQualityStore } from './health/open-quality-store.js';
 import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
+import { useConsole } from './console/server/index.js';
+import { openRegistry } from '../schema/registry/open-registry.js';
+import type { Registry } from '../schema/registry/types.js';
 
 export interface RunningGateway {
   readonly url: string;
@@ -137,6 +142,8 @@ export async function startGateway(
     gateway: served,
     plugins: [
       fastifyApolloDrainPlugin(app),
+      // A browser's GET /graphql opens the console's GraphiQL (served locally), not the hosted Sandbox.
+      ApolloServerPluginLandingPageDisabled(),
       ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : []),
       observability.plugin,
       requireOperation(),
@@ -179,6 +186,24 @@ export async function startGateway(
   useHttpLimits(app, { limits: config.limits, onRefused: observability.refused });
   // A stop answers the requests in flight, then ends their connections (no keep-alive wait).
   closeAfterResponseOnStop(app);
+  // The console at /console (console/server/): before /graphql, since its hooks map a console
+  // session to the bearer token every route authenticates, and answer a browser's GET /graphql.
+  let registry: Registry | null = null;
+  useConsole(app, {
+    authenticate,
+    environment: config.environment,
+    stateDir: config.stateDir,
+    logger,
+    supergraph: () => inService,
+    rules,
+    descriptors: () => source.descriptors(),
+    quality: services.quality ?? ownQuality?.store ?? null,
+    registry: () => (registry ??= openRegistry(config.registry)),
+    lineage: lineage?.store ?? null,
+    policyDir: config.security.policy.dir,
+  });
+  // @defer (defer/): split into parts that each run the pipeline, streamed as multipart/mixed.
+  useDefer(app, { apollo, context: requestContext(authenticate), path: '/graphql' });
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     // Each request: its id, client and authenticated principal (request-context.ts).
@@ -255,6 +280,7 @@ export async function startGateway(
       await cache?.close();
       await slo?.close();
       await ownQuality?.close();
+      await registry?.close();
     },
     persistNow() {
       lineage?.recorder.persistNow();

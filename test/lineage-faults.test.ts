@@ -191,7 +191,8 @@ function childScript(spool: string, prefix: string, n: number): string {
   return `
     const { LineageRecorder, redisStore } = await import('${root}index.ts');
     const { lineageEvent } = await import('${root}event.ts');
-    const store = await redisStore({ url: 'redis://127.0.0.1:${redisPort}', prefix: '${prefix}', writeTimeoutMs: 60000 });
+    const { redisServer } = await import('${root}../redis/redis-config.ts');
+    const store = await redisStore({ connection: redisServer('redis://127.0.0.1:${redisPort}'), prefix: '${prefix}', writeTimeoutMs: 60000 });
     const recorder = new LineageRecorder({ store, spoolPath: '${spool}' });
     const ids = [];
     const ctx = { requestId: 'child', startedAt: process.hrtime.bigint(), client: { name: undefined, version: undefined }, principal: { sub: 'child', anonymous: false, roles: [], scopes: [], attributes: {} }, decisions: [], fetches: [] };

@@ -69,6 +69,12 @@ export enum ErrorCode {
   // SLOs and data product health (issue 14).
   SLO_FORBIDDEN = 'SLO_FORBIDDEN',
   SLO_UNAVAILABLE = 'SLO_UNAVAILABLE',
+  // The console (issue 15).
+  CONSOLE_SESSION_REQUIRED = 'CONSOLE_SESSION_REQUIRED',
+  CSRF_INVALID = 'CSRF_INVALID',
+  CONSOLE_FORBIDDEN = 'CONSOLE_FORBIDDEN',
+  // @defer (issue 18).
+  DEFER_INVALID = 'DEFER_INVALID',
 }
 
 /**
@@ -437,6 +443,30 @@ export const ERROR_CATALOGUE = {
     kind: 'dependency',
     status: 503,
     message: 'SLIs are off (MESHGATE_SLI=off), or the gateway or Redis that holds them cannot be reached',
+  },
+  [ErrorCode.CONSOLE_SESSION_REQUIRED]: {
+    code: ErrorCode.CONSOLE_SESSION_REQUIRED,
+    kind: 'client',
+    status: 401,
+    message: 'No console session: sign in at /console/login',
+  },
+  [ErrorCode.CSRF_INVALID]: {
+    code: ErrorCode.CSRF_INVALID,
+    kind: 'client',
+    status: 403,
+    message: "A state-changing request on the console session needs the session's x-meshgate-csrf header",
+  },
+  [ErrorCode.CONSOLE_FORBIDDEN]: {
+    code: ErrorCode.CONSOLE_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: "The console's governance pages (policy matrix, schema checks) need role admin or data-steward",
+  },
+  [ErrorCode.DEFER_INVALID]: {
+    code: ErrorCode.DEFER_INVALID,
+    kind: 'client',
+    status: 400,
+    message: '@defer applies to inline fragments and fragment spreads of a query, with a Boolean `if` and a String `label`',
   },
 } as const satisfies ErrorCatalogue;
 

@@ -1,3 +1,4 @@
+import type { DocumentNode } from 'graphql';
 import type { ClientInfo, FieldDecision, Principal, SubgraphFetch } from '../common/types.js';
 
 /**
@@ -21,6 +22,12 @@ export interface GatewayContext {
   decisions: readonly FieldDecision[];
   /** Appended by the subgraph data source as the plan runs. */
   readonly fetches: SubgraphFetch[];
+  /**
+   * Set by the defer stage (defer/) on each part of an operation it split: the operation is
+   * one operation to lineage and the rate limit, so only the initial part records and counts,
+   * and it records the whole operation (`@defer` removed), with every part's fields.
+   */
+  readonly deferPart?: { readonly role: 'initial' | 'deferred'; readonly operation: DocumentNode };
 }
 
 export const ANONYMOUS: Principal = Object.freeze({

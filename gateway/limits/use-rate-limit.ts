@@ -47,6 +47,8 @@ export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloSer
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue }) {
+          // One @defer operation is one operation: its initial part counts it (defer/).
+          if (contextValue.deferPart?.role === 'deferred') return;
           try {
             await limiter.consume(keyOf(contextValue.principal));
           } catch (outcome) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { getOperationAST } from 'graphql';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { ANONYMOUS, type GatewayContext } from '../http/context.js';
 import { memoByObject } from '../common/memo-by-object.js';
@@ -56,6 +57,8 @@ export function useLineage({
     async requestDidStart() {
       return {
         async willSendResponse(requestContext) {
+          // A deferred part of a split @defer operation: its initial part records the whole.
+          if (requestContext.contextValue.deferPart?.role === 'deferred') return;
           await record(eventOf(requestContext, ownership));
         },
       };
@@ -67,7 +70,11 @@ function eventOf(
   rc: GraphQLRequestContextWillSendResponse<GatewayContext>,
   ownership: Ownership | null,
 ): LineageEvent {
-  const { contextValue: context, document, operation, schema } = rc;
+  const { contextValue: context, schema } = rc;
+  // The initial part of a split @defer operation records the whole operation (defer/).
+  const whole = context.deferPart?.operation;
+  const document = whole ?? rc.document;
+  const operation = whole ? getOperationAST(whole) : rc.operation;
   const hash = rc.queryHash ?? (rc.source ? createHash('sha256').update(rc.source).digest('hex') : null);
   // The operation's analysis, kept on the document: the one the policy stage decided on (made
   // here when policies are off). Lineage adds only who owns each field.
