@@ -33,8 +33,11 @@ import {
 } from './subgraph-fetch/entity-cache/index.js';
 import { createLineage, lineageAdmin, useLineage } from './lineage/index.js';
 import { createObservability } from './observability/index.js';
+import { acquireTracing, traceRequests, useTracing } from './observability/tracing/index.js';
 import { createSlo, sloAdmin, sloGauges, sloProducts, type QualityStore } from './health/index.js';
 import { openQualityStore } from './health/open-quality-store.js';
+import { createIncidents } from './alerts/create-incidents.js';
+import { ackIncidentAdmin, incidentsAdmin } from './alerts/incidents-admin.js';
 import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
 import { useConsole } from './console/server/index.js';
@@ -64,6 +67,8 @@ export async function startGateway(
   logger: Logger,
   services: GatewayServices = {},
 ): Promise<RunningGateway> {
+  // OpenTelemetry (OTEL_* set): the process's tracer provider, before anything makes a span.
+  const tracing = acquireTracing(config.tracing);
   const source = supergraphSource(config, logger);
   const readiness = source.readiness;
   // authenticate: bearer JWT → principal (anonymous without one; 401 when AUTH_REQUIRED=true).
@@ -94,6 +99,9 @@ export async function startGateway(
         cache ?? undefined,
       ),
     logger,
+    // Its spans (gateway.request/plan/execute/fetch): no document (literals are values) and no
+    // exceptions (messages can quote them); the operation name and type only.
+    telemetry: { includeDocument: false, recordExceptions: false },
   });
   // One model per schema load, read once; the policy and lineage stages get the same object.
   let inService: SupergraphModel | null = null;
@@ -128,6 +136,16 @@ export async function startGateway(
         quality: services.quality ?? ownQuality?.store ?? null,
       })
     : null;
+  // Incidents from page burn alerts, blocking quality rules and stale data, on a timer off the request path (alerts/).
+  const incidents =
+    slo && config.incidents.enabled
+      ? createIncidents(config.incidents, {
+          logger,
+          slo: slo.status,
+          quality: services.quality ?? ownQuality?.store ?? null,
+          lineage: lineage?.store ?? null,
+        })
+      : null;
   const observability = createObservability({
     logger,
     sli: slo?.observed,
@@ -146,6 +164,8 @@ export async function startGateway(
       ApolloServerPluginLandingPageDisabled(),
       ...(lineage ? [useLineage({ recorder: lineage.recorder, strict: config.lineage.strict })] : []),
       observability.plugin,
+      // The operation, subject, decision counts and products on the request's root span (no values).
+      ...(tracing ? [useTracing()] : []),
       requireOperation(),
       persisted.plugin,
       ...(config.limits.rateLimit.points > 0
@@ -172,8 +192,10 @@ export async function startGateway(
   } catch (cause) {
     await lineage?.recorder.close();
     await cache?.close();
+    await incidents?.close();
     await slo?.close();
     await ownQuality?.close();
+    await tracing?.release();
     if (cause instanceof StartupError) throw cause; // e.g. POLICY_INVALID, already one line
     throw new StartupError(
       ErrorCode.SUPERGRAPH_INVALID,
@@ -182,6 +204,8 @@ export async function startGateway(
     );
   }
 
+  // A server span per /graphql request, continuing a client's traceparent (observability/tracing/).
+  traceRequests(app, '/graphql');
   // Body size (413), batch size, malformed JSON and content types: refused with a code before GraphQL runs.
   useHttpLimits(app, { limits: config.limits, onRefused: observability.refused });
   // A stop answers the requests in flight, then ends their connections (no keep-alive wait).
@@ -217,6 +241,24 @@ export async function startGateway(
     const principal = await routePrincipal(authenticate, request, reply);
     if (!principal) return reply;
     const { status, body } = await sloAdmin(slo?.status ?? null, principal, request.query);
+    return reply.code(status).send(body);
+  });
+  // Incidents for admin and data-steward; the ack needs a JSON content type or a preflight header (CSRF).
+  app.get('/admin/incidents', async (request, reply) => {
+    const principal = await routePrincipal(authenticate, request, reply);
+    if (!principal) return reply;
+    const { status, body } = await incidentsAdmin(incidents?.store ?? null, principal, request.query);
+    return reply.code(status).send(body);
+  });
+  app.post<{ Params: { id: string } }>('/admin/incidents/:id/ack', async (request, reply) => {
+    const principal = await routePrincipal(authenticate, request, reply);
+    if (!principal) return reply;
+    const { status, body } = await ackIncidentAdmin(
+      incidents?.store ?? null,
+      principal,
+      request.params.id,
+      request.headers,
+    );
     return reply.code(status).send(body);
   });
   if (cache) {
@@ -278,9 +320,12 @@ export async function startGateway(
       await app.close();
       await apollo.stop();
       await cache?.close();
+      await incidents?.close();
       await slo?.close();
       await ownQuality?.close();
       await registry?.close();
+      // Last: flushes the spans of the requests just answered.
+      await tracing?.release();
     },
     persistNow() {
       lineage?.recorder.persistNow();

@@ -5,6 +5,7 @@ import { createJwtVerifier } from './jwt-verifier.js';
 import type { AuthConfig } from './security-config.js';
 import type { Authenticate } from './types.js';
 import { loadVerificationKeys } from './verification-keys.js';
+import { inSpan } from '../observability/tracing/in-span.js';
 
 export interface AuthenticationOptions {
   auth: AuthConfig;
@@ -19,7 +20,7 @@ export interface AuthenticationOptions {
  */
 export function useAuthentication({ auth, stateDir }: AuthenticationOptions): Authenticate {
   const verify = createJwtVerifier({ auth, keys: loadVerificationKeys(auth, stateDir) });
-  return (authorization) => {
+  const authenticate: Authenticate = (authorization) => {
     if (authorization === undefined || authorization.trim() === '') {
       if (auth.required) throw new AuthenticationError(ErrorCode.UNAUTHENTICATED, 'missing');
       return ANONYMOUS;
@@ -28,4 +29,11 @@ export function useAuthentication({ auth, stateDir }: AuthenticationOptions): Au
     if (!match) throw new AuthenticationError(ErrorCode.TOKEN_INVALID, 'malformed');
     return verify(match[1]!);
   };
+  // The span carries the subject only, never the token or its claims.
+  return (authorization) =>
+    inSpan('meshgate.authenticate', {}, (span) => {
+      const principal = authenticate(authorization);
+      span.setAttributes({ 'enduser.id': principal.sub, 'meshgate.anonymous': principal.anonymous });
+      return principal;
+    });
 }

@@ -1,4 +1,4 @@
-import type { Principal } from '../common/types.js';
+import type { AttributeValue, Principal } from '../common/types.js';
 import type { AuthConfig } from './security-config.js';
 
 /**
@@ -10,11 +10,18 @@ export function principalFromClaims(
   claims: Record<string, unknown>,
   mapping: AuthConfig['claims'],
 ): Principal {
-  const attributes: Record<string, string> = {};
+  const attributes: Record<string, AttributeValue> = {};
   for (const [name, path] of Object.entries(mapping.attributes)) {
     const value = claimAt(claims, path);
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
       attributes[name] = String(value);
+    // A claim holding an array (countries: ["DE", "AT"]) is a list attribute: its scalar items, as strings.
+    else if (Array.isArray(value))
+      attributes[name] = Object.freeze(
+        value
+          .filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+          .map(String),
+      );
   }
   return Object.freeze({
     sub: typeof claims.sub === 'string' ? claims.sub : '',

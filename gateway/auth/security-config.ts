@@ -56,7 +56,13 @@ export const securityEnv = {
   JWT_CLOCK_TOLERANCE: seconds.default(30),
   JWT_CLAIM_ROLES: z.string().min(1).default('roles'),
   JWT_CLAIM_SCOPES: z.string().min(1).default('scope'),
-  JWT_CLAIM_ATTRIBUTES: claimMap.default({ purpose: 'purpose', region: 'region', clearance: 'clearance' }),
+  JWT_CLAIM_ATTRIBUTES: claimMap.default({
+    purpose: 'purpose',
+    region: 'region',
+    clearance: 'clearance',
+    // A list claim (["DE", "AT"]): the countries a regional row filter keeps.
+    countries: 'countries',
+  }),
   MESHGATE_POLICY: z.enum(['on', 'off']).default('on'),
   POLICY_DIR: z.string().min(1).default('policies'),
   POLICY_MODE: z.enum(['enforce', 'reject', 'dry-run']).default('enforce'),

@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import type { AttributeValue } from '../common/types.js';
 import { secretFor } from './dev-key.js';
 import type { AuthConfig } from './security-config.js';
 
@@ -6,8 +7,8 @@ export interface TokenRequest {
   sub: string;
   roles?: readonly string[];
   scopes?: readonly string[];
-  /** Principal attributes (purpose, region, clearance, …), written to their mapped claims. */
-  attributes?: Readonly<Record<string, string>>;
+  /** Principal attributes (purpose, region, clearance, …), written to their mapped claims; a list as a JSON array. */
+  attributes?: Readonly<Record<string, AttributeValue>>;
   /** Lifetime in seconds. Default one hour. */
   ttlSeconds?: number;
 }
@@ -23,7 +24,7 @@ export function issueToken(auth: AuthConfig, stateDir: string, request: TokenReq
   // RFC 6749 §3.3 / RFC 8693: `scope` is one space-separated string.
   setClaim(claims, auth.claims.scopes, (request.scopes ?? []).join(' '));
   for (const [name, value] of Object.entries(request.attributes ?? {}))
-    setClaim(claims, auth.claims.attributes[name] ?? name, value);
+    setClaim(claims, auth.claims.attributes[name] ?? name, typeof value === 'string' ? value : [...value]);
   return jwt.sign(claims, secretFor('user-token', auth.secret, stateDir), {
     algorithm: 'HS256',
     subject: request.sub,

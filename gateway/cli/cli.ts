@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAlertsCommand } from './commands/alerts.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerCacheCommand } from './commands/cache.js';
 import { registerCatalogCommand } from './commands/catalog.js';
@@ -6,6 +7,7 @@ import { registerComposeCommand } from './commands/compose.js';
 import { registerContractCommand } from './commands/contract.js';
 import { registerDistributedCommand } from './commands/distributed.js';
 import { registerGatewayCommand } from './commands/gateway.js';
+import { registerIncidentsCommand } from './commands/incidents.js';
 import { registerLineageCommand } from './commands/lineage.js';
 import { registerPolicyCommand } from './commands/policy.js';
 import { registerProductCommand } from './commands/product.js';
@@ -48,6 +50,8 @@ for (const register of [
   registerTokenCommand,
   registerPolicyCommand,
   registerCacheCommand,
+  registerAlertsCommand,
+  registerIncidentsCommand,
 ]) {
   register(program);
 }

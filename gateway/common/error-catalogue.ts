@@ -75,6 +75,16 @@ export enum ErrorCode {
   CONSOLE_FORBIDDEN = 'CONSOLE_FORBIDDEN',
   // @defer (issue 18).
   DEFER_INVALID = 'DEFER_INVALID',
+  // Row filters and access requests (issue 17).
+  ROW_FILTERED = 'ROW_FILTERED',
+  ROW_FILTER_UNENFORCEABLE = 'ROW_FILTER_UNENFORCEABLE',
+  ACCESS_REQUEST_INVALID = 'ACCESS_REQUEST_INVALID',
+  ACCESS_FORBIDDEN = 'ACCESS_FORBIDDEN',
+  ACCESS_REQUEST_NOT_FOUND = 'ACCESS_REQUEST_NOT_FOUND',
+  GRANT_INVALID = 'GRANT_INVALID',
+  // Alerts and incidents (issue 14).
+  INCIDENT_NOT_FOUND = 'INCIDENT_NOT_FOUND',
+  INCIDENT_PREFLIGHT_REQUIRED = 'INCIDENT_PREFLIGHT_REQUIRED',
 }
 
 /**
@@ -467,6 +477,54 @@ export const ERROR_CATALOGUE = {
     kind: 'client',
     status: 400,
     message: '@defer applies to inline fragments and fragment spreads of a query, with a Boolean `if` and a String `label`',
+  },
+  [ErrorCode.ROW_FILTERED]: {
+    code: ErrorCode.ROW_FILTERED,
+    kind: 'client',
+    status: 403,
+    message: "The entity is outside the principal's row filter",
+  },
+  [ErrorCode.ROW_FILTER_UNENFORCEABLE]: {
+    code: ErrorCode.ROW_FILTER_UNENFORCEABLE,
+    kind: 'client',
+    status: 403,
+    message: 'A data product was sent a row filter it cannot enforce, so it refused the request',
+  },
+  [ErrorCode.ACCESS_REQUEST_INVALID]: {
+    code: ErrorCode.ACCESS_REQUEST_INVALID,
+    kind: 'client',
+    status: 400,
+    message: 'An access request needs a known product, fields it serves, a purpose and a duration',
+  },
+  [ErrorCode.ACCESS_FORBIDDEN]: {
+    code: ErrorCode.ACCESS_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: "Only an approver named in the product's contract reviews its access requests",
+  },
+  [ErrorCode.ACCESS_REQUEST_NOT_FOUND]: {
+    code: ErrorCode.ACCESS_REQUEST_NOT_FOUND,
+    kind: 'client',
+    status: 404,
+    message: 'No pending access request with that id',
+  },
+  [ErrorCode.INCIDENT_NOT_FOUND]: {
+    code: ErrorCode.INCIDENT_NOT_FOUND,
+    kind: 'client',
+    status: 404,
+    message: 'No incident with that id',
+  },
+  [ErrorCode.INCIDENT_PREFLIGHT_REQUIRED]: {
+    code: ErrorCode.INCIDENT_PREFLIGHT_REQUIRED,
+    kind: 'client',
+    status: 400,
+    message: 'A POST to /admin/incidents needs content-type application/json or the apollo-require-preflight header (CSRF)',
+  },
+  [ErrorCode.GRANT_INVALID]: {
+    code: ErrorCode.GRANT_INVALID,
+    kind: 'startup',
+    status: null,
+    message: 'A grant file is expired, unsigned or tampered with: it is ignored, and the reason logged',
   },
 } as const satisfies ErrorCatalogue;
 

@@ -3,14 +3,17 @@
  * what later stages (masking, lineage, metrics) read. Implementations live beside their stage.
  */
 
+/** A principal attribute: a string, or a list of strings (a JWT claim holding an array). */
+export type AttributeValue = string | readonly string[];
+
 /** Who is asking, after authentication. `anonymous` when no token came. */
 export interface Principal {
   readonly sub: string;
   readonly anonymous: boolean;
   readonly roles: readonly string[];
   readonly scopes: readonly string[];
-  /** Claims mapped for policies: purpose, region, clearance, … */
-  readonly attributes: Readonly<Record<string, string>>;
+  /** Claims mapped for policies: purpose, region, clearance, … ; a list for a claim that holds one (countries). */
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
   /** Seconds since the epoch; undefined for anonymous. */
   readonly expiresAt?: number | undefined;
 }

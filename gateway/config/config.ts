@@ -14,6 +14,9 @@ import { registryConfig, registryEnv, type RegistryConfig } from '../../schema/r
 import { hasHashTag, redisConfig, redisEnv, type RedisConnection } from '../redis/redis-config.js';
 import { qualityConfig, qualityEnv, type QualityConfig } from '../health/quality-config.js';
 import { sliConfig, sliEnv, type SliConfig } from '../health/sli-config.js';
+import { tracingConfig, tracingEnv } from '../observability/tracing/tracing-config.js';
+import { incidentsConfig, incidentsEnv, type IncidentsConfig } from '../alerts/incidents-config.js';
+import type { TracingConfig } from '../observability/tracing/types.js';
 
 /**
  * meshgate's configuration: read from the environment (and CLI flags, which win), validated
@@ -78,6 +81,10 @@ const EnvSchema = z.object({
   ...sliEnv,
   // Quality rules and freshness probes of the data contracts, on a schedule (health/quality-config.ts).
   ...qualityEnv,
+  // Incidents the gateway opens itself from burn rates and quality results (alerts/incidents-config.ts).
+  ...incidentsEnv,
+  // OpenTelemetry traces over OTLP/HTTP, the standard OTEL_* variables; off unless set (observability/tracing/).
+  ...tracingEnv,
   /**
    * Graceful shutdown's bound: past it, what lineage holds in memory goes to the spool
    * (fsynced) and the process exits 0, whatever Redis or a slow client does.
@@ -135,6 +142,10 @@ export interface MeshgateConfig {
   readonly sli: SliConfig;
   /** The contracts' quality rules and freshness probes: schedule, statement timeout, history. */
   readonly quality: QualityConfig;
+  /** Incidents from burn alerts, blocking quality rules and stale data: on/off, interval, Redis or memory. */
+  readonly incidents: IncidentsConfig;
+  /** OpenTelemetry tracing: off, or the OTLP/HTTP endpoint, service name and sampler. */
+  readonly tracing: TracingConfig;
   /** How long a graceful shutdown may take before it persists what it holds and exits. */
   readonly shutdownTimeoutMs: number;
 }
@@ -201,6 +212,8 @@ export function loadConfig(
     cache: cacheConfig(e, redis),
     sli: sliConfig(e, redis),
     quality: qualityConfig(e, redis),
+    incidents: incidentsConfig(e, redis),
+    tracing: tracingConfig(e),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   });
 }

@@ -3,6 +3,7 @@ import type { GatewayContext } from '../http/context.js';
 import type { RequestOutcome } from '../http/request-outcome.js';
 import type { FieldDecision, Principal, SubgraphFetch } from '../common/types.js';
 import { memoByObject } from '../common/memo-by-object.js';
+import { activeTraceId } from '../observability/tracing/trace-ids.js';
 import type { FieldRead, LineageDecision, LineageEvent, LineageField } from './types.js';
 
 export interface EventInput {
@@ -22,6 +23,8 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
     id: randomUUID(),
     time: new Date().toISOString(),
     requestId: context.requestId,
+    // The request's trace (OpenTelemetry on): an event links to its spans.
+    ...traceIdField(),
     principal: principalOf(context.principal),
     client: { name: context.client.name ?? null, version: context.client.version ?? null },
     operation,
@@ -39,6 +42,11 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
     errorCodes: response.errorCodes,
     durationMs: round(Number(process.hrtime.bigint() - context.startedAt) / 1e6),
   };
+}
+
+function traceIdField(): { traceId?: string } {
+  const traceId = activeTraceId();
+  return traceId ? { traceId } : {};
 }
 
 /** Principals come from the token cache (one object per token): their event form is built once. */

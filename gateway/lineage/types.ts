@@ -33,6 +33,8 @@ export interface LineageEvent {
   /** ISO 8601, when the response was sent. */
   readonly time: string;
   readonly requestId: string;
+  /** The W3C trace id of the request's trace, when OpenTelemetry traced it (observability/tracing/). */
+  readonly traceId?: string;
   readonly principal: {
     readonly sub: string;
     readonly anonymous: boolean;

@@ -6,6 +6,7 @@ import { memoByObject } from '../common/memo-by-object.js';
 import { analyseOperation } from '../operation/operation-analysis.js';
 import { outcomeOfRefusal, outcomeOfResponse } from '../http/request-outcome.js';
 import { lineageEvent } from './event.js';
+import { inSpan } from '../observability/tracing/in-span.js';
 import { fieldsRead } from './fields-read.js';
 import { supergraphModel, type Ownership } from '../supergraph/supergraph-model.js';
 import type { LineageRecorder } from './recorder.js';
@@ -59,7 +60,9 @@ export function useLineage({
         async willSendResponse(requestContext) {
           // A deferred part of a split @defer operation: its initial part records the whole.
           if (requestContext.contextValue.deferPart?.role === 'deferred') return;
-          await record(eventOf(requestContext, ownership));
+          await inSpan('meshgate.lineage.enqueue', { 'meshgate.strict': strict }, () =>
+            record(eventOf(requestContext, ownership)),
+          );
         },
       };
     },

@@ -28,7 +28,9 @@ export function serialize(event: LineageEvent): SerializedEvent {
   const shape = shapeOf(event.fields, event.products);
   const json =
     `{"id":${JSON.stringify(event.id)},"time":${JSON.stringify(event.time)},` +
-    `"requestId":${JSON.stringify(event.requestId)},"principal":${sharedJson(event.principal)},` +
+    `"requestId":${JSON.stringify(event.requestId)},` +
+    (event.traceId ? `"traceId":${JSON.stringify(event.traceId)},` : '') +
+    `"principal":${sharedJson(event.principal)},` +
     `"client":${JSON.stringify(event.client)},"operation":${sharedJson(event.operation)},` +
     `"fetches":${JSON.stringify(event.fetches)},"outcome":${JSON.stringify(event.outcome)},` +
     `"errorCodes":${JSON.stringify(event.errorCodes)},"durationMs":${JSON.stringify(event.durationMs)},` +

@@ -5,6 +5,7 @@ import type { LineageRecorder } from '../lineage/index.js';
 import type { Logger } from '../common/logger.js';
 import type { SubgraphFetch } from '../common/types.js';
 import { decisionTally } from './decision-tally.js';
+import { activeTraceId } from './tracing/trace-ids.js';
 import { lineageGauges } from './lineage-gauges.js';
 import { createMetrics, dataProductMetrics, operationLabels } from './metrics.js';
 import { summarize, summarizeRefusal } from './request-outcome.js';
@@ -58,6 +59,8 @@ export function createObservability({
       logger[level](
         {
           requestId: summary.requestId,
+          // The request's OpenTelemetry trace, when traced: a log line links to its spans.
+          traceId: activeTraceId(),
           operation: summary.operation,
           outcome: summary.outcome,
           status: summary.status,

@@ -1,5 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
-import type { Principal } from '../common/types.js';
+import type { AttributeValue, Principal } from '../common/types.js';
 import { policyError } from './policy-file.js';
 import type { Condition, PolicyRule } from './types.js';
 
@@ -7,10 +7,11 @@ import type { Condition, PolicyRule } from './types.js';
  * Rule conditions are CEL (https://github.com/google/cel-spec) over one variable:
  *
  *   principal: { sub: string, anonymous: bool, roles: list<string>, scopes: list<string>,
- *                attributes: map<string, string> }
+ *                attributes: map<string, dyn> }   (a value is a string or a list of strings)
  *
  * e.g. `'support' in principal.roles && principal.attributes.purpose == 'support'`. An
- * attribute a rule names but the principal lacks reads as "" rather than failing. An
+ * attribute a rule names but the principal lacks reads as "" rather than failing, unless the
+ * rule asks `has(principal.attributes.name)`, which must then see it absent. An
  * evaluation error fails closed: a deny or mask rule then applies, an allow rule does not.
  */
 const env = new Environment().registerVariable({
@@ -20,9 +21,12 @@ const env = new Environment().registerVariable({
     anonymous: 'bool',
     roles: 'list<string>',
     scopes: 'list<string>',
-    attributes: 'map<string, string>',
+    attributes: 'map<string, dyn>',
   },
 });
+
+/** The environment conditions are parsed in (row filters add `row`: row-filter.ts). */
+export const principalEnvironment = env;
 
 /** Which parts of the principal an expression reads; `'*'` when it can't tell (it reads all). */
 export interface PrincipalReads {
@@ -56,7 +60,7 @@ export function compileCondition(rule: PolicyRule, reads: PrincipalReads): Condi
       rule.id,
       `expression ${JSON.stringify(expression)} is ${checked.type}, not bool`,
     );
-  const attributes = collectReads(expression, reads);
+  const attributes = defaultedAttributes(expression, collectReads(expression, reads));
   const failClosed = rule.effect !== 'allow';
   return (principal) => {
     try {
@@ -67,8 +71,18 @@ export function compileCondition(rule: PolicyRule, reads: PrincipalReads): Condi
   };
 }
 
-function celPrincipal(principal: Principal, attributes: readonly string[]) {
-  const attrs: Record<string, string> = { ...principal.attributes };
+/** The attributes read as "" when absent: those the expression reads, except under `has(…)`. */
+export function defaultedAttributes(expression: string, attributes: readonly string[]): string[] {
+  const tested = new Set(
+    [...expression.matchAll(/\bhas\(\s*principal\s*\.\s*attributes\s*\.\s*([A-Za-z_]\w*)\s*\)/g)].map(
+      (m) => m[1]!,
+    ),
+  );
+  return attributes.filter((name) => !tested.has(name));
+}
+
+export function celPrincipal(principal: Principal, attributes: readonly string[]) {
+  const attrs: Record<string, AttributeValue> = { ...principal.attributes };
   for (const name of attributes) attrs[name] ??= '';
   return {
     sub: principal.sub,
@@ -83,7 +97,7 @@ const ACCESS =
   /\bprincipal\s*\.\s*(sub|anonymous|roles|scopes|attributes)\b(?:\s*\.\s*([A-Za-z_]\w*)|\s*\[\s*['"]([^'"]+)['"]\s*\])?/g;
 
 /** Records what the expression reads; returns the attribute names it reads directly. */
-function collectReads(expression: string, reads: PrincipalReads): string[] {
+export function collectReads(expression: string, reads: PrincipalReads): string[] {
   const attributes: string[] = [];
   let accesses = 0;
   for (const match of expression.matchAll(ACCESS)) {
@@ -100,7 +114,7 @@ function collectReads(expression: string, reads: PrincipalReads): string[] {
   return attributes;
 }
 
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   const message =
     error instanceof Error
       ? error.message

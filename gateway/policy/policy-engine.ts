@@ -12,7 +12,9 @@ import { memoByObject } from '../common/memo-by-object.js';
 import type { Principal } from '../common/types.js';
 import type { Requirement } from '../supergraph/supergraph-model.js';
 import { compileCondition, type PrincipalReads } from './condition.js';
+import { appliedRowFilters } from './applied-row-filters.js';
 import { policyError } from './policy-file.js';
+import { compileRowFilter, type CompiledRowFilter } from './row-filter.js';
 import type { SchemaIndex } from './schema-index.js';
 import type { Condition, FieldDecision, PolicyEngine, PolicyRule } from './types.js';
 
@@ -47,6 +49,7 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
   const reads: PrincipalReads = { fields: new Set(), attributes: new Set() };
   const conditions = new Map<string, Condition>();
   const active: PolicyRule[] = [];
+  const filters: CompiledRowFilter[] = [];
   for (const rule of rules) {
     for (const name of rule.classifications) {
       if (!CLASSIFICATIONS.includes(name))
@@ -60,6 +63,16 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
       .map((c) => coordinateProblem(c, rule))
       .find((p): p is CoordinateProblem => p !== undefined);
     conditions.set(rule.id, compileCondition(rule, reads));
+    if (rule.effect === 'filter') {
+      // Row filters (row-filter.ts): a filter on a field its type lacks refuses start-up too.
+      try {
+        filters.push(compileRowFilter(rule, index, reads));
+      } catch (error) {
+        if (strict) throw error;
+        onSkippedRule?.(`${(error as Error).message} (rule skipped)`);
+        continue;
+      }
+    }
     if (problem) {
       if (strict) throw policyError(rule.file, rule.id, problem.message + hintFor(problem));
       onSkippedRule?.(`policy ${rule.file}: rule "${rule.id}" skipped: ${problem.message}`);
@@ -74,6 +87,7 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
       );
   }
 
+  const principalKey = principalKeyFor(reads);
   const rulesByCoordinate = new Map<string, PolicyRule[]>();
   const rulesFor = (typeName: string, fieldName: string): PolicyRule[] => {
     const coordinate = `${typeName}.${fieldName}`;
@@ -157,7 +171,8 @@ export function compilePolicy({ rules, index, strict, onSkippedRule }: CompileOp
         ? { coordinate: typeName, effect: 'deny', rule: `@${missing.kind}` }
         : { coordinate: typeName, effect: 'allow', rule: null };
     },
-    principalKey: principalKeyFor(reads),
+    principalKey,
+    rowFilters: appliedRowFilters(filters, conditions, principalKey),
   };
 
   function coordinateProblem(coordinate: string, rule: PolicyRule): CoordinateProblem | undefined {
@@ -214,7 +229,8 @@ function principalKeyFor(reads: PrincipalReads): (principal: Principal) => strin
     if (wants('roles')) parts.push(`r=${[...p.roles].sort().join(',')}`);
     if (wants('scopes')) parts.push(`c=${[...p.scopes].sort().join(',')}`);
     if (wants('attributes')) parts.push(`t=${JSON.stringify(Object.entries(p.attributes).sort())}`);
-    else for (const name of attributes) parts.push(`${name}=${p.attributes[name] ?? ''}`);
+    // JSON: a list attribute ["DE","AT"] and a string "DE,AT" are different principals.
+    else for (const name of attributes) parts.push(`${name}=${JSON.stringify(p.attributes[name] ?? '')}`);
     return parts.join('\u0001');
   });
 }

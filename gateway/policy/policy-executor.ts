@@ -9,6 +9,7 @@ import type { AuthorizationCache } from './authorization-cache.js';
 import { forbidden } from './forbidden.js';
 import type { IntrospectionGate } from './introspection-gate.js';
 import type { MaskStrategy, PolicyEngine } from './types.js';
+import { inSpan } from '../observability/tracing/in-span.js';
 
 export interface PolicyExecutorOptions {
   /** POLICY_MODE. */
@@ -52,7 +53,24 @@ export function policyExecutor(executor: GatewayExecutor, options: PolicyExecuto
     });
     if (answer) return answer;
 
-    const authorization = authorizations.authorize(engine, principal, analysis, requestContext);
+    // Spans carry the operation's name and hash, the subject and the decision counts: no values.
+    const operationAttributes = {
+      'graphql.operation.name': requestContext.operationName ?? '',
+      'meshgate.operation.hash': requestContext.queryHash ?? '',
+    };
+    const authorization = inSpan(
+      'meshgate.authorize',
+      { ...operationAttributes, 'enduser.id': principal.sub },
+      (span) => {
+        const result = authorizations.authorize(engine, principal, analysis, requestContext);
+        span.setAttributes({
+          'meshgate.decisions': result.decisions.length,
+          'meshgate.decisions.denied': result.denied.size,
+          'meshgate.decisions.masked': result.masked.size,
+        });
+        return result;
+      },
+    );
     if (context.decisions) context.decisions = authorization.decisions;
 
     if (mode === 'dry-run') {
@@ -79,13 +97,16 @@ export function policyExecutor(executor: GatewayExecutor, options: PolicyExecuto
       : requestContext;
     const result = await executor(planned);
     if (!authorization.touchesResponse || !result.data) return result;
-    const errors = applyDecisions(result.data, {
-      schema: engine.schema,
-      analysis,
-      variables: variablesWithDefaults(engine.schema, operation, request.variables ?? {}),
-      authorization,
-      mask,
-    });
+    const data = result.data;
+    const errors = inSpan('meshgate.mask', { ...operationAttributes, 'meshgate.decisions.masked': authorization.masked.size }, () =>
+      applyDecisions(data, {
+        schema: engine.schema,
+        analysis,
+        variables: variablesWithDefaults(engine.schema, operation, request.variables ?? {}),
+        authorization,
+        mask,
+      }),
+    );
     return errors.length ? { ...result, errors: [...(result.errors ?? []), ...errors] } : result;
   };
 }

@@ -21,6 +21,11 @@ import { MASK_STRATEGIES, type PolicyRule } from './types.js';
  *       when: "'analyst' in principal.roles"
  *       effect: mask
  *       strategy: hash
+ *     - id: regional-analyst-customers            # a row filter (row-filter.ts)
+ *       target: Customer
+ *       when: "'analyst' in principal.roles && has(principal.attributes.countries)"
+ *       effect: filter
+ *       where: "row.country in principal.attributes.countries"
  */
 const Rule = z
   .object({
@@ -29,8 +34,10 @@ const Rule = z
     fields: z.array(z.string()).default([]),
     classifications: z.array(z.string()).default([]),
     when: z.string().min(1).optional(),
-    effect: z.enum(['allow', 'deny', 'mask']),
+    effect: z.enum(['allow', 'deny', 'mask', 'filter']),
     strategy: z.enum(MASK_STRATEGIES).optional(),
+    target: z.string().min(1).optional(),
+    where: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((rule, ctx) => {
@@ -41,6 +48,13 @@ const Rule = z
       });
     if (rule.effect !== 'mask' && rule.strategy)
       ctx.addIssue({ code: 'custom', message: 'strategy is only for effect mask' });
+    if (rule.effect === 'filter') {
+      if (!rule.target || !rule.where)
+        ctx.addIssue({ code: 'custom', message: 'effect filter needs a target type and a where expression' });
+      if (rule.fields.length || rule.classifications.length)
+        ctx.addIssue({ code: 'custom', message: 'effect filter targets a type (target), not fields or classifications' });
+    } else if (rule.target || rule.where)
+      ctx.addIssue({ code: 'custom', message: 'target and where are only for effect filter' });
   });
 
 const PolicyFile = z
@@ -111,6 +125,7 @@ export function parsePolicyFile(file: string, text: string): PolicyRule[] {
       when: r.when,
       effect: r.effect,
       strategy: r.strategy,
+      ...(r.effect === 'filter' && { target: r.target, where: r.where }),
     });
   });
 }

@@ -31,7 +31,7 @@ const PrincipalSpec = z.union([
       sub: z.string().min(1),
       roles: z.array(z.string()).default([]),
       scopes: z.array(z.string()).default([]),
-      attributes: z.record(z.string(), z.string()).default({}),
+      attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
     })
     .strict(),
 ]);

@@ -12,6 +12,8 @@ export interface SchemaIndex {
   readonly classification: SupergraphModel['classification'];
   /** Directive requirements by `Type.field` or by `Type`. */
   readonly requirements: SupergraphModel['requirements'];
+  /** Which subgraphs resolve each field: where a row filter is enforced (row-filter.ts). */
+  readonly ownership?: SupergraphModel['ownership'] | undefined;
 }
 
 /**
@@ -22,5 +24,10 @@ export function indexSupergraph(
   model: SupergraphModel,
   apiSchema: GraphQLSchema = model.apiSchema,
 ): SchemaIndex {
-  return { schema: apiSchema, classification: model.classification, requirements: model.requirements };
+  return {
+    schema: apiSchema,
+    classification: model.classification,
+    requirements: model.requirements,
+    ownership: model.ownership,
+  };
 }

@@ -1,5 +1,6 @@
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { FieldDecision, MaskStrategy, Principal } from '../common/types.js';
+import type { RowFilterClaims } from '../common/row-filter.js';
 
 export type { FieldDecision, MaskStrategy };
 
@@ -12,7 +13,8 @@ export const MASK_STRATEGIES = [
   'year',
 ] as const satisfies readonly MaskStrategy[];
 
-export type RuleEffect = 'allow' | 'deny' | 'mask';
+/** `filter` keeps the rows of its `target` type for which `where` holds (row-filter.ts). */
+export type RuleEffect = 'allow' | 'deny' | 'mask' | 'filter';
 
 /** One rule of a policy file, as written (after shape validation). */
 export interface PolicyRule {
@@ -28,6 +30,22 @@ export interface PolicyRule {
   readonly when: string | undefined;
   readonly effect: RuleEffect;
   readonly strategy: MaskStrategy | undefined;
+  /** effect filter: the type whose rows it filters. */
+  readonly target?: string | undefined;
+  /** effect filter: a CEL expression over `row` (the target's fields) and `principal`. */
+  readonly where?: string | undefined;
+  /** A grant (policies/grants/): seconds since the epoch after which it no longer applies. */
+  readonly expiresAt?: number | undefined;
+}
+
+/** The row filters that apply to one principal (row-filter.ts), as the context token carries them. */
+export interface AppliedRowFilters {
+  /** Per subgraph: the typed predicates it enforces. */
+  readonly claims: RowFilterClaims;
+  /** `Type:rule` per filter applied, for lineage and explain; empty when no filter applies. */
+  readonly applied: readonly { readonly type: string; readonly rule: string; readonly subgraph: string }[];
+  /** Stable text of `claims`: what de-duplication keys on (empty when none applies). */
+  readonly fingerprint: string;
 }
 
 /** The rules' condition, compiled: true when the rule applies to the principal. */
@@ -47,6 +65,8 @@ export interface PolicyEngine {
   /** Whether a fragment on `Type` survives: its type-level directive requirements. */
   decideType(typeName: string, principal: Principal): FieldDecision;
   principalKey(principal: Principal): string;
+  /** The row filters for a principal (one object per principal key). */
+  rowFilters(principal: Principal): AppliedRowFilters;
 }
 
 /** What authorizing one operation for one principal gives; cached per (operation, principal key). */

@@ -12,6 +12,7 @@ import {
   type CachedSubgraphFetch,
   type EntityCache,
 } from './entity-cache/index.js';
+import { traceSubgraphFetch } from '../observability/tracing/propagate.js';
 
 /**
  * Subgraph fetches use Node's built-in fetch (undici): keep-alive connections pooled per
@@ -55,6 +56,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         ? this.contextToken?.sign(context.principal)
         : this.contextToken?.sign(GATEWAY_PRINCIPAL);
     if (token) request.http?.headers.set(CONTEXT_TOKEN_HEADER, token);
+    traceSubgraphFetch(request.http?.headers, this.name); // W3C traceparent of the gateway.fetch span (OTEL_* on)
   }
 
   override async process(

@@ -6,7 +6,8 @@ export interface PolicyLoosening {
   readonly reason: string;
 }
 
-const STRICTNESS = { deny: 2, mask: 1, allow: 0 } as const;
+// A row filter restricts like a deny (of rows): removing or relaxing it weakens access.
+const STRICTNESS = { deny: 2, filter: 2, mask: 1, allow: 0 } as const;
 
 /**
  * Compares policy rules by id. Weaker: a deny or mask rule removed, its effect relaxed
@@ -44,6 +45,15 @@ export function policyLoosenings(
       found.push({ rule, reason: `no longer covers ${dropped.join(', ')}` });
     if (rule.effect === 'allow' && added.length)
       found.push({ rule, reason: `now also allows ${added.join(', ')}` });
+    if (
+      rule.effect === 'filter' &&
+      old.effect === 'filter' &&
+      (rule.where !== old.where || rule.target !== old.target)
+    )
+      found.push({
+        rule,
+        reason: `row filter changed from ${old.target}: ${old.where} to ${rule.target}: ${rule.where}`,
+      });
     if (rule.when !== old.when)
       found.push({
         rule,
@@ -66,7 +76,11 @@ function describe(rule: PolicyRule): string {
 
 function targets(rule: PolicyRule): string {
   return (
-    [...rule.fields, ...rule.classifications.map((c) => `classification ${c}`)].join(', ') || '(no targets)'
+    [
+      ...rule.fields,
+      ...rule.classifications.map((c) => `classification ${c}`),
+      ...(rule.target ? [`rows of ${rule.target}`] : []),
+    ].join(', ') || '(no targets)'
   );
 }
 

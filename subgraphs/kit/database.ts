@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
+import { sqlSpan } from './tracing.js';
 
 /** What a data product's data-access code may do with its database. */
 export interface Queryable {
@@ -64,7 +65,7 @@ async function openPglite(schema: string, dataDir: string | undefined): Promise<
   const queryable: Queryable = {
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       stats.statements++;
-      return (await db.query<Row>(sql, params as unknown[])).rows;
+      return sqlSpan(schema, sql, async () => (await db.query<Row>(sql, params as unknown[])).rows);
     },
     async exec(script) {
       await db.exec(script);
@@ -116,7 +117,7 @@ async function openPostgres(url: string, schema: string): Promise<Database> {
     stats,
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       stats.statements++;
-      return (await pool.query(sql, params as unknown[])).rows as Row[];
+      return sqlSpan(schema, sql, async () => (await pool.query(sql, params as unknown[])).rows as Row[]);
     },
     async exec(script) {
       await pool.query(script);

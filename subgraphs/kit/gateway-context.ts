@@ -1,34 +1,77 @@
 import type { KeyObject } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   CONTEXT_TOKEN_HEADER,
   createContextTokenVerifier,
 } from '../../gateway/subgraph-fetch/context-token.js';
 import { ErrorCode, httpStatusOf } from '../../gateway/common/errors.js';
+import { RowFilters, unenforceable, type RowFilterTargets } from './row-filter.js';
+
+/** What a product enforces of the gateway's row filters (row-filter.ts). */
+export interface RowFilterEnforcement {
+  /** The product's name: its entry of the token's `filters` claim. */
+  readonly subgraph: string;
+  /** The types and columns it can filter; none when absent, so any filter refuses. */
+  readonly targets?: RowFilterTargets | undefined;
+}
+
+const filtersOfRequest = new WeakMap<FastifyRequest, RowFilters>();
+
+/** The row filters of a verified request (RowFilters.NONE for one that carries none). */
+export function requestRowFilters(request: FastifyRequest): RowFilters {
+  return filtersOfRequest.get(request) ?? RowFilters.NONE;
+}
 
 /**
  * No bypass: a data product answers GraphQL only to the gateway. Every request to `path`
  * (queries, `_entities`, `_service` alike) must carry the gateway's short-lived context token
  * (`x-meshgate-context`, HS256, principal + request id); anything else gets 401
  * CONTEXT_TOKEN_INVALID before Apollo Server sees it. Health and readiness stay open.
+ *
+ * The token's row filters for this product are checked here too: one the product cannot
+ * enforce (a type or field it did not declare filterable) refuses the whole request with 403
+ * ROW_FILTER_UNENFORCEABLE, so a filter is never silently ignored.
  */
-export function requireGatewayContext(app: FastifyInstance, path: string, key: KeyObject): void {
+export function requireGatewayContext(
+  app: FastifyInstance,
+  path: string,
+  key: KeyObject,
+  enforcement?: RowFilterEnforcement,
+): void {
   const verify = createContextTokenVerifier(key);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url !== path && !request.url.startsWith(`${path}?`)) return;
     const header = request.headers[CONTEXT_TOKEN_HEADER];
-    if (verify(typeof header === 'string' ? header : undefined)) return;
-    await reply
-      .code(httpStatusOf(ErrorCode.CONTEXT_TOKEN_INVALID))
-      .header('content-type', 'application/json; charset=utf-8')
-      .send({
-        errors: [
-          {
-            message:
-              'This data product answers only requests through the meshgate gateway (missing or invalid context token)',
-            extensions: { code: ErrorCode.CONTEXT_TOKEN_INVALID },
-          },
-        ],
-      });
+    const claims = verify(typeof header === 'string' ? header : undefined);
+    if (claims) {
+      const mine = enforcement ? (claims.filters[enforcement.subgraph] ?? []) : [];
+      const problem = mine.length ? unenforceable(mine, enforcement?.targets ?? {}) : undefined;
+      if (!problem) {
+        if (mine.length)
+          filtersOfRequest.set(
+            request,
+            RowFilters.of(claims.filters, enforcement!.subgraph, enforcement!.targets ?? {}),
+          );
+        return;
+      }
+      await refuse(reply, ErrorCode.ROW_FILTER_UNENFORCEABLE, `Row filter not enforceable here: ${problem}`);
+      return;
+    }
+    await refuse(
+      reply,
+      ErrorCode.CONTEXT_TOKEN_INVALID,
+      'This data product answers only requests through the meshgate gateway (missing or invalid context token)',
+    );
   });
+}
+
+async function refuse(
+  reply: import('fastify').FastifyReply,
+  code: ErrorCode.CONTEXT_TOKEN_INVALID | ErrorCode.ROW_FILTER_UNENFORCEABLE,
+  message: string,
+): Promise<void> {
+  await reply
+    .code(httpStatusOf(code))
+    .header('content-type', 'application/json; charset=utf-8')
+    .send({ errors: [{ message, extensions: { code } }] });
 }

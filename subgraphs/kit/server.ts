@@ -10,6 +10,7 @@ import { openDatabase, type Database } from './database.js';
 import type { DataProduct, SubgraphContext } from './data-product.js';
 import { requireGatewayContext } from './gateway-context.js';
 import { ensureSeeded } from './seed.js';
+import { traceResolvers, traceSubgraph } from './tracing.js';
 
 export interface SubgraphServerOptions {
   /** 0 picks a free port. */
@@ -47,7 +48,7 @@ export async function startSubgraph(
     const seeded = await ensureSeeded(db, product.sql);
     const app = Fastify({ logger: false });
     const apollo = new ApolloServer<SubgraphContext<unknown>>({
-      schema: product.buildSchema(),
+      schema: traceResolvers(product.buildSchema(), product.name),
       // Inline traces are for Apollo's usage reporting, which meshgate does not use; they cost
       // CPU on every response.
       plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginInlineTraceDisabled()],
@@ -57,6 +58,8 @@ export async function startSubgraph(
     });
     await apollo.start();
     requireGatewayContext(app, '/graphql', options.contextKey);
+    // OpenTelemetry (when configured): continue the gateway's trace (tracing.ts).
+    traceSubgraph(app, product.name);
     // A stop answers the gateway's requests in flight, then ends their kept-alive connections.
     closeAfterResponseOnStop(app);
     const { logger } = options;

@@ -17,6 +17,12 @@ export class SqlWhere {
     return this;
   }
 
+  /** Adds a condition built with this clause's placeholders (a row filter: row-filter.ts). */
+  addCondition(build: (param: (value: unknown) => string) => string): this {
+    this.#conditions.push(build((value) => this.param(value)));
+    return this;
+  }
+
   /** Registers a parameter and returns its placeholder. */
   param(value: unknown): string {
     this.params.push(value);

@@ -36,6 +36,7 @@ function printBanner(
       `  data products: ${subgraphs.map((s) => `${s.name} ${s.url}`).join('\n                 ')}`,
       `  storage:       ${storage}`,
       `  health:        ${url.replace('/graphql', '/health')}   ready: ${url.replace('/graphql', '/ready')}`,
+      `  console:       ${url.replace('/graphql', '/console/')}   sign in with: npx meshgate token --console`,
       '',
       'Try the example query (one order across all five data products):',
       '',

@@ -1,0 +1,71 @@
+import type { Logger } from '../common/logger.js';
+import type { SloStatus } from '../health/slo-status.js';
+import type { QualityStore } from '../health/types.js';
+import { consumersOf } from '../lineage/consumers.js';
+import type { LineageStore } from '../lineage/types.js';
+import { FAIL_FAST, openRedis } from '../redis/redis-connection.js';
+import {
+  createIncidentEvaluator,
+  type IncidentEvaluator,
+  type IncidentEvents,
+} from './incident-evaluator.js';
+import type { IncidentStore } from './incident-types.js';
+import type { IncidentsConfig } from './incidents-config.js';
+import { memoryIncidentStore } from './memory-incident-store.js';
+import { redisIncidentStore } from './redis-incident-store.js';
+
+export interface IncidentsOptions {
+  readonly logger: Logger;
+  readonly slo: SloStatus;
+  readonly quality?: QualityStore | null | undefined;
+  readonly lineage?: LineageStore | null | undefined;
+  readonly events?: IncidentEvents;
+}
+
+export interface Incidents {
+  readonly store: IncidentStore;
+  readonly evaluator: IncidentEvaluator;
+  close(): Promise<void>;
+}
+
+/** Consumers are the principals that read the product in the last 7 days. */
+const CONSUMER_WINDOW_MS = 7 * 86_400_000;
+
+/**
+ * One gateway's incidents: the store (Redis when configured: every replica sees and opens the
+ * same ones) and the evaluator on its timer, off the request path.
+ */
+export function createIncidents(config: IncidentsConfig, options: IncidentsOptions): Incidents {
+  const redis = config.redis ? openRedis(config.redis, FAIL_FAST) : null;
+  // A lost Redis fails an evaluation (logged below); ioredis's error events are not crashes.
+  redis?.on('error', () => {});
+  const store = redis ? redisIncidentStore(redis, config.prefix) : memoryIncidentStore();
+  const lineage = options.lineage;
+  const evaluator = createIncidentEvaluator(
+    store,
+    {
+      // A fresh status each evaluation: a cached one would delay detection.
+      sloStatus: () => options.slo.sloStatus(undefined, { maxAgeMs: 0 }),
+      ...(options.quality && { quality: options.quality }),
+      ...(lineage && {
+        consumers: async (product: string) =>
+          consumersOf(
+            await lineage.query({ since: Date.now() - CONSUMER_WINDOW_MS, product, limit: 10_000 }),
+            product,
+          ).map((c) => c.principal),
+      }),
+    },
+    options.events,
+  );
+  const stop = evaluator.start(config.intervalMs, (error) =>
+    options.logger.warn({ err: error }, 'incident evaluation failed; retrying on the next interval'),
+  );
+  return {
+    store,
+    evaluator,
+    async close() {
+      stop();
+      await redis?.quit().catch(() => redis.disconnect());
+    },
+  };
+}

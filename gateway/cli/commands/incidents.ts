@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { issueToken } from '../../auth/index.js';
+import type { Incident } from '../../alerts/incident-types.js';
+import { ErrorCode, StartupError } from '../../common/errors.js';
+import { loadConfig, type MeshgateConfig } from '../../config/config.js';
+
+interface Flags {
+  gateway?: string;
+  token?: string;
+}
+
+/**
+ * `meshgate incidents [--open] [--json]` and `meshgate incidents ack ID`: the incidents a
+ * running gateway opened (GET /admin/incidents; every replica's with Redis), as a data steward.
+ */
+export function registerIncidentsCommand(program: Command): void {
+  const withGateway = (command: Command) =>
+    command
+      .option('--gateway <url>', 'the gateway to ask (default: http://127.0.0.1:PORT)')
+      .option('--token <jwt>', 'bearer token (default: a data-steward token signed with the local key)');
+  const incidents = withGateway(
+    program
+      .command('incidents')
+      .description('incidents the gateway opened: burn alerts, blocking quality rules, stale data')
+      .option('--open', 'only open and acknowledged ones')
+      .option('--json', 'print JSON (what GET /admin/incidents answers)'),
+  ).action(async (flags: Flags & { open?: boolean; json?: boolean }) => {
+    const body = (await call(loadConfig(), flags, `/admin/incidents${flags.open ? '?open=true' : ''}`)) as {
+      incidents: Incident[];
+    };
+    console.log(flags.json ? JSON.stringify(body, null, 2) : render(body.incidents));
+  });
+  withGateway(incidents.command('ack').description('acknowledge an incident').argument('<id>')).action(
+    async (id: string, flags: Flags) => {
+      const body = (await call(
+        loadConfig(),
+        flags,
+        `/admin/incidents/${encodeURIComponent(id)}/ack`,
+        'POST',
+      )) as {
+        incident: Incident;
+      };
+      console.log(`${body.incident.id} ${body.incident.state} by ${body.incident.acknowledgedBy ?? '–'}`);
+    },
+  );
+}
+
+async function call(config: MeshgateConfig, flags: Flags, path: string, method = 'GET'): Promise<unknown> {
+  const base =
+    flags.gateway ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const token =
+    flags.token ??
+    issueToken(config.security.auth, config.stateDir, {
+      sub: 'meshgate-incidents',
+      roles: ['data-steward'],
+      ttlSeconds: 60,
+    });
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, base), {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(method === 'POST' && { 'content-type': 'application/json' }),
+      },
+      ...(method === 'POST' && { body: '{}' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (cause) {
+    const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+    throw new StartupError(
+      ErrorCode.SLO_UNAVAILABLE,
+      `cannot reach the gateway at ${base} (${why}); pass --gateway URL`,
+    );
+  }
+  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  if (!response.ok) {
+    const code = Object.values(ErrorCode).find((c) => c === body.error?.code) ?? ErrorCode.SLO_UNAVAILABLE;
+    throw new StartupError(code, `${path}: HTTP ${response.status}: ${body.error?.message ?? 'no answer'}`);
+  }
+  return body;
+}
+
+const ms = (v: number | null) => (v === null ? '–' : `${(v / 1_000).toFixed(1)} s`);
+
+function render(incidents: readonly Incident[]): string {
+  if (incidents.length === 0) return 'no incidents';
+  return incidents
+    .map((i) =>
+      [
+        `${i.id}  ${i.state.toUpperCase()}  ${i.product} ${i.kind} ${i.condition}`,
+        `  started ${i.startedAt}, detected ${i.detectedAt}${i.resolvedAt ? `, resolved ${i.resolvedAt}` : ''}`,
+        `  time to detect ${ms(i.timeToDetectMs)}, notify ${ms(i.timeToNotifyMs)}, repair ${ms(i.timeToRepairMs)}`,
+        ...(i.acknowledgedBy ? [`  acknowledged by ${i.acknowledgedBy} at ${i.acknowledgedAt}`] : []),
+        `  consumers: ${i.consumers.length ? i.consumers.join(', ') : 'none in the last 7 days'}`,
+      ].join('\n'),
+    )
+    .join('\n\n');
+}

@@ -1,0 +1,63 @@
+/**
+ * The console's HTML: a shell per bundle and the sign-in form. No inline script or style
+ * (the CSP forbids both): behaviour and looks come from /console/assets/.
+ */
+export type ConsoleEntry = 'console' | 'graphiql';
+
+const TITLES: Record<ConsoleEntry, string> = { console: 'meshgate console', graphiql: 'meshgate GraphiQL' };
+
+export function shellPage(entry: ConsoleEntry): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${TITLES[entry]}</title>
+<link rel="stylesheet" href="/console/assets/${entry}.css">
+<script type="module" src="/console/assets/${entry}.js"></script>
+</head>
+<body><div id="root"></div></body>
+</html>
+`;
+}
+
+export interface LoginPageOptions {
+  /** The value the form posts back; the same value is in the sign-in CSRF cookie. */
+  readonly csrf: string;
+  /** Where to go after signing in: one of the console's own pages, never a URL. */
+  readonly next: string;
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
+}
+
+/** The sign-in form: a JWT posted in the body (never in a URL), as /graphql accepts it. */
+export function loginPage({ csrf, next, error }: LoginPageOptions): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · meshgate console</title>
+<link rel="stylesheet" href="/console/assets/console.css">
+</head>
+<body class="login">
+<main class="login-box">
+<h1>meshgate console</h1>
+<p>Sign in with a bearer token, the same JWT <code>/graphql</code> accepts.
+In development: <code>npx meshgate token --console --sub ana --roles analyst</code>.</p>
+${error ? `<p class="error" role="alert"><strong>${escapeHtml(error.code)}</strong>: ${escapeHtml(error.message)}</p>` : ''}
+<form method="post" action="/console/login" autocomplete="off">
+<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
+<input type="hidden" name="next" value="${escapeHtml(next)}">
+<label for="token">Token</label>
+<textarea id="token" name="token" rows="6" required spellcheck="false"></textarea>
+<button type="submit">Sign in</button>
+</form>
+</main>
+</body>
+</html>
+`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

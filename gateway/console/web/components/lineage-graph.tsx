@@ -1,0 +1,102 @@
+import cytoscape from 'cytoscape';
+import dagre from 'cytoscape-dagre';
+import { useEffect, useRef } from 'react';
+import type { LineageGraph } from '../lineage-graph-model.js';
+
+cytoscape.use(dagre);
+
+/**
+ * The lineage graph, laid out by dagre (consumers → fields → products, left to right), with
+ * cytoscape's pan and zoom. Edge labels show counts; masked edges are dashed orange, denied
+ * ones red. Clicking a node calls `onSelect` with its id.
+ */
+export function LineageGraphView({
+  graph,
+  onSelect,
+}: {
+  graph: LineageGraph;
+  onSelect: (id: string) => void;
+}) {
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!container.current) return undefined;
+    const cy = cytoscape({
+      container: container.current,
+      elements: [
+        ...graph.nodes.map((n) => ({ data: { id: n.id, label: `${n.label} (${n.count})`, kind: n.kind } })),
+        ...graph.edges.map((e) => ({
+          data: {
+            id: e.id,
+            source: e.source,
+            target: e.target,
+            label: e.decision === 'serves' ? String(e.count) : `${e.count} ${e.decision}`,
+            decision: e.decision,
+          },
+        })),
+      ],
+      style: [
+        {
+          selector: 'node',
+          style: {
+            label: 'data(label)',
+            'font-size': 11,
+            'text-valign': 'center',
+            'text-halign': 'right',
+            'text-margin-x': 4,
+            width: 18,
+            height: 18,
+          },
+        },
+        {
+          selector: 'node[kind = "consumer"]',
+          style: { 'background-color': '#2563eb', shape: 'round-rectangle' },
+        },
+        {
+          selector: 'node[kind = "field"]',
+          style: { 'background-color': '#6b7280', shape: 'ellipse', width: 12, height: 12 },
+        },
+        {
+          selector: 'node[kind = "product"]',
+          style: { 'background-color': '#059669', shape: 'hexagon', width: 24, height: 24 },
+        },
+        { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#f59e0b' } },
+        {
+          selector: 'edge',
+          style: {
+            width: 1.5,
+            'curve-style': 'bezier',
+            'target-arrow-shape': 'triangle',
+            label: 'data(label)',
+            'font-size': 9,
+            'line-color': '#9ca3af',
+            'target-arrow-color': '#9ca3af',
+            'text-background-color': '#fff',
+            'text-background-opacity': 1,
+          },
+        },
+        {
+          selector: 'edge[decision = "mask"]',
+          style: {
+            'line-color': '#f97316',
+            'target-arrow-color': '#f97316',
+            'line-style': 'dashed',
+            color: '#c2410c',
+          },
+        },
+        {
+          selector: 'edge[decision = "deny"]',
+          style: {
+            'line-color': '#dc2626',
+            'target-arrow-color': '#dc2626',
+            'line-style': 'dotted',
+            color: '#b91c1c',
+          },
+        },
+      ],
+      layout: { name: 'dagre', rankDir: 'LR', nodeSep: 12, rankSep: 160 } as cytoscape.LayoutOptions,
+    });
+    cy.on('tap', 'node', (event) => onSelect(String(event.target.id())));
+    return () => cy.destroy();
+  }, [graph, onSelect]);
+  return <div className="lineage-graph" ref={container} data-testid="lineage-graph" />;
+}
