@@ -47,6 +47,8 @@ export interface ContenderSetup {
   tokenRoles: string;
   /** `off`: contender c runs with MESHGATE_SLI=off, the baseline of the SLI overhead (paired with c). */
   sli?: 'on' | 'off';
+  /** Contender c traced: spans to this OTLP/HTTP receiver, this share of requests sampled (paired with c). */
+  tracing?: { endpoint: string; ratio: number };
 }
 
 /** Every process of the run, subgraphs included, shares the context-token secret. */
@@ -96,7 +98,7 @@ export function contenders(setup: ContenderSetup): Contender[] {
     ),
     meshgate(
       'c',
-      `meshgate, JWT + policies + lineage into Redis${setup.sli === 'off' ? ', SLIs off' : ''}`,
+      `meshgate, JWT + policies + lineage into Redis${setup.sli === 'off' ? ', SLIs off' : ''}${setup.tracing ? ` + tracing ${setup.tracing.ratio * 100}%` : ''}`,
       {
         MESHGATE_POLICY: 'on',
         MESHGATE_LINEAGE: 'on',
@@ -105,6 +107,12 @@ export function contenders(setup: ContenderSetup): Contender[] {
         // SLIs into Redis (on by default), under the run's own prefix.
         MESHGATE_SLI: setup.sli ?? 'on',
         SLI_PREFIX: BENCH_SLI_PREFIX,
+        // OpenTelemetry: the gateway's spans to the bench's receiver, sampled at the root by trace id.
+        ...(setup.tracing && {
+          OTEL_EXPORTER_OTLP_ENDPOINT: setup.tracing.endpoint,
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: String(setup.tracing.ratio),
+        }),
       },
       'token' in token ? { authorization: `Bearer ${token.token}` } : {},
       'token' in token ? null : token.unavailable,

@@ -16,6 +16,7 @@ import { benchLineageWriter } from './lineage-writer.js';
 import { runLoad } from './load-runner.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { measurePairedOverhead } from './paired-overhead.js';
+import { startOtlpReceiver } from './otlp-receiver.js';
 import { postgresRoots, sampleUsage } from './proc-sampler.js';
 import { summariseProfile } from './profile-summary.js';
 import { markdownReport, evaluateTargets, resultsTable } from './report.js';
@@ -123,6 +124,46 @@ try {
       log(
         `SLI overhead ${o.workload} ×${o.connections}: ${o.throughputOverheadPercent?.toFixed(2) ?? '–'}% throughput (median of paired rounds; target ≤ 2%)`,
       );
+  }
+  // OpenTelemetry's cost: c against c exporting to a local OTLP/HTTP receiver, at 1% and 100% sampling.
+  if (c && options.overheadRounds > 0) {
+    const receiver = await startOtlpReceiver();
+    try {
+      const tracingOverhead: Record<string, unknown>[] = [];
+      for (const ratio of [0.01, 1]) {
+        const name = `c + tracing ${ratio * 100}%`;
+        const traced = defineContenders({
+          subgraphs,
+          redisUrl: options.redisUrl,
+          tokenRoles: options.tokenRoles,
+          tracing: { endpoint: receiver.url, ratio },
+        }).find((x) => x.id === 'c' && !x.unavailable)!;
+        log(`tracing overhead: c and ${name} in ${options.overheadRounds} alternating rounds per cell`);
+        const spansBefore = receiver.spans();
+        const overhead = await measurePairedOverhead(
+          { b: c, c: traced },
+          workloads.map((workload) => ({ workload, connections: options.connections })),
+          options,
+          log,
+          { b: 'c', c: name },
+        );
+        tracingOverhead.push({
+          contender: name,
+          sampler: 'parentbased_traceidratio',
+          ratio,
+          spans: receiver.spans() - spansBefore,
+          overhead,
+        });
+        for (const o of overhead)
+          log(
+            `tracing overhead (${name}) ${o.workload} ×${o.connections}: ${o.throughputOverheadPercent?.toFixed(2) ?? '–'}% throughput, ${o.addedP50Micros?.toFixed(0) ?? '–'} µs p50 (median of paired rounds)`,
+          );
+        log(`tracing overhead (${name}): the receiver got ${receiver.spans() - spansBefore} spans`);
+      }
+      Object.assign(results, { tracingOverhead });
+    } finally {
+      await receiver.close();
+    }
   }
   if (options.contenders.includes('c')) {
     log(`lineage writer: bench/lineage-bench.ts ${options.lineageEvents}`);

@@ -42,6 +42,9 @@ import { catalogSources } from './catalog/catalog-sources.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
 import { useConsole } from './console/server/index.js';
 import { openRegistry } from '../schema/registry/open-registry.js';
+import { accessService, grantSource, openAccessStore, registerAccessRoutes } from './access/index.js';
+import type { PolicyEngine } from './policy/types.js';
+import { dataProducts } from '../subgraphs/index.js';
 import type { Registry } from '../schema/registry/types.js';
 
 export interface RunningGateway {
@@ -76,10 +79,33 @@ export async function startGateway(
   if (config.environment === 'production') warnOnDevelopmentKeys(config.security, logger);
   // No bypass: every subgraph fetch carries a short-lived context token the subgraphs verify.
   const { contextToken } = config.security;
+  // The token carries the principal's row filters too, from the engine in service (policy/row-filter.ts).
+  let policyEngine: () => PolicyEngine | undefined = () => undefined;
   const contextSigner = createContextTokenSigner(
     contextTokenKey(contextToken, config.stateDir),
     contextToken.ttlSeconds,
+    (principal) => policyEngine()?.rowFilters(principal) ?? NO_ROW_FILTERS,
   );
+  // Access requests (access/): a store with the audit log, and the grants approvals write,
+  // picked up without a restart (file watching; Redis pub/sub when there is Redis).
+  const accessStore = openAccessStore(config.access);
+  const grants = config.security.policy.enabled
+    ? grantSource({
+        config: config.access,
+        logger,
+        onDropped: (file, action, why) =>
+          void accessStore
+            .audit({
+              time: new Date().toISOString(),
+              who: 'gateway',
+              action,
+              request: file,
+              what: `grants/${file}`,
+              why,
+            })
+            .catch(() => undefined),
+      })
+    : null;
 
   // The entity cache (MESHGATE_CACHE=on): answers by entity, never older than the product promises.
   const cache = openEntityCache(config.cache, () => source.descriptors(), logger);
@@ -115,7 +141,14 @@ export async function startGateway(
   const rules = readPolicyFiles(config.security.policy.dir);
   // authorize ─▶ plan + execute ─▶ mask: the policy stages wrap the gateway (MESHGATE_POLICY=off: none).
   const served = config.security.policy.enabled
-    ? usePolicy(gateway, { policy: config.security.policy, rules, stateDir: config.stateDir, logger })
+    ? usePolicy(gateway, {
+        policy: config.security.policy,
+        rules,
+        stateDir: config.stateDir,
+        logger,
+        grants: grants ?? undefined,
+        onEngine: (current) => (policyEngine = current),
+      })
     : gateway;
 
   const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
@@ -190,6 +223,8 @@ export async function startGateway(
   try {
     await apollo.start();
   } catch (cause) {
+    await grants?.close();
+    await accessStore.close();
     await lineage?.recorder.close();
     await cache?.close();
     await incidents?.close();
@@ -278,6 +313,14 @@ export async function startGateway(
     });
   }
   // The data product catalog, for analysts and admins: GET /catalog, /catalog/:product.
+  // Access requests for the console: POST/GET /admin/access-requests, approve, deny, audit.
+  const access = accessService({
+    store: accessStore,
+    config: config.access,
+    descriptors: () => source.descriptors() ?? dataProducts.map((p) => p.descriptor),
+    model: () => inService,
+  });
+  registerAccessRoutes(app, { authenticate, service: () => access });
   registerCatalogRoutes(app, {
     authenticate,
     sources: () =>
@@ -324,6 +367,8 @@ export async function startGateway(
       await slo?.close();
       await ownQuality?.close();
       await registry?.close();
+      await grants?.close();
+      await accessStore.close();
       // Last: flushes the spans of the requests just answered.
       await tracing?.release();
     },
@@ -332,6 +377,8 @@ export async function startGateway(
     },
   };
 }
+
+const NO_ROW_FILTERS = Object.freeze({ claims: Object.freeze({}), fingerprint: '' });
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

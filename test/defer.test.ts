@@ -77,7 +77,7 @@ async function viaApolloClient(
           result.error && 'errors' in result.error ? (result.error.errors as Emission['errors']) : [];
         // The first emission is the loading state (dataState "empty"): no payload read yet.
         if (result.dataState !== 'empty')
-          emissions.push({ dataState: result.dataState, data: result.data, errors });
+          emissions.push({ dataState: result.dataState, data: withoutTypename(result.data), errors });
         if (result.dataState === 'complete') {
           subscription.unsubscribe();
           resolve();

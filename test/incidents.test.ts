@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Incident } from '../gateway/alerts/incident-types.js';
 import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
@@ -10,16 +12,30 @@ import { gatewayOver, personaHeaders, personaToken } from './support/personas.js
 const DEAD = 'http://127.0.0.1:9/graphql';
 const steward = personaHeaders('data-steward');
 let gateway: RunningGateway;
+/** The webhook receiver: every Alertmanager body it was sent. */
+const received: { status: string; alerts: { labels: Record<string, string>; fingerprint: string }[] }[] = [];
+let receiver: Server;
 beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(text) as (typeof received)[number]);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   const mesh = await sharedMesh();
   gateway = await gatewayOver(
     mesh,
-    { MESHGATE_SLI: 'on', MESHGATE_INCIDENT_INTERVAL_MS: '200' },
+    { MESHGATE_SLI: 'on', MESHGATE_INCIDENT_INTERVAL_MS: '200', MESHGATE_ALERT_WEBHOOK_URL: hook },
     { orders: DEAD },
   );
 });
 afterAll(async () => {
   await gateway?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 const route = (path: string) => gateway.url.replace('/graphql', path);
@@ -37,7 +53,17 @@ describe('incidents the gateway opens itself', () => {
       timeout: 10_000,
       interval: 100,
     });
+    // Notified once, through the webhook, with its time to notify stored.
+    await vi.waitFor(async () => expect((await incidents())[0]!.notifiedAt).not.toBeNull(), {
+      timeout: 5_000,
+    });
     const [incident] = await incidents('?open=true');
+    expect(
+      received.map((b) => `${b.status} ${b.alerts[0]!.labels.product} ${b.alerts[0]!.fingerprint}`),
+    ).toEqual([`firing orders ${incident!.id}`]);
+    expect(incident!.timeToNotifyMs).toBe(
+      Date.parse(incident!.notifiedAt!) - Date.parse(incident!.detectedAt),
+    );
     expect(incident).toMatchObject({
       product: 'orders',
       kind: 'slo',
@@ -78,6 +104,7 @@ describe('incidents the gateway opens itself', () => {
     expect((await incidents()).map((i) => `${i.product} ${i.condition} ${i.state}`)).toEqual([
       'orders availability acknowledged',
     ]);
+    expect(received).toHaveLength(1);
   });
 
   it('refuses an ack without a JSON content type or preflight header, and an unknown id', async () => {

@@ -13,6 +13,7 @@ import type { IncidentStore } from './incident-types.js';
 import type { IncidentsConfig } from './incidents-config.js';
 import { memoryIncidentStore } from './memory-incident-store.js';
 import { redisIncidentStore } from './redis-incident-store.js';
+import { createWebhookNotifier } from './webhook-notifier.js';
 
 export interface IncidentsOptions {
   readonly logger: Logger;
@@ -20,6 +21,8 @@ export interface IncidentsOptions {
   readonly quality?: QualityStore | null | undefined;
   readonly lineage?: LineageStore | null | undefined;
   readonly events?: IncidentEvents;
+  /** Where incidents are listed: the generatorURL of notifications. */
+  readonly adminUrl?: string;
 }
 
 export interface Incidents {
@@ -41,6 +44,24 @@ export function createIncidents(config: IncidentsConfig, options: IncidentsOptio
   redis?.on('error', () => {});
   const store = redis ? redisIncidentStore(redis, config.prefix) : memoryIncidentStore();
   const lineage = options.lineage;
+  const notifier =
+    config.webhookUrl || config.slackWebhookUrl
+      ? createWebhookNotifier(store, {
+          alertmanagerUrl: config.webhookUrl,
+          slackUrl: config.slackWebhookUrl,
+          generatorURL: options.adminUrl ?? '/admin/incidents',
+        })
+      : null;
+  const events: IncidentEvents = {
+    async opened(incident) {
+      notifier?.events.opened(incident);
+      await options.events?.opened?.(incident);
+    },
+    async resolved(incident) {
+      notifier?.events.resolved(incident);
+      await options.events?.resolved?.(incident);
+    },
+  };
   const evaluator = createIncidentEvaluator(
     store,
     {
@@ -55,7 +76,7 @@ export function createIncidents(config: IncidentsConfig, options: IncidentsOptio
           ).map((c) => c.principal),
       }),
     },
-    options.events,
+    events,
   );
   const stop = evaluator.start(config.intervalMs, (error) =>
     options.logger.warn({ err: error }, 'incident evaluation failed; retrying on the next interval'),
@@ -65,6 +86,7 @@ export function createIncidents(config: IncidentsConfig, options: IncidentsOptio
     evaluator,
     async close() {
       stop();
+      notifier?.close();
       await redis?.quit().catch(() => redis.disconnect());
     },
   };

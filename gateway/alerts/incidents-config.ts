@@ -20,6 +20,10 @@ export const incidentsEnv = {
     .string()
     .regex(/\{[^}]+\}/, 'must contain a hash tag such as {incidents}')
     .default('meshgate:incidents:{incidents}:'),
+  /** Where each incident's firing and resolved notification goes, as an Alertmanager webhook body. */
+  MESHGATE_ALERT_WEBHOOK_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+  /** The same notifications as Slack incoming-webhook text ({text}). */
+  MESHGATE_ALERT_SLACK_WEBHOOK_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
 };
 
 type IncidentsEnv = z.infer<z.ZodObject<typeof incidentsEnv>>;
@@ -30,6 +34,8 @@ export interface IncidentsConfig {
   readonly prefix: string;
   /** Incidents are shared in Redis when there is one (one open incident per condition across replicas), in memory otherwise. */
   readonly redis: RedisConnection | undefined;
+  readonly webhookUrl: string | undefined;
+  readonly slackWebhookUrl: string | undefined;
 }
 
 export function incidentsConfig(e: IncidentsEnv, redis: RedisConnection | undefined): IncidentsConfig {
@@ -38,5 +44,7 @@ export function incidentsConfig(e: IncidentsEnv, redis: RedisConnection | undefi
     intervalMs: e.MESHGATE_INCIDENT_INTERVAL_MS,
     prefix: e.MESHGATE_INCIDENTS_PREFIX,
     redis,
+    webhookUrl: e.MESHGATE_ALERT_WEBHOOK_URL,
+    slackWebhookUrl: e.MESHGATE_ALERT_SLACK_WEBHOOK_URL,
   });
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
  */
 export const DEV_KEY_FILE = 'dev-signing-key';
 
-export type KeyPurpose = 'user-token' | 'context-token' | 'hash-mask';
+export type KeyPurpose = 'user-token' | 'context-token' | 'hash-mask' | 'grant-signature';
 
 export function developmentKey(stateDir: string): Buffer {
   const path = join(stateDir, DEV_KEY_FILE);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAccessCommand } from './commands/access.js';
 import { registerAlertsCommand } from './commands/alerts.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerCacheCommand } from './commands/cache.js';
@@ -52,6 +53,7 @@ for (const register of [
   registerCacheCommand,
   registerAlertsCommand,
   registerIncidentsCommand,
+  registerAccessCommand,
 ]) {
   register(program);
 }

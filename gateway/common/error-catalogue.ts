@@ -427,7 +427,8 @@ export const ERROR_CATALOGUE = {
     code: ErrorCode.CACHE_UNAVAILABLE,
     kind: 'dependency',
     status: 503,
-    message: 'The entity cache is off, or the gateway or Redis that carries its invalidations cannot be reached',
+    message:
+      'The entity cache is off, or the gateway or Redis that carries its invalidations cannot be reached',
   },
   [ErrorCode.CONTRACT_INVALID]: {
     code: ErrorCode.CONTRACT_INVALID,
@@ -476,7 +477,8 @@ export const ERROR_CATALOGUE = {
     code: ErrorCode.DEFER_INVALID,
     kind: 'client',
     status: 400,
-    message: '@defer applies to inline fragments and fragment spreads of a query, with a Boolean `if` and a String `label`',
+    message:
+      '@defer applies to inline fragments and fragment spreads of a query, with a Boolean `if` and a String `label`',
   },
   [ErrorCode.ROW_FILTERED]: {
     code: ErrorCode.ROW_FILTERED,
@@ -518,7 +520,8 @@ export const ERROR_CATALOGUE = {
     code: ErrorCode.INCIDENT_PREFLIGHT_REQUIRED,
     kind: 'client',
     status: 400,
-    message: 'A POST to /admin/incidents needs content-type application/json or the apollo-require-preflight header (CSRF)',
+    message:
+      'A POST to /admin/incidents needs content-type application/json or the apollo-require-preflight header (CSRF)',
   },
   [ErrorCode.GRANT_INVALID]: {
     code: ErrorCode.GRANT_INVALID,

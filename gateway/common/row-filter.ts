@@ -32,6 +32,14 @@ export interface RowFilterClaim {
   readonly where: RowPredicate;
 }
 
+/** A filter rule that applied to a request: lineage records it, explain shows it. */
+export interface AppliedRowFilter {
+  readonly type: string;
+  readonly rule: string;
+  /** The data product that enforced it. */
+  readonly subgraph: string;
+}
+
 /** The filters of one request, per subgraph name: the `filters` claim of the context token. */
 export type RowFilterClaims = Readonly<Record<string, readonly RowFilterClaim[]>>;
 

@@ -16,6 +16,7 @@ import { qualityConfig, qualityEnv, type QualityConfig } from '../health/quality
 import { sliConfig, sliEnv, type SliConfig } from '../health/sli-config.js';
 import { tracingConfig, tracingEnv } from '../observability/tracing/tracing-config.js';
 import { incidentsConfig, incidentsEnv, type IncidentsConfig } from '../alerts/incidents-config.js';
+import { accessConfig, accessEnv, type AccessConfig } from '../access/access-config.js';
 import type { TracingConfig } from '../observability/tracing/types.js';
 
 /**
@@ -85,6 +86,8 @@ const EnvSchema = z.object({
   ...incidentsEnv,
   // OpenTelemetry traces over OTLP/HTTP, the standard OTEL_* variables; off unless set (observability/tracing/).
   ...tracingEnv,
+  // Access requests and their grants, policy as code in policies/grants/ (access/access-config.ts).
+  ...accessEnv,
   /**
    * Graceful shutdown's bound: past it, what lineage holds in memory goes to the spool
    * (fsynced) and the process exits 0, whatever Redis or a slow client does.
@@ -148,6 +151,8 @@ export interface MeshgateConfig {
   readonly tracing: TracingConfig;
   /** How long a graceful shutdown may take before it persists what it holds and exits. */
   readonly shutdownTimeoutMs: number;
+  /** Access requests, their audit log and grants: where grants live, their signing key, the store. */
+  readonly access: AccessConfig;
 }
 
 /** CLI flags; each overrides its environment variable. */
@@ -215,6 +220,11 @@ export function loadConfig(
     incidents: incidentsConfig(e, redis),
     tracing: tracingConfig(e),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    access: accessConfig(
+      e,
+      { absolute, policyDir: absolute(e.POLICY_DIR), stateDir: absolute(e.MESHGATE_STATE_DIR) },
+      redis,
+    ),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { DocumentNode } from 'graphql';
+import type { AppliedRowFilter } from '../common/row-filter.js';
 import type { ClientInfo, FieldDecision, Principal, SubgraphFetch } from '../common/types.js';
 
 /**
@@ -20,6 +21,8 @@ export interface GatewayContext {
    * the operation × principal, shared by its requests (lineage keys its shapes on it).
    */
   decisions: readonly FieldDecision[];
+  /** Set by authorize: the row filters the context token carries to the products (policy/row-filter.ts). */
+  rowFilters?: readonly AppliedRowFilter[];
   /** Appended by the subgraph data source as the plan runs. */
   readonly fetches: SubgraphFetch[];
   /**

@@ -10,7 +10,8 @@ export interface EventInput {
   readonly context: Pick<
     GatewayContext,
     'requestId' | 'startedAt' | 'client' | 'principal' | 'decisions' | 'fetches'
-  >;
+  > &
+    Partial<Pick<GatewayContext, 'rowFilters'>>;
   readonly operation: LineageEvent['operation'];
   readonly reads: readonly FieldRead[];
   /** How the request ended (http/request-outcome.ts): the metrics read the same object. */
@@ -29,6 +30,8 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
     client: { name: context.client.name ?? null, version: context.client.version ?? null },
     operation,
     fields: fieldsOf(reads, context.decisions),
+    // The rows were filtered: which rules, on which types (the predicates' values stay out).
+    ...(context.rowFilters?.length && { rowFilters: context.rowFilters }),
     products: productsOf(reads, context.fetches),
     fetches: context.fetches.map((f) => ({
       subgraph: f.subgraph,

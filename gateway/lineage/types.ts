@@ -1,3 +1,4 @@
+import type { AppliedRowFilter } from '../common/row-filter.js';
 import type { MaskStrategy, Outcome, SubgraphFetch } from '../common/types.js';
 
 /**
@@ -48,6 +49,8 @@ export interface LineageEvent {
     readonly hash: string | null;
   };
   readonly fields: readonly LineageField[];
+  /** The row filters the products applied (rule and type per filter); absent when none did. */
+  readonly rowFilters?: readonly AppliedRowFilter[];
   /** Distinct data products the operation read or fetched from, sorted. */
   readonly products: readonly string[];
   readonly fetches: readonly SubgraphFetch[];

@@ -31,6 +31,7 @@ export function serialize(event: LineageEvent): SerializedEvent {
     `"requestId":${JSON.stringify(event.requestId)},` +
     (event.traceId ? `"traceId":${JSON.stringify(event.traceId)},` : '') +
     `"principal":${sharedJson(event.principal)},` +
+    (event.rowFilters ? `"rowFilters":${sharedJson(event.rowFilters)},` : '') +
     `"client":${JSON.stringify(event.client)},"operation":${sharedJson(event.operation)},` +
     `"fetches":${JSON.stringify(event.fetches)},"outcome":${JSON.stringify(event.outcome)},` +
     `"errorCodes":${JSON.stringify(event.errorCodes)},"durationMs":${JSON.stringify(event.durationMs)},` +

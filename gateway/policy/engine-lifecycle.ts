@@ -4,11 +4,13 @@ import type { Logger } from '../common/logger.js';
 import { supergraphModel } from '../supergraph/supergraph-model.js';
 import { compilePolicy } from './policy-engine.js';
 import { indexSupergraph } from './schema-index.js';
-import type { PolicyEngine, PolicyRule } from './types.js';
+import type { GrantRules, PolicyEngine, PolicyRule } from './types.js';
 
 export interface EngineLifecycleOptions {
   readonly rules: readonly PolicyRule[];
   readonly logger: Pick<Logger, 'warn' | 'error'>;
+  /** Grants: compiled with the rules, and again (against the supergraph in service) on each change. */
+  readonly grants?: GrantRules | undefined;
 }
 
 /** The policy engine of the supergraph in service. */
@@ -34,21 +36,44 @@ export interface EngineLifecycle {
  */
 export function engineLifecycle(
   gateway: Pick<GatewayInterface, 'onSchemaLoadOrUpdate'>,
-  { rules, logger }: EngineLifecycleOptions,
+  { rules, logger, grants }: EngineLifecycleOptions,
 ): EngineLifecycle {
   let engine: PolicyEngine | undefined;
   let failure: unknown;
+  let index: ReturnType<typeof indexSupergraph> | undefined;
+
+  const compile = (strict: boolean) =>
+    compilePolicy({
+      // A grant is checked like any rule, but never refuses start-up: one that does not compile is skipped.
+      rules: grants ? [...rules, ...grants.current()] : rules,
+      index: index!,
+      strict,
+      onSkippedRule: (message) => logger.warn(message),
+    });
+
+  // A grant approved, removed or expired: the same supergraph, the new rules. Keep-last-good.
+  grants?.onChange(() => {
+    if (!index) return;
+    try {
+      engine = compile(false);
+    } catch (error) {
+      logger.error({ err: error }, 'policies with the new grants do not compile; keeping the previous ones');
+    }
+  });
 
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     const strict = engine === undefined;
     try {
-      engine = compilePolicy({
-        rules,
-        // The same model the other stages of this schema load get (one parse per supergraph).
-        index: indexSupergraph(supergraphModel(coreSupergraphSdl, { apiSchema }), apiSchema),
-        strict,
-        onSkippedRule: (message) => logger.warn(message),
-      });
+      // The same model the other stages of this schema load get (one parse per supergraph).
+      const next = indexSupergraph(supergraphModel(coreSupergraphSdl, { apiSchema }), apiSchema);
+      const previous = index;
+      index = next;
+      try {
+        engine = compile(strict);
+      } catch (error) {
+        index = previous;
+        throw error;
+      }
     } catch (error) {
       failure = error;
       if (!strict)

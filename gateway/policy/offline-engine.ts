@@ -4,7 +4,7 @@ import { ErrorCode, StartupError } from '../common/errors.js';
 import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
 import { supergraphModel } from '../supergraph/supergraph-model.js';
 import { compilePolicy } from './policy-engine.js';
-import { readPolicyFiles } from './policy-file.js';
+import { readPolicyAndGrantFiles } from './grant-rule.js';
 import { indexSupergraph, type SchemaIndex } from './schema-index.js';
 import { acceptEnforcedSecurityFeatures } from './security-features.js';
 import type { PolicyEngine } from './types.js';
@@ -15,7 +15,8 @@ import type { PolicyEngine } from './types.js';
  * gateway does, and nothing is fetched from subgraphs.
  */
 export async function loadPolicyEngine(supergraphPath: string, policyDir: string): Promise<PolicyEngine> {
-  const rules = readPolicyFiles(policyDir);
+  // Grants (policies/grants/) are tested and explained like any rule.
+  const rules = readPolicyAndGrantFiles(policyDir);
   const index = await indexSupergraphSdl(readSupergraphFile(supergraphPath), supergraphPath);
   return compilePolicy({ rules, index, strict: true });
 }

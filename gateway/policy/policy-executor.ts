@@ -72,6 +72,9 @@ export function policyExecutor(executor: GatewayExecutor, options: PolicyExecuto
       },
     );
     if (context.decisions) context.decisions = authorization.decisions;
+    // The row filters the context token will carry (row-filter.ts), for lineage: one array per principal key.
+    const { applied } = engine.rowFilters(principal);
+    if (applied.length && context.fetches) context.rowFilters = applied;
 
     if (mode === 'dry-run') {
       const result = await executor(requestContext);
@@ -98,14 +101,17 @@ export function policyExecutor(executor: GatewayExecutor, options: PolicyExecuto
     const result = await executor(planned);
     if (!authorization.touchesResponse || !result.data) return result;
     const data = result.data;
-    const errors = inSpan('meshgate.mask', { ...operationAttributes, 'meshgate.decisions.masked': authorization.masked.size }, () =>
-      applyDecisions(data, {
-        schema: engine.schema,
-        analysis,
-        variables: variablesWithDefaults(engine.schema, operation, request.variables ?? {}),
-        authorization,
-        mask,
-      }),
+    const errors = inSpan(
+      'meshgate.mask',
+      { ...operationAttributes, 'meshgate.decisions.masked': authorization.masked.size },
+      () =>
+        applyDecisions(data, {
+          schema: engine.schema,
+          analysis,
+          variables: variablesWithDefaults(engine.schema, operation, request.variables ?? {}),
+          authorization,
+          mask,
+        }),
     );
     return errors.length ? { ...result, errors: [...(result.errors ?? []), ...errors] } : result;
   };

@@ -52,7 +52,10 @@ const Rule = z
       if (!rule.target || !rule.where)
         ctx.addIssue({ code: 'custom', message: 'effect filter needs a target type and a where expression' });
       if (rule.fields.length || rule.classifications.length)
-        ctx.addIssue({ code: 'custom', message: 'effect filter targets a type (target), not fields or classifications' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'effect filter targets a type (target), not fields or classifications',
+        });
     } else if (rule.target || rule.where)
       ctx.addIssue({ code: 'custom', message: 'target and where are only for effect filter' });
   });

@@ -8,7 +8,7 @@ import { introspectionGate } from './introspection-gate.js';
 import { createMasker } from './mask-value.js';
 import { policyExecutor } from './policy-executor.js';
 import { readPolicyFiles } from './policy-file.js';
-import type { PolicyRule } from './types.js';
+import type { GrantRules, PolicyEngine, PolicyRule } from './types.js';
 
 export interface PolicyOptions {
   policy: PolicyConfig;
@@ -21,6 +21,13 @@ export interface PolicyOptions {
   decisionCacheSize?: number;
   /** Introspection schemas kept per principal key. Default 100. */
   introspectionCacheSize?: number;
+  /** Grants (approved access requests, gateway/access/): their rules, reloaded without a restart. */
+  grants?: GrantRules | undefined;
+  /**
+   * Handed the engine in service, once: the context-token signer reads the principal's row
+   * filters from it (row-filter.ts).
+   */
+  onEngine?: (current: () => PolicyEngine | undefined) => void;
 }
 
 /**
@@ -37,7 +44,8 @@ export function usePolicy(gateway: GatewayInterface, options: PolicyOptions): Ga
   const { policy, logger } = options;
   const rules = options.rules ?? readPolicyFiles(policy.dir);
   const mask = createMasker(secretFor('hash-mask', policy.hashKey, options.stateDir));
-  const engines = engineLifecycle(gateway, { rules, logger });
+  const engines = engineLifecycle(gateway, { rules, logger, grants: options.grants });
+  options.onEngine?.(engines.current);
   const introspection = introspectionGate(policy.introspection, options.introspectionCacheSize ?? 100);
   const authorizations = authorizationCache(options.decisionCacheSize ?? 10_000);
 

@@ -1,6 +1,6 @@
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { FieldDecision, MaskStrategy, Principal } from '../common/types.js';
-import type { RowFilterClaims } from '../common/row-filter.js';
+import type { AppliedRowFilter, RowFilterClaims } from '../common/row-filter.js';
 
 export type { FieldDecision, MaskStrategy };
 
@@ -38,12 +38,22 @@ export interface PolicyRule {
   readonly expiresAt?: number | undefined;
 }
 
+/**
+ * Rules that change while the gateway runs: approved access requests (gateway/access/). The
+ * engine is recompiled with them on every change, so caches keyed on the engine start afresh.
+ */
+export interface GrantRules {
+  current(): readonly PolicyRule[];
+  /** Calls `listener` after each change (a grant written, removed or expired). */
+  onChange(listener: () => void): void;
+}
+
 /** The row filters that apply to one principal (row-filter.ts), as the context token carries them. */
 export interface AppliedRowFilters {
   /** Per subgraph: the typed predicates it enforces. */
   readonly claims: RowFilterClaims;
   /** `Type:rule` per filter applied, for lineage and explain; empty when no filter applies. */
-  readonly applied: readonly { readonly type: string; readonly rule: string; readonly subgraph: string }[];
+  readonly applied: readonly AppliedRowFilter[];
   /** Stable text of `claims`: what de-duplication keys on (empty when none applies). */
   readonly fingerprint: string;
 }

@@ -43,7 +43,8 @@ function filtersOf(headers: RequestInit['headers']): string {
   let token: string | null | undefined;
   if (!headers) return '';
   if (typeof (headers as Headers).get === 'function') token = (headers as Headers).get(CONTEXT_TOKEN_HEADER);
-  else if (Array.isArray(headers)) token = headers.find(([name]) => name?.toLowerCase() === CONTEXT_TOKEN_HEADER)?.[1];
+  else if (Array.isArray(headers))
+    token = headers.find(([name]) => name?.toLowerCase() === CONTEXT_TOKEN_HEADER)?.[1];
   else token = (headers as Record<string, string>)[CONTEXT_TOKEN_HEADER];
   return token ? rowFilterFingerprint(token) : '';
 }

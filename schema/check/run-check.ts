@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { readPolicyFiles } from '../../gateway/policy/policy-file.js';
+import { readPolicyAndGrantFiles } from '../../gateway/policy/grant-rule.js';
 import { readBaselinePolicies, readBaselineSchema } from './baseline.js';
 import { checkComposition } from './composition-check.js';
 import { parseWindow, readGovernanceConfig } from './governance-config.js';
@@ -79,7 +79,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       ref: options.base.ref,
       schemaFile: options.base.schemaFile,
     });
-    const policies = readPolicyFiles(options.policyDir);
+    // Grants (policies/grants/) are checked like any rule: a new grant is a new allow rule.
+    const policies = readPolicyAndGrantFiles(options.policyDir);
     const basePolicies = readBaselinePolicies({
       root: options.root,
       ref: options.base.ref,

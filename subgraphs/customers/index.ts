@@ -1,5 +1,5 @@
 import { defineDataProduct } from '../kit/data-product.js';
-import { createCustomerData } from './data.js';
+import { CUSTOMER_ROW_FILTERS, createCustomerData } from './data.js';
 import { resolvers } from './resolvers.js';
 
 export const customers = defineDataProduct({
@@ -7,5 +7,6 @@ export const customers = defineDataProduct({
   defaultPort: 4001,
   moduleUrl: import.meta.url,
   createLoaders: createCustomerData,
+  rowFilters: CUSTOMER_ROW_FILTERS,
   resolvers,
 });

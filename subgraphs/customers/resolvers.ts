@@ -1,5 +1,6 @@
 import { parsePage, toConnection, type PageArgs } from '../kit/connection.js';
 import type { SubgraphContext } from '../kit/data-product.js';
+import { visibleRow } from '../kit/row-filter.js';
 import { countryArg, intId, isoTimestamp } from '../kit/values.js';
 import type { CustomerData, CustomerFilter, CustomerRow } from './data.js';
 
@@ -18,8 +19,9 @@ function toCustomer(row: CustomerRow) {
   };
 }
 
+/** Null when there is no such customer; ROW_FILTERED (at the field's path) when the row filter hides it. */
 async function customerById(id: string, { loaders }: Context) {
-  const row = await loaders.byId.load(intId(id, 'id'));
+  const row = visibleRow(await loaders.byId.load(intId(id, 'id')), loaders.rowFilter, id);
   return row && toCustomer(row);
 }
 

@@ -6,6 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { GraphQLSchema } from 'graphql';
 import { parse } from 'graphql';
 import type { Queryable } from './database.js';
+import { RowFilters, type RowFilterTargets } from './row-filter.js';
 import { CONTRACT_FILE, readDescriptor, type DataProductDescriptor } from './descriptor.js';
 import type { SeedScripts } from './seed.js';
 
@@ -13,6 +14,8 @@ import type { SeedScripts } from './seed.js';
 export interface SubgraphContext<Loaders> {
   /** This request's batch loaders: nothing is shared between requests. */
   loaders: Loaders;
+  /** The row filters this request carries for the product (row-filter.ts). */
+  rows: RowFilters;
 }
 
 /** What a domain team writes in its folder's `index.ts`. */
@@ -23,7 +26,10 @@ export interface DataProductDefinition<Loaders> {
   defaultPort: number;
   /** `import.meta.url` of the folder's index.ts: the folder holds the SDL, SQL and data contract. */
   moduleUrl: string;
-  createLoaders: (db: Queryable) => Loaders;
+  /** `rows`: the request's row filters, which the product's statements apply (row-filter.ts). */
+  createLoaders: (db: Queryable, rows: RowFilters) => Loaders;
+  /** The types and columns the product filters rows on; a request with any other filter is refused. */
+  rowFilters?: RowFilterTargets;
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
 }
 
@@ -35,8 +41,9 @@ export interface DataProduct {
   readonly sdl: string;
   readonly sql: SeedScripts;
   readonly descriptor: DataProductDescriptor;
+  readonly rowFilters: RowFilterTargets;
   buildSchema(): GraphQLSchema;
-  createContext(db: Queryable): SubgraphContext<unknown>;
+  createContext(db: Queryable, rows?: RowFilters): SubgraphContext<unknown>;
 }
 
 export function defineDataProduct<Loaders>(definition: DataProductDefinition<Loaders>): DataProduct {
@@ -55,6 +62,10 @@ export function defineDataProduct<Loaders>(definition: DataProductDefinition<Loa
         // The resolver map is typed per product; buildSubgraphSchema takes the erased form.
         resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
       }),
-    createContext: (db: Queryable) => ({ loaders: definition.createLoaders(db) }),
+    rowFilters: definition.rowFilters ?? {},
+    createContext: (db: Queryable, rows: RowFilters = RowFilters.NONE) => ({
+      loaders: definition.createLoaders(db, rows),
+      rows,
+    }),
   });
 }

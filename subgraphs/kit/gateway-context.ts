@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   CONTEXT_TOKEN_HEADER,
   createContextTokenVerifier,
@@ -29,7 +29,7 @@ export function requestRowFilters(request: FastifyRequest): RowFilters {
  * CONTEXT_TOKEN_INVALID before Apollo Server sees it. Health and readiness stay open.
  *
  * The token's row filters for this product are checked here too: one the product cannot
- * enforce (a type or field it did not declare filterable) refuses the whole request with 403
+ * enforce (a type or field it did not declare filterable) refuses the whole request with
  * ROW_FILTER_UNENFORCEABLE, so a filter is never silently ignored.
  */
 export function requireGatewayContext(
@@ -66,12 +66,14 @@ export function requireGatewayContext(
 }
 
 async function refuse(
-  reply: import('fastify').FastifyReply,
+  reply: FastifyReply,
   code: ErrorCode.CONTEXT_TOKEN_INVALID | ErrorCode.ROW_FILTER_UNENFORCEABLE,
   message: string,
 ): Promise<void> {
+  // A filter refusal is a GraphQL answer (200, no data, the error): the gateway then passes its
+  // code to the client, where a 4xx would reach it only as SUBGRAPH_UNAVAILABLE.
   await reply
-    .code(httpStatusOf(code))
+    .code(code === ErrorCode.ROW_FILTER_UNENFORCEABLE ? 200 : httpStatusOf(code))
     .header('content-type', 'application/json; charset=utf-8')
     .send({ errors: [{ message, extensions: { code } }] });
 }

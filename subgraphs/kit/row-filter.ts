@@ -23,10 +23,14 @@ import type { SqlWhere } from './sql.js';
 export type RowFilterTargets = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** Why this product cannot enforce a request's filters; undefined when it can. */
-export function unenforceable(filters: readonly RowFilterClaim[], targets: RowFilterTargets): string | undefined {
+export function unenforceable(
+  filters: readonly RowFilterClaim[],
+  targets: RowFilterTargets,
+): string | undefined {
   for (const filter of filters) {
     const columns = targets[filter.type];
-    if (!columns) return `rule ${filter.rule} filters ${filter.type}, which this data product does not filter`;
+    if (!columns)
+      return `rule ${filter.rule} filters ${filter.type}, which this data product does not filter`;
     const missing = [...predicateFields(filter.where)].filter((f) => !(f in columns));
     if (missing.length)
       return `rule ${filter.rule} filters ${filter.type} by ${missing.join(', ')}, which this data product cannot filter on`;
@@ -143,7 +147,9 @@ export function compilePredicate(
     case 'and':
     case 'or':
       return predicate.of.length
-        ? predicate.of.map((p) => `(${compilePredicate(p, columns, param)})`).join(predicate.kind === 'and' ? ' AND ' : ' OR ')
+        ? predicate.of
+            .map((p) => `(${compilePredicate(p, columns, param)})`)
+            .join(predicate.kind === 'and' ? ' AND ' : ' OR ')
         : predicate.kind === 'and'
           ? 'TRUE'
           : 'FALSE';

@@ -8,7 +8,7 @@ import { closeAfterResponseOnStop } from '../../gateway/http/close-after-respons
 import type { Logger } from '../../gateway/common/logger.js';
 import { openDatabase, type Database } from './database.js';
 import type { DataProduct, SubgraphContext } from './data-product.js';
-import { requireGatewayContext } from './gateway-context.js';
+import { requestRowFilters, requireGatewayContext } from './gateway-context.js';
 import { ensureSeeded } from './seed.js';
 import { traceResolvers, traceSubgraph } from './tracing.js';
 
@@ -57,7 +57,10 @@ export async function startSubgraph(
       stopOnTerminationSignals: false,
     });
     await apollo.start();
-    requireGatewayContext(app, '/graphql', options.contextKey);
+    requireGatewayContext(app, '/graphql', options.contextKey, {
+      subgraph: product.name,
+      targets: product.rowFilters,
+    });
     // OpenTelemetry (when configured): continue the gateway's trace (tracing.ts).
     traceSubgraph(app, product.name);
     // A stop answers the gateway's requests in flight, then ends their kept-alive connections.
@@ -78,7 +81,7 @@ export async function startSubgraph(
     }
     await app.register(fastifyApollo(apollo), {
       path: '/graphql',
-      context: async () => product.createContext(db),
+      context: async (request) => product.createContext(db, requestRowFilters(request)),
     });
     app.get('/health', async () => ({ status: 'ok', subgraph: product.name }));
     app.get('/ready', async () => ({ status: 'ready', subgraph: product.name, storage: db.kind }));

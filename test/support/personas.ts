@@ -14,6 +14,8 @@ export const PERSONAS = {
   support: { sub: 'sam', roles: ['support'], attributes: { purpose: 'support' } },
   finance: { sub: 'fin', roles: ['finance'] },
   'data-steward': { sub: 'stew', roles: ['data-steward'] },
+  /** An analyst whose customers are those of DE and AT (row filter regional-analyst-customers). */
+  'regional-analyst': { sub: 'rea', roles: ['analyst'], attributes: { countries: ['DE', 'AT'] } },
 } as const satisfies Record<string, TokenRequest>;
 
 export type Persona = 'anonymous' | keyof typeof PERSONAS;

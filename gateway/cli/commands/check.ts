@@ -52,10 +52,7 @@ export function registerCheckCommand(program: Command): void {
     )
     .option('--subgraph <name>', 'the subgraph a proposed change replaces (or adds); with --schema')
     .option('--schema <file>', "the proposed subgraph's SDL")
-    .option(
-      '--descriptor <file>',
-      "the proposed subgraph's data contract (default: its contract.odcs.yaml)",
-    )
+    .option('--descriptor <file>', "the proposed subgraph's data contract (default: its contract.odcs.yaml)")
     .option('--base <git-ref>', 'compare with schema/supergraph.graphql and policies/ at this git ref')
     .option('--base-schema <file>', 'compare with this supergraph file')
     .option('--base-policies <dir>', 'compare policies with this directory')

@@ -30,19 +30,17 @@ export function registerIncidentsCommand(program: Command): void {
     };
     console.log(flags.json ? JSON.stringify(body, null, 2) : render(body.incidents));
   });
-  withGateway(incidents.command('ack').description('acknowledge an incident').argument('<id>')).action(
-    async (id: string, flags: Flags) => {
-      const body = (await call(
-        loadConfig(),
-        flags,
-        `/admin/incidents/${encodeURIComponent(id)}/ack`,
-        'POST',
-      )) as {
-        incident: Incident;
-      };
+  // --gateway/--token after `ack ID` reach the parent command: read them from there too.
+  incidents
+    .command('ack')
+    .description("acknowledge an incident (as the token's subject)")
+    .argument('<id>')
+    .action(async (id: string, _flags: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<Flags>();
+      const path = `/admin/incidents/${encodeURIComponent(id)}/ack`;
+      const body = (await call(loadConfig(), flags, path, 'POST')) as { incident: Incident };
       console.log(`${body.incident.id} ${body.incident.state} by ${body.incident.acknowledgedBy ?? '–'}`);
-    },
-  );
+    });
 }
 
 async function call(config: MeshgateConfig, flags: Flags, path: string, method = 'GET'): Promise<unknown> {

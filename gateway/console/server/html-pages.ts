@@ -12,6 +12,7 @@ export function shellPage(entry: ConsoleEntry): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${TITLES[entry]}</title>
 <link rel="stylesheet" href="/console/assets/${entry}.css">
 <script type="module" src="/console/assets/${entry}.js"></script>
@@ -36,6 +37,7 @@ export function loginPage({ csrf, next, error }: LoginPageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Sign in · meshgate console</title>
 <link rel="stylesheet" href="/console/assets/console.css">
 </head>

@@ -1,7 +1,7 @@
 import { context, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -11,7 +11,8 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { randomUUID } from 'node:crypto';
+import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from './types.js';
 
 type Enabled = Extract<TracingConfig, { enabled: true }>;
@@ -32,11 +33,16 @@ export interface RegisteredProvider {
  */
 export function registerTracerProvider(config: Enabled, defaultServiceName: string): RegisteredProvider {
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      ...config.resourceAttributes,
-      [ATTR_SERVICE_NAME]:
-        config.serviceName ?? config.resourceAttributes[ATTR_SERVICE_NAME] ?? defaultServiceName,
-    }),
+    // The SDK's telemetry.sdk.* attributes, then OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME over it;
+    // an instance id per process tells replicas of one service apart.
+    resource: defaultResource().merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_INSTANCE_ID]: randomUUID(),
+        ...config.resourceAttributes,
+        [ATTR_SERVICE_NAME]:
+          config.serviceName ?? config.resourceAttributes[ATTR_SERVICE_NAME] ?? defaultServiceName,
+      }),
+    ),
     sampler: samplerOf(config.sampler),
     spanProcessors: [
       new BatchSpanProcessor(

@@ -6,6 +6,19 @@ import type { LineageGraph } from '../lineage-graph-model.js';
 cytoscape.use(dagre);
 
 /**
+ * Cytoscape's renderer injects a <style> element (`position: relative` for its container)
+ * unless one with this id exists; the CSP refuses inline styles, so console.css carries the
+ * rule and this marker tells cytoscape it is there.
+ */
+const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet';
+function markCytoscapeStylesheet(): void {
+  if (document.getElementById(CYTOSCAPE_STYLESHEET_ID)) return;
+  const marker = document.createElement('meta');
+  marker.id = CYTOSCAPE_STYLESHEET_ID;
+  document.head.append(marker);
+}
+
+/**
  * The lineage graph, laid out by dagre (consumers → fields → products, left to right), with
  * cytoscape's pan and zoom. Edge labels show counts; masked edges are dashed orange, denied
  * ones red. Clicking a node calls `onSelect` with its id.
@@ -20,6 +33,7 @@ export function LineageGraphView({
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!container.current) return undefined;
+    markCytoscapeStylesheet();
     const cy = cytoscape({
       container: container.current,
       elements: [
@@ -93,10 +107,14 @@ export function LineageGraphView({
           },
         },
       ],
-      layout: { name: 'dagre', rankDir: 'LR', nodeSep: 12, rankSep: 160 } as cytoscape.LayoutOptions,
+      layout: { name: 'dagre', rankDir: 'LR', nodeSep: 8, rankSep: 260 } as cytoscape.LayoutOptions,
+      minZoom: 0.2,
+      maxZoom: 4,
     });
     cy.on('tap', 'node', (event) => onSelect(String(event.target.id())));
     return () => cy.destroy();
   }, [graph, onSelect]);
-  return <div className="lineage-graph" ref={container} data-testid="lineage-graph" />;
+  // Tall enough that a column of fields fits at a readable zoom (set through the CSSOM, which the CSP allows).
+  const height = Math.max(480, graph.nodes.filter((n) => n.kind === 'field').length * 22);
+  return <div className="lineage-graph" ref={container} data-testid="lineage-graph" style={{ height }} />;
 }

@@ -63,7 +63,9 @@ function CatalogTable({ products }: { products: readonly CatalogEntry[] }) {
               </td>
               <td>{p.descriptor?.version ?? '—'}</td>
               <td>
-                <HealthBadge state={p.dataHealth?.state} />
+                <span title={p.dataHealth?.reasons.join('; ')}>
+                  <HealthBadge state={p.dataHealth?.state} />
+                </span>
               </td>
               <td>{sloStatus(p)}</td>
               <td>
