@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningMesh } from '../gateway/cli/mesh.js';
 import type { RunningGateway } from '../gateway/server.js';
+import { toOpenLineage } from '../gateway/lineage/openlineage.js';
+import type { LineageEvent } from '../gateway/lineage/types.js';
 import { graphql, sharedMesh, type GraphQLResponse } from './support/mesh.js';
 import { bearer, gatewayOver, personaHeaders, personaToken } from './support/personas.js';
 
@@ -24,6 +26,9 @@ const regional = () => personaHeaders('regional-analyst');
 const steward = () => personaHeaders('data-steward');
 /** The DE and AT customers' ids in id order, as the data steward reads them (the oracle). */
 let regionalIds: string[] = [];
+/** Per country, its customers' ids in id order: the oracle for the property's other personas. */
+const idsByCountry = new Map<string, string[]>();
+const PROPERTY_COUNTRIES = ['DE', 'AT', 'FR', 'NL'];
 
 type Edge = { cursor: string; node: { id: string; country: string } };
 type Page = {
@@ -78,6 +83,8 @@ beforeAll(async () => {
   gateway = await gatewayOver(mesh, { MESHGATE_LINEAGE: 'on' });
   const [de, at] = [await allPages(steward(), 'DE'), await allPages(steward(), 'AT')];
   regionalIds = [...de.ids, ...at.ids].sort((a, b) => Number(a) - Number(b));
+  idsByCountry.set('DE', de.ids).set('AT', at.ids);
+  for (const country of ['FR', 'NL']) idsByCountry.set(country, (await allPages(steward(), country)).ids);
 });
 afterAll(async () => {
   await gateway?.stop();
@@ -205,8 +212,12 @@ describe('the regional analyst (countries DE, AT)', () => {
             headers: steward(),
           },
         );
-        const { events } = (await response.json()) as { events: { rowFilters?: unknown }[] };
+        const { events } = (await response.json()) as { events: LineageEvent[] };
         expect(events[0]?.rowFilters).toEqual([{ type: 'Customer', rule: RULE, subgraph: 'customers' }]);
+        // The OpenLineage export carries them in the meshgate run facet.
+        expect(toOpenLineage(events[0]!).run.facets.meshgate).toMatchObject({
+          rowFilters: [{ type: 'Customer', rule: RULE, subgraph: 'customers' }],
+        });
       },
       { timeout: 10_000, interval: 100 },
     );
@@ -310,8 +321,8 @@ function customerSelection(shape: CustomerShape, depth = 0): string {
   return `__typename ${fields}`;
 }
 
-function operation(roots: Root[]): { text: string; named: boolean } {
-  const cursor = (index: number) => Buffer.from(`k:${regionalIds[index]}`).toString('base64url');
+function operation(roots: Root[], ids: readonly string[]): { text: string; named: boolean } {
+  const cursor = (index: number) => Buffer.from(`k:${ids[index % ids.length]}`).toString('base64url');
   const parts = roots.map((root, i) => {
     const selection = customerSelection(root.shape);
     switch (root.kind) {
@@ -344,6 +355,8 @@ interface Counts {
   referencesFiltered: number;
   listRows: number;
   totalCounts: number;
+  /** Distinct country sets the analysts had. */
+  personas: Set<string>;
 }
 
 /**
@@ -352,6 +365,7 @@ interface Counts {
  * ROW_FILTERED at its path. Root customer lists are compared with the oracle's id list instead.
  */
 function compare(
+  allowed: ReadonlySet<string>,
   steward: Json,
   seen: Json,
   path: string[],
@@ -359,7 +373,7 @@ function compare(
   counts: Counts,
 ): void {
   if (isCustomer(steward)) {
-    if (!COUNTRIES.has(String(steward.cc))) {
+    if (!allowed.has(String(steward.cc))) {
       expect(seen, path.join('.')).toBeNull();
       expect(errors.get(path.join('.')), path.join('.')).toMatchObject({ code: 'ROW_FILTERED', rule: RULE });
       counts.referencesFiltered += 1;
@@ -370,12 +384,14 @@ function compare(
   }
   if (Array.isArray(steward)) {
     expect(Array.isArray(seen) && seen.length === steward.length, path.join('.')).toBe(true);
-    steward.forEach((item, i) => compare(item, (seen as Json[])[i]!, [...path, String(i)], errors, counts));
+    steward.forEach((item, i) =>
+      compare(allowed, item, (seen as Json[])[i]!, [...path, String(i)], errors, counts),
+    );
     return;
   }
   if (typeof steward === 'object' && steward !== null) {
     for (const [key, value] of Object.entries(steward))
-      compare(value, (seen as Record<string, Json>)[key]!, [...path, key], errors, counts);
+      compare(allowed, value, (seen as Record<string, Json>)[key]!, [...path, key], errors, counts);
     return;
   }
   expect(seen, path.join('.')).toEqual(steward);
@@ -398,61 +414,84 @@ describe('property: no row outside the filter, counts agree with the rows', () =
       referencesFiltered: 0,
       listRows: 0,
       totalCounts: 0,
+      personas: new Set<string>(),
     };
     await fc.assert(
-      fc.asyncProperty(fc.array(rootArb, { minLength: 1, maxLength: 3 }), async (roots) => {
-        const { text } = operation(roots);
-        const [seen, truth]: [GraphQLResponse<Record<string, Json>>, GraphQLResponse<Record<string, Json>>] =
-          await Promise.all([
-            graphql<Record<string, Json>>(gateway.url, text, { headers: regional() }),
+      fc.asyncProperty(
+        // A persona: an analyst of one to four countries (the reference one is DE, AT).
+        fc.subarray(PROPERTY_COUNTRIES, { minLength: 1 }),
+        fc.array(rootArb, { minLength: 1, maxLength: 3 }),
+        async (countries, roots) => {
+          const allowed = new Set(countries);
+          const ids = countries.flatMap((c) => idsByCountry.get(c)!).sort((a, b) => Number(a) - Number(b));
+          const headers = bearer(
+            personaToken('regional-analyst', {
+              sub: `rea-${countries.join('-')}`,
+              attributes: { countries },
+            }),
+          );
+          const { text } = operation(roots, ids);
+          const [seen, truth]: [
+            GraphQLResponse<Record<string, Json>>,
+            GraphQLResponse<Record<string, Json>>,
+          ] = await Promise.all([
+            graphql<Record<string, Json>>(gateway.url, text, { headers }),
             graphql<Record<string, Json>>(gateway.url, text, { headers: steward() }),
           ]);
-        counts.queries += 1;
-        expect(truth.body.errors, text).toBeUndefined();
-        for (const error of seen.body.errors ?? []) expect(error.extensions?.code, text).toBe('ROW_FILTERED');
-        const errors = new Map((seen.body.errors ?? []).map((e) => [e.path?.join('.') ?? '', e.extensions]));
-        const data = seen.body.data!;
-        for (const customer of customersIn(data))
-          expect(COUNTRIES.has(String((customer as Record<string, Json>).cc)), text).toBe(true);
-        roots.forEach((root, i) => {
-          const key = `r${i}`;
-          if (root.kind !== 'customers')
-            return compare(truth.body.data![key]!, data[key]!, [key], errors, counts);
-          // A root list: exactly the oracle's next rows after the cursor, its totalCount the filter's.
-          const list = data[key] as {
-            totalCount: number;
-            pageInfo: { hasNextPage: boolean };
-            edges: { node: Record<string, Json> }[];
-          };
-          const start = root.after === null ? 0 : root.after + 1;
-          const expected = regionalIds.slice(start, start + root.first);
-          expect(
-            list.edges.map((e) => e.node.key ?? e.node.id),
-            text,
-          ).toEqual(expected);
-          expect(list.totalCount, text).toBe(regionalIds.length);
-          expect(list.pageInfo.hasNextPage, text).toBe(start + root.first < regionalIds.length);
-          counts.listRows += list.edges.length;
-          counts.totalCounts += 1;
-          // The customers' own orders (not filtered) read as the steward reads them.
-          list.edges.forEach((edge, j) => {
-            if (edge.node.orders === undefined) return;
-            const real = (truth.body.data![key] as typeof list).edges;
-            const same = real.find((e) => (e.node.key ?? e.node.id) === (edge.node.key ?? edge.node.id));
-            if (same)
-              compare(
-                same.node.orders!,
-                edge.node.orders!,
-                [key, 'edges', String(j), 'node', 'orders'],
-                errors,
-                counts,
-              );
+          counts.queries += 1;
+          expect(truth.body.errors, text).toBeUndefined();
+          for (const error of seen.body.errors ?? [])
+            expect(error.extensions?.code, text).toBe('ROW_FILTERED');
+          const errors = new Map(
+            (seen.body.errors ?? []).map((e) => [e.path?.join('.') ?? '', e.extensions]),
+          );
+          const data = seen.body.data!;
+          for (const customer of customersIn(data))
+            expect(allowed.has(String((customer as Record<string, Json>).cc)), text).toBe(true);
+          roots.forEach((root, i) => {
+            const key = `r${i}`;
+            if (root.kind !== 'customers')
+              return compare(allowed, truth.body.data![key]!, data[key]!, [key], errors, counts);
+            // A root list: exactly the oracle's next rows after the cursor, its totalCount the filter's.
+            const list = data[key] as {
+              totalCount: number;
+              pageInfo: { hasNextPage: boolean };
+              edges: { node: Record<string, Json> }[];
+            };
+            const start = root.after === null ? 0 : (root.after % ids.length) + 1;
+            const expected = ids.slice(start, start + root.first);
+            expect(
+              list.edges.map((e) => e.node.key ?? e.node.id),
+              text,
+            ).toEqual(expected);
+            expect(list.totalCount, text).toBe(ids.length);
+            expect(list.pageInfo.hasNextPage, text).toBe(start + root.first < ids.length);
+            counts.listRows += list.edges.length;
+            counts.totalCounts += 1;
+            // The customers' own orders (not filtered) read as the steward reads them.
+            list.edges.forEach((edge, j) => {
+              if (edge.node.orders === undefined) return;
+              const real = (truth.body.data![key] as typeof list).edges;
+              const same = real.find((e) => (e.node.key ?? e.node.id) === (edge.node.key ?? edge.node.id));
+              if (same)
+                compare(
+                  allowed,
+                  same.node.orders!,
+                  edge.node.orders!,
+                  [key, 'edges', String(j), 'node', 'orders'],
+                  errors,
+                  counts,
+                );
+            });
           });
-        });
-      }),
+          counts.personas.add(countries.join(','));
+        },
+      ),
       { numRuns: RUNS },
     );
-    console.log(`row-filter property: ${RUNS} cases, ${JSON.stringify(counts)}`);
+    console.log(
+      `row-filter property: ${RUNS} cases, ${JSON.stringify({ ...counts, personas: counts.personas.size })}`,
+    );
     expect(counts.queries).toBe(RUNS);
     expect(counts.referencesFiltered).toBeGreaterThan(0);
     expect(counts.customersShown).toBeGreaterThan(0);

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMesh, type RunningMesh } from '../gateway/cli/mesh.js';
+import { toOpenLineage } from '../gateway/lineage/openlineage.js';
+import type { LineageEvent } from '../gateway/lineage/types.js';
 import { graphql, testConfig } from './support/mesh.js';
 import { captureLogger, type LogLine } from './support/ops.js';
 import { personaHeaders } from './support/personas.js';
@@ -140,6 +142,11 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     );
     // The customers product continued the same trace under its own fetch.
     expect(parentName(named(spans, 'subgraph customers')[0]!)).toBe('gateway.fetch');
+    // …and its batched entity load (a DataLoader, run after the resolver returned) is under it too.
+    const entities = named(spans, 'customers.resolve Query._entities')[0]!;
+    expect(
+      spans.filter((s) => s.name === 'customers.sql SELECT customers').map((s) => s.parentSpanId),
+    ).toEqual([entities.spanId]);
 
     // Never a variable value (nor a field value: the customer's name) in any attribute.
     const values = spans.flatMap((s) => (s.attributes ?? []).map((a) => JSON.stringify(a.value)));
@@ -161,6 +168,10 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
       { timeout: 10_000 },
     );
     expect(events.map((e) => e.traceId)).toEqual([root.traceId]);
+    // …and so does its OpenLineage export (the meshgate run facet).
+    expect(toOpenLineage(events[0] as unknown as LineageEvent).run.facets.meshgate).toMatchObject({
+      traceId: root.traceId,
+    });
   });
 
   it("continues a client's traceparent", async () => {

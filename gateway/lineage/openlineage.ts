@@ -56,6 +56,9 @@ export function toOpenLineage(
           durationMs: event.durationMs,
           fetches: event.fetches,
           decisions: event.fields.map((f) => ({ coordinate: f.coordinate, ...f.decision })),
+          // The trace that served it (OpenTelemetry on), and the row filters the products applied.
+          ...(event.traceId && { traceId: event.traceId }),
+          ...(event.rowFilters && { rowFilters: event.rowFilters }),
         },
         ...(failed && {
           errorMessage: {

@@ -62,7 +62,10 @@ export function compileCondition(rule: PolicyRule, reads: PrincipalReads): Condi
     );
   const attributes = defaultedAttributes(expression, collectReads(expression, reads));
   const failClosed = rule.effect !== 'allow';
+  // A grant past its expiry no longer applies, even before the reload its expiry triggers.
+  const expiresAtMs = rule.expiresAt === undefined ? Infinity : rule.expiresAt * 1000;
   return (principal) => {
+    if (Date.now() >= expiresAtMs) return false;
     try {
       return evaluate({ principal: celPrincipal(principal, attributes) }) === true;
     } catch {

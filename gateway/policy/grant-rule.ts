@@ -107,9 +107,12 @@ function canonical(value: unknown): string {
  * the signing key is not at hand (CI), a grant's signature is not checked; the gateway checks
  * it before a grant applies (gateway/access/grant-source.ts).
  */
-export function readPolicyAndGrantFiles(dir: string, now = Date.now()): PolicyRule[] {
+export function readPolicyAndGrantFiles(
+  dir: string,
+  grantsDir = join(dir, 'grants'),
+  now = Date.now(),
+): PolicyRule[] {
   const rules = readPolicyFiles(dir);
-  const grantsDir = join(dir, 'grants');
   if (!existsSync(grantsDir)) return rules;
   for (const file of readdirSync(grantsDir)
     .filter((f) => /\.ya?ml$/.test(f))

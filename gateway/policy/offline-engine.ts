@@ -14,9 +14,14 @@ import type { PolicyEngine } from './types.js';
  * test|explain` and CI): @apollo/gateway derives the API schema exactly as the served
  * gateway does, and nothing is fetched from subgraphs.
  */
-export async function loadPolicyEngine(supergraphPath: string, policyDir: string): Promise<PolicyEngine> {
+export async function loadPolicyEngine(
+  supergraphPath: string,
+  policyDir: string,
+  /** Where the grants are (GRANTS_DIR); `<policyDir>/grants` when absent. */
+  grantsDir?: string,
+): Promise<PolicyEngine> {
   // Grants (policies/grants/) are tested and explained like any rule.
-  const rules = readPolicyAndGrantFiles(policyDir);
+  const rules = readPolicyAndGrantFiles(policyDir, grantsDir);
   const index = await indexSupergraphSdl(readSupergraphFile(supergraphPath), supergraphPath);
   return compilePolicy({ rules, index, strict: true });
 }

@@ -23,6 +23,8 @@ import { MASK_STRATEGIES, type FieldDecision, type PolicyEngine } from './types.
  *         allow: [Customer.name]
  *         mask: { Customer.email: hash }
  *         deny: [Customer.phone]
+ *         filter: { Customer: regional-analyst-customers }   # row filters: Type → rule
+ *         unfiltered: [Order]
  */
 const PrincipalSpec = z.union([
   z.literal('anonymous'),
@@ -49,6 +51,9 @@ const TestFile = z
               allow: z.array(z.string()).default([]),
               mask: z.record(z.string(), z.enum(MASK_STRATEGIES)).default({}),
               deny: z.array(z.string()).default([]),
+              /** Row filters: `Type: rule` that must filter the type's rows, and types that must not be filtered. */
+              filter: z.record(z.string(), z.string()).default({}),
+              unfiltered: z.array(z.string()).default([]),
             })
             .strict(),
         })
@@ -100,6 +105,13 @@ export function runPolicyTests(engine: PolicyEngine, dir: string): CaseResult[] 
       for (const c of testCase.expect.allow) check(c, 'allow');
       for (const [c, strategy] of Object.entries(testCase.expect.mask)) check(c, `mask:${strategy}`);
       for (const c of testCase.expect.deny) check(c, 'deny');
+      const filters = engine.rowFilters(principal).applied;
+      for (const [type, rule] of Object.entries(testCase.expect.filter))
+        if (!filters.some((f) => f.type === type && f.rule === rule))
+          failures.push(`rows of ${type}: expected filter ${rule}, got ${describeFilters(filters, type)}`);
+      for (const type of testCase.expect.unfiltered)
+        if (filters.some((f) => f.type === type))
+          failures.push(`rows of ${type}: expected unfiltered, got ${describeFilters(filters, type)}`);
       return { file, name: testCase.name, failures };
     });
   });
@@ -116,6 +128,11 @@ export function decide(engine: PolicyEngine, principal: Principal, query: string
   if (!operation) throw new Error('no operation in the query');
   const analysis = analyseOperation(engine.schema, document, operation);
   return authorizeOperation(engine, principal, analysis, query, 'policy-test').decisions;
+}
+
+function describeFilters(filters: readonly { type: string; rule: string }[], type: string): string {
+  const rules = filters.filter((f) => f.type === type).map((f) => f.rule);
+  return rules.length ? `filter ${rules.join(', ')}` : 'no filter';
 }
 
 export function describeDecision(decision: FieldDecision): string {

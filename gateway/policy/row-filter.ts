@@ -328,3 +328,29 @@ export function simplify(predicate: RowPredicate): RowPredicate {
       return predicate;
   }
 }
+
+const SYMBOLS: Readonly<Record<CompareOperator, string>> = {
+  eq: '==',
+  ne: '!=',
+  lt: '<',
+  le: '<=',
+  gt: '>',
+  ge: '>=',
+};
+
+/** A predicate as a person reads it (`meshgate policy explain`): `country in [DE, AT]`. */
+export function describePredicate(predicate: RowPredicate): string {
+  switch (predicate.kind) {
+    case 'const':
+      return predicate.value ? 'all rows' : 'no rows';
+    case 'compare':
+      return `${predicate.field} ${SYMBOLS[predicate.op]} ${JSON.stringify(predicate.value)}`;
+    case 'in':
+      return `${predicate.field} in [${predicate.values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}]`;
+    case 'not':
+      return `not (${describePredicate(predicate.of)})`;
+    case 'and':
+    case 'or':
+      return predicate.of.map((p) => `(${describePredicate(p)})`).join(` ${predicate.kind} `);
+  }
+}

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span } from '@opentelemetry/api';
 import {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_NAMESPACE,
@@ -126,9 +126,15 @@ function shapeOf(sql: string): StatementShape {
   return shape;
 }
 
-/** A provider is registered and the caller is inside a sampled trace. */
+/**
+ * A provider is registered and the caller is inside a sampled trace. The sampled flag, not
+ * `isRecording()`: a batched load (the `_entities` DataLoader) runs its statement after the
+ * resolver span that scheduled it has ended, and its span still belongs under that resolver.
+ */
 function recording(): boolean {
-  return tracingActive() && trace.getActiveSpan()?.isRecording() === true;
+  if (!tracingActive()) return false;
+  const span = trace.getActiveSpan();
+  return span !== undefined && (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
 }
 
 /** Ends the span when `fn` settles; a statement's span also counts the rows it returned. */

@@ -7,6 +7,7 @@ import { ANONYMOUS } from '../../http/context.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError } from '../../common/errors.js';
 import { loadPolicyEngine } from '../../policy/offline-engine.js';
 import { decide, describeDecision, runPolicyTests } from '../../policy/policy-test.js';
+import { describePredicate } from '../../policy/row-filter.js';
 import type { PolicyEngine } from '../../policy/types.js';
 import type { Principal } from '../../common/types.js';
 
@@ -59,6 +60,12 @@ export function registerPolicyCommand(program: Command): void {
         const columns = principals.map((p) =>
           query ? decisionsFor(engine, p, query) : allDecisions(engine, p),
         );
+        // Row filters: one row per filtered type, `filter: <predicate> (rule)` or `all rows`.
+        const filtered = principals.map((p) => rowFilterCells(engine, p));
+        const types = [...new Set(filtered.flatMap((f) => [...f.keys()]))].sort();
+        columns.forEach((column, i) => {
+          for (const type of types) column.set(type, filtered[i]!.get(type) ?? 'all rows');
+        });
         const coordinates = [...new Set(columns.flatMap((c) => [...c.keys()]))];
         const headers = ['field', ...principals.map(label)];
         const rows = coordinates.map((coordinate) => [
@@ -84,7 +91,14 @@ async function setUp(
   const config = loadConfig(process.env, { supergraphPath: supergraph });
   if (config.supergraph.source !== 'file')
     throw new StartupError(ErrorCode.CONFIG_INVALID, 'policy commands need a supergraph file');
-  return { config, engine: await loadPolicyEngine(config.supergraph.path, config.security.policy.dir) };
+  return {
+    config,
+    engine: await loadPolicyEngine(
+      config.supergraph.path,
+      config.security.policy.dir,
+      config.access.grantsDir,
+    ),
+  };
 }
 
 function decisionsFor(engine: PolicyEngine, principal: Principal, query: string): Map<string, string> {
@@ -114,9 +128,18 @@ function allDecisions(engine: PolicyEngine, principal: Principal): Map<string, s
   return decisions;
 }
 
+/** `rows of Type` → the principal's row filter on it (row-filter.ts). */
+function rowFilterCells(engine: PolicyEngine, principal: Principal): Map<string, string> {
+  const cells = new Map<string, string>();
+  for (const filters of Object.values(engine.rowFilters(principal).claims))
+    for (const filter of filters)
+      cells.set(`rows of ${filter.type}`, `filter: ${describePredicate(filter.where)} (${filter.rule})`);
+  return cells;
+}
+
 function label(principal: Principal): string {
   if (principal.anonymous) return 'anonymous';
-  const attributes = Object.entries(principal.attributes).map(([k, v]) => `${k}=${v}`);
+  const attributes = Object.entries(principal.attributes).map(([k, v]) => `${k}=${String(v)}`);
   return `${principal.sub} [${[...principal.roles, ...attributes].join(' ')}]`;
 }
 

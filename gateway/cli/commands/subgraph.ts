@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../common/logger.js';
 import { portOption, stopOnSignal } from './lifecycle.js';
 import { contextTokenKey } from '../../subgraph-fetch/context-token.js';
+import { acquireTracing } from '../../observability/tracing/index.js';
 
 /** `meshgate subgraph NAME`: one data product alone, as its domain team deploys it. */
 export function registerSubgraphCommand(program: Command): void {
@@ -19,6 +20,9 @@ export function registerSubgraphCommand(program: Command): void {
       // The product's own port unless PORT or --port says otherwise.
       const config = loadConfig(process.env, { port: options.port, defaultPort: product.defaultPort });
       const logger = createLogger(config.logLevel, `meshgate-${name}`);
+      // OpenTelemetry (OTEL_* set): a product alone exports its own spans, as `meshgate-<name>`
+      // unless OTEL_SERVICE_NAME says otherwise; its spans continue the gateway's traceparent.
+      const tracing = acquireTracing(config.tracing, { defaultServiceName: `meshgate-${name}` });
       const subgraph = await startSubgraph(product, {
         port: config.port,
         host: config.host,
@@ -29,6 +33,13 @@ export function registerSubgraphCommand(program: Command): void {
       });
       logger.info({ url: subgraph.url, storage: subgraph.db.kind, seed: subgraph.seeded }, 'subgraph ready');
       console.log(`meshgate subgraph ${name}: ${subgraph.url}`);
-      stopOnSignal(logger, subgraph, { timeoutMs: config.shutdownTimeoutMs });
+      const service = {
+        async stop() {
+          await subgraph.stop();
+          // Flushes the spans still batched.
+          await tracing?.release();
+        },
+      };
+      stopOnSignal(logger, service, { timeoutMs: config.shutdownTimeoutMs });
     });
 }
