@@ -45,6 +45,8 @@ export interface ContenderSetup {
   redisUrl: string;
   /** Roles of the token contender c sends; data-steward reads every field unmasked. */
   tokenRoles: string;
+  /** Attributes of that token (`countries=DE,AT`: the regional analyst's row filter applies). */
+  tokenAttributes?: readonly string[];
   /** `off`: contender c runs with MESHGATE_SLI=off, the baseline of the SLI overhead (paired with c). */
   sli?: 'on' | 'off';
   /** Contender c traced: spans to this OTLP/HTTP receiver, this share of requests sampled (paired with c). */
@@ -64,7 +66,7 @@ const STOCK_SCRIPT = new URL('./contenders/stock-apollo.ts', import.meta.url).pa
 
 export function contenders(setup: ContenderSetup): Contender[] {
   const { supergraphPath } = setup.subgraphs;
-  const token = mintToken(setup.tokenRoles);
+  const token = mintToken(setup.tokenRoles, setup.tokenAttributes ?? []);
   const hiveBin = hiveGatewayBin();
   const contextToken = { [BENCH_CONTEXT_TOKEN_ENV]: benchContextToken() };
   return [
@@ -98,7 +100,7 @@ export function contenders(setup: ContenderSetup): Contender[] {
     ),
     meshgate(
       'c',
-      `meshgate, JWT + policies + lineage into Redis${setup.sli === 'off' ? ', SLIs off' : ''}${setup.tracing ? ` + tracing ${setup.tracing.ratio * 100}%` : ''}`,
+      `meshgate, JWT + policies + lineage into Redis${setup.sli === 'off' ? ', SLIs off' : ''}${setup.tracing ? ` + tracing ${setup.tracing.ratio * 100}%` : ''}${setup.tokenAttributes?.length ? ` (token ${setup.tokenRoles} ${setup.tokenAttributes.join(' ')})` : ''}`,
       {
         MESHGATE_POLICY: 'on',
         MESHGATE_LINEAGE: 'on',
@@ -227,10 +229,21 @@ async function ready(
  * A token for contender c from `meshgate token` (the policy layer's command). Until that
  * command exists, contender c is reported as not available rather than failing the run.
  */
-function mintToken(roles: string): { token: string } | { unavailable: string } {
+function mintToken(
+  roles: string,
+  attributes: readonly string[],
+): { token: string } | { unavailable: string } {
   const result = spawnSync(
     process.execPath,
-    [MESHGATE_BIN, 'token', '--sub', 'meshgate-bench', '--roles', roles],
+    [
+      MESHGATE_BIN,
+      'token',
+      '--sub',
+      'meshgate-bench',
+      '--roles',
+      roles,
+      ...attributes.flatMap((a) => ['--attr', a]),
+    ],
     {
       env: { ...process.env, LOG_LEVEL: 'silent' },
       encoding: 'utf8',

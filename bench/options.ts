@@ -20,6 +20,8 @@ export interface BenchOptions {
   overheadRounds: number;
   /** Measured seconds per round (after a warm-up of a fifth of it, at least 1 s). */
   overheadSeconds: number;
+  /** Which paired overheads run: policies+lineage (b vs c), SLIs, tracing, row filters. */
+  overheads: OverheadId[];
   profile: boolean;
   /** Workloads the profiles run (default heavy). */
   profileWorkloads: Workload['id'][];
@@ -31,6 +33,9 @@ export interface BenchOptions {
   redisUrl: string;
   tokenRoles: string;
 }
+
+export const OVERHEAD_IDS = ['policy', 'sli', 'tracing', 'filters'] as const;
+export type OverheadId = (typeof OVERHEAD_IDS)[number];
 
 const FULL = { duration: 15, warmup: 5, overheadRounds: 10, overheadSeconds: 4 };
 const QUICK = { duration: 3, warmup: 1, overheadRounds: 1, overheadSeconds: 2 };
@@ -58,6 +63,7 @@ const Schema = z.object({
   profileWorkloads: list(WORKLOAD_IDS).default(['varied-order']),
   overheadRounds: z.coerce.number().int().min(0).optional(),
   overheadSeconds: z.coerce.number().positive().optional(),
+  overheads: list(OVERHEAD_IDS).default([...OVERHEAD_IDS]),
   lineageEvents: z.coerce.number().int().positive().optional(),
   label: z
     .string()
@@ -117,6 +123,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     )
     .addOption(
       new Option(
+        '--overheads <list>',
+        `which paired overheads run: ${OVERHEAD_IDS.join(',')} (default all)`,
+      ).env('BENCH_OVERHEADS'),
+    )
+    .addOption(
+      new Option(
         '--profile',
         'also CPU-profile meshgate (b, and c when available) under --profile-workloads',
       ).env('BENCH_PROFILE'),
@@ -171,6 +183,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     profileWorkloads: o.profileWorkloads,
     overheadRounds: o.overheadRounds ?? defaults.overheadRounds,
     overheadSeconds: o.overheadSeconds ?? defaults.overheadSeconds,
+    overheads: o.overheads,
     lineageEvents: o.lineageEvents ?? (o.quick ? 20_000 : 100_000),
     label: o.label,
     outDir: o.out,

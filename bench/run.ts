@@ -14,7 +14,7 @@ import { CONTEXT_HEADER, benchContextToken } from './context-token.js';
 import { countLineageEntries } from './lineage-count.js';
 import { benchLineageWriter } from './lineage-writer.js';
 import { runLoad } from './load-runner.js';
-import { parseOptions, type BenchOptions } from './options.js';
+import { parseOptions, type BenchOptions, type OverheadId } from './options.js';
 import { measurePairedOverhead } from './paired-overhead.js';
 import { startOtlpReceiver } from './otlp-receiver.js';
 import { postgresRoots, sampleUsage } from './proc-sampler.js';
@@ -87,7 +87,8 @@ try {
   }
   const b = all.find((x) => x.id === 'b' && !x.unavailable);
   const c = all.find((x) => x.id === 'c' && !x.unavailable);
-  if (b && c && options.overheadRounds > 0) {
+  const overheads = (id: OverheadId) => options.overheadRounds > 0 && options.overheads.includes(id);
+  if (b && c && overheads('policy')) {
     log(
       `overhead: b and c in ${options.overheadRounds} alternating rounds of ${options.overheadSeconds}s per cell`,
     );
@@ -110,7 +111,7 @@ try {
     tokenRoles: options.tokenRoles,
     sli: 'off',
   }).find((x) => x.id === 'c' && !x.unavailable);
-  if (c && cSlisOff && options.overheadRounds > 0) {
+  if (c && cSlisOff && overheads('sli')) {
     log(`SLI overhead: c and c with SLIs off in ${options.overheadRounds} alternating rounds per cell`);
     const sliOverhead = await measurePairedOverhead(
       { b: cSlisOff, c },
@@ -126,7 +127,7 @@ try {
       );
   }
   // OpenTelemetry's cost: c against c exporting to a local OTLP/HTTP receiver, at 1% and 100% sampling.
-  if (c && options.overheadRounds > 0) {
+  if (c && overheads('tracing')) {
     const receiver = await startOtlpReceiver();
     try {
       const tracingOverhead: Record<string, unknown>[] = [];
@@ -163,6 +164,36 @@ try {
       Object.assign(results, { tracingOverhead });
     } finally {
       await receiver.close();
+    }
+  }
+  // Row filters' cost: c with an analyst's token against c with the regional analyst's (the same
+  // roles plus countries=DE,AT, so customers are filtered in the product's SQL), paired rounds.
+  // Both read the same masks and denials; the difference is the filter alone.
+  if (overheads('filters')) {
+    const analyst = (tokenAttributes: readonly string[]) =>
+      defineContenders({
+        subgraphs,
+        redisUrl: options.redisUrl,
+        tokenRoles: 'analyst',
+        tokenAttributes,
+      }).find((x) => x.id === 'c' && !x.unavailable);
+    const [unfiltered, filtered] = [analyst([]), analyst(['countries=DE,AT'])];
+    if (unfiltered && filtered) {
+      log(
+        `row-filter overhead: c (analyst) and c (regional analyst DE,AT) in ${options.overheadRounds} rounds per cell`,
+      );
+      const filterOverhead = await measurePairedOverhead(
+        { b: unfiltered, c: filtered },
+        workloads.map((workload) => ({ workload, connections: options.connections })),
+        options,
+        log,
+        { b: 'c (analyst)', c: 'c (regional analyst)' },
+      );
+      Object.assign(results, { filterOverhead });
+      for (const o of filterOverhead)
+        log(
+          `row-filter overhead ${o.workload} ×${o.connections}: ${o.throughputOverheadPercent?.toFixed(2) ?? '–'}% throughput, ${o.addedP50Micros?.toFixed(0) ?? '–'} µs p50 (median of paired rounds)`,
+        );
     }
   }
   if (options.contenders.includes('c')) {
