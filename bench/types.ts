@@ -147,6 +147,8 @@ export interface RoundFigures {
   /** ms */
   p50: number | null;
   errors: number;
+  /** Of `errors`, the 2xx answers whose body carried a GraphQL error (a denied or filtered field). */
+  graphqlErrors: number;
 }
 
 /**

@@ -160,6 +160,7 @@ describe('the console, in a real browser', () => {
     const refusals = {
       '/admin/lineage?since=1h': await fromPage(page, '/admin/lineage?since=1h'),
       '/admin/slo': await fromPage(page, '/admin/slo'),
+      '/admin/incidents': await fromPage(page, '/admin/incidents'),
       '/console/api/checks': await fromPage(page, '/console/api/checks'),
       '/console/api/policy-matrix': await fromPage(page, '/console/api/policy-matrix', {
         personas: ['analyst'],
@@ -168,6 +169,7 @@ describe('the console, in a real browser', () => {
     expect(refusals).toMatchObject({
       '/admin/lineage?since=1h': { status: 403, json: { error: { code: 'LINEAGE_FORBIDDEN' } } },
       '/admin/slo': { status: 403, json: { error: { code: 'SLO_FORBIDDEN' } } },
+      '/admin/incidents': { status: 403, json: { error: { code: 'SLO_FORBIDDEN' } } },
       '/console/api/checks': { status: 403, json: { error: { code: 'CONSOLE_FORBIDDEN' } } },
       '/console/api/policy-matrix': { status: 403, json: { error: { code: 'CONSOLE_FORBIDDEN' } } },
     });
@@ -246,8 +248,12 @@ describe('the console, in a real browser', () => {
       ),
     );
     expect(charts.availability).toBeGreaterThanOrEqual(3);
-    expect(charts['latency p95']).toBeGreaterThanOrEqual(3);
+    expect(charts['latency p50 / p95 / p99']).toBeGreaterThanOrEqual(3);
     expect(charts['freshness lag']).toBeGreaterThanOrEqual(2);
+    // Latency as three percentiles, each a line of its own against the SLA's p95.
+    await expect(page.getAttribute('[data-chart="latency p50 / p95 / p99"]', 'data-series')).resolves.toBe(
+      '3',
+    );
     // The contract's quality rules, each with its history of two runs.
     const quality = await page.$$eval('[data-section=quality] tbody tr', (trs) =>
       trs.map((tr) => tr.querySelectorAll('.history .tick').length),
@@ -267,6 +273,8 @@ describe('the console, in a real browser', () => {
       ]),
     );
     await expect(page.textContent('[data-section=fields]')).resolves.toContain('Order.status');
+    // Incidents from /admin/incidents (a table, or none), never an error panel.
+    await page.waitForSelector('[data-section=incidents] table, [data-section=incidents] p.muted');
     await page.waitForSelector('[data-section=versions] .panel, [data-section=versions] ol');
     await shot(page, 'product-orders');
     await page.close();

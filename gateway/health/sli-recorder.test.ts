@@ -63,8 +63,24 @@ describe('the SLI recorder with the memory store', () => {
     const series = await slo.sliSeries('orders', '5m');
     expect(series).toHaveLength(30);
     expect(series.slice(-2)).toEqual([
-      { at: '2026-12-03T10:00:00.000Z', fetches: 3, errors: 0, availability: 1, latencyP95Ms: 19.5 },
-      { at: '2026-12-03T10:00:10.000Z', fetches: 1, errors: 1, availability: 0, latencyP95Ms: 19.5 },
+      {
+        at: '2026-12-03T10:00:00.000Z',
+        fetches: 3,
+        errors: 0,
+        availability: 1,
+        latencyP50Ms: 15,
+        latencyP95Ms: 19.5,
+        latencyP99Ms: 19.9,
+      },
+      {
+        at: '2026-12-03T10:00:10.000Z',
+        fetches: 1,
+        errors: 1,
+        availability: 0,
+        latencyP50Ms: 15,
+        latencyP95Ms: 19.5,
+        latencyP99Ms: 19.9,
+      },
     ]);
     expect(series[0]).toMatchObject({ fetches: 0, availability: null });
     expect(await slo.sliSeries('orders', '30d')).toHaveLength(720);

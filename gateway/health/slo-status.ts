@@ -163,7 +163,9 @@ function pointsOf(buckets: readonly SliBucket[], tier: Tier, from: number, to: n
       fetches,
       errors: counts.errors,
       availability: fetches ? counts.ok / fetches : null,
+      latencyP50Ms: quantileMs(counts, 0.5),
       latencyP95Ms: quantileMs(counts, 0.95),
+      latencyP99Ms: quantileMs(counts, 0.99),
     });
   }
   return points;

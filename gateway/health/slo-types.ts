@@ -114,5 +114,8 @@ export interface SliPoint {
   readonly fetches: number;
   readonly errors: number;
   readonly availability: number | null;
+  /** The bucket's latency percentiles (histogram estimates, as `histogram_quantile`). */
+  readonly latencyP50Ms: number | null;
   readonly latencyP95Ms: number | null;
+  readonly latencyP99Ms: number | null;
 }

@@ -1,5 +1,5 @@
-import { Environment } from '@marcbachmann/cel-js';
 import type { AttributeValue, Principal } from '../common/types.js';
+import { principalEnvironment } from './cel.js';
 import { policyError } from './policy-file.js';
 import type { Condition, PolicyRule } from './types.js';
 
@@ -14,19 +14,7 @@ import type { Condition, PolicyRule } from './types.js';
  * rule asks `has(principal.attributes.name)`, which must then see it absent. An
  * evaluation error fails closed: a deny or mask rule then applies, an allow rule does not.
  */
-const env = new Environment().registerVariable({
-  name: 'principal',
-  schema: {
-    sub: 'string',
-    anonymous: 'bool',
-    roles: 'list<string>',
-    scopes: 'list<string>',
-    attributes: 'map<string, dyn>',
-  },
-});
-
-/** The environment conditions are parsed in (row filters add `row`: row-filter.ts). */
-export const principalEnvironment = env;
+const env = principalEnvironment();
 
 /** Which parts of the principal an expression reads; `'*'` when it can't tell (it reads all). */
 export interface PrincipalReads {

@@ -1,4 +1,4 @@
-import { Environment, serialize, type ASTNode } from '@marcbachmann/cel-js';
+import { serialize, type ASTNode, type Environment } from '@marcbachmann/cel-js';
 import {
   getNamedType,
   isEnumType,
@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import type { CompareOperator, FilterValue, RowPredicate } from '../common/row-filter.js';
 import type { Principal } from '../common/types.js';
+import { principalEnvironment } from './cel.js';
 import {
   celPrincipal,
   collectReads,
@@ -141,30 +142,11 @@ function leafFields(schema: GraphQLSchema, typeName: string): Map<string, string
 }
 
 function filterEnvironment(leaves: ReadonlyMap<string, string>): Environment {
-  return new Environment()
-    .registerVariable({
-      name: 'principal',
-      schema: {
-        sub: 'string',
-        anonymous: 'bool',
-        roles: 'list<string>',
-        scopes: 'list<string>',
-        attributes: 'map<string, dyn>',
-      },
-    })
-    .registerVariable({ name: 'row', schema: Object.fromEntries(leaves) });
+  return principalEnvironment().registerVariable({ name: 'row', schema: Object.fromEntries(leaves) });
 }
 
-const principalOnly = new Environment().registerVariable({
-  name: 'principal',
-  schema: {
-    sub: 'string',
-    anonymous: 'bool',
-    roles: 'list<string>',
-    scopes: 'list<string>',
-    attributes: 'map<string, dyn>',
-  },
-});
+/** Parses the parts of a filter that do not read `row`: evaluated here, per principal. */
+const principalOnly = principalEnvironment();
 
 /** The `row.field` names the expression reads; a use of `row` other than `row.field` refuses. */
 function rowFields(node: ASTNode, fail: (reason: string) => Error, into = new Set<string>()): Set<string> {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { issueToken } from '../../auth/index.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
+import { adminToken, answerCode, requestAdmin } from '../admin-request.js';
 import { ONE_SHOT, openRedis } from '../../redis/redis-connection.js';
 import {
   describeInvalidation,
@@ -160,41 +160,28 @@ async function call(
   config: MeshgateConfig,
   body?: unknown,
 ): Promise<unknown> {
-  const token =
-    flags.token ??
-    issueToken(config.security.auth, config.stateDir, {
-      sub: 'meshgate-cli',
-      roles: ['admin'],
-      ttlSeconds: 60,
-    });
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-  } catch (cause) {
-    throw new StartupError(
-      ErrorCode.CACHE_UNAVAILABLE,
-      `cannot reach the gateway at ${base}: ${(cause as Error).message}`,
-    );
-  }
-  if (response.status === 404)
+  const answer = await requestAdmin({
+    url: `${base}${path}`,
+    method,
+    token: adminToken(config, flags.token, { sub: 'meshgate-cli', roles: ['admin'] }),
+    body,
+    unreachable: (cause) =>
+      new StartupError(
+        ErrorCode.CACHE_UNAVAILABLE,
+        `cannot reach the gateway at ${base}: ${(cause as Error).message}`,
+      ),
+  });
+  if (answer.status === 404)
     throw new StartupError(
       ErrorCode.CACHE_UNAVAILABLE,
       `the gateway at ${base} has no entity cache (MESHGATE_CACHE=off)`,
     );
-  const answer = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-  if (!response.ok) {
-    const code =
-      Object.values(ErrorCode).find((c) => c === answer.error?.code) ?? ErrorCode.CACHE_UNAVAILABLE;
-    throw new StartupError(code, `${base}${path}: ${answer.error?.message ?? `HTTP ${response.status}`}`);
-  }
-  return answer;
+  if (!answer.ok)
+    throw new StartupError(
+      answerCode(answer, ErrorCode.CACHE_UNAVAILABLE),
+      `${base}${path}: ${answer.body.error?.message ?? `HTTP ${answer.status}`}`,
+    );
+  return answer.body;
 }
 
 function rate(hits: number, misses: number): string {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { issueToken } from '../../auth/index.js';
 import type { Incident } from '../../alerts/incident-types.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
+import { adminToken, answerCode, requestAdmin } from '../admin-request.js';
 
 interface Flags {
   gateway?: string;
@@ -43,40 +43,35 @@ export function registerIncidentsCommand(program: Command): void {
     });
 }
 
-async function call(config: MeshgateConfig, flags: Flags, path: string, method = 'GET'): Promise<unknown> {
+async function call(
+  config: MeshgateConfig,
+  flags: Flags,
+  path: string,
+  method: 'GET' | 'POST' = 'GET',
+): Promise<unknown> {
   const base =
     flags.gateway ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
-  const token =
-    flags.token ??
-    issueToken(config.security.auth, config.stateDir, {
-      sub: 'meshgate-incidents',
-      roles: ['data-steward'],
-      ttlSeconds: 60,
-    });
-  let response: Response;
-  try {
-    response = await fetch(new URL(path, base), {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(method === 'POST' && { 'content-type': 'application/json' }),
-      },
-      ...(method === 'POST' && { body: '{}' }),
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (cause) {
-    const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+  const answer = await requestAdmin({
+    url: path,
+    base,
+    method,
+    token: adminToken(config, flags.token, { sub: 'meshgate-incidents', roles: ['data-steward'] }),
+    body: method === 'POST' ? {} : undefined,
+    timeoutMs: 10_000,
+    unreachable: (cause) => {
+      const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+      return new StartupError(
+        ErrorCode.SLO_UNAVAILABLE,
+        `cannot reach the gateway at ${base} (${why}); pass --gateway URL`,
+      );
+    },
+  });
+  if (!answer.ok)
     throw new StartupError(
-      ErrorCode.SLO_UNAVAILABLE,
-      `cannot reach the gateway at ${base} (${why}); pass --gateway URL`,
+      answerCode(answer, ErrorCode.SLO_UNAVAILABLE),
+      `${path}: HTTP ${answer.status}: ${answer.body.error?.message ?? 'no answer'}`,
     );
-  }
-  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-  if (!response.ok) {
-    const code = Object.values(ErrorCode).find((c) => c === body.error?.code) ?? ErrorCode.SLO_UNAVAILABLE;
-    throw new StartupError(code, `${path}: HTTP ${response.status}: ${body.error?.message ?? 'no answer'}`);
-  }
-  return body;
+  return answer.body;
 }
 
 const ms = (v: number | null) => (v === null ? '–' : `${(v / 1_000).toFixed(1)} s`);

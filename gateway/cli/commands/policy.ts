@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { isInterfaceType, isObjectType } from 'graphql';
 import { useAuthentication } from '../../auth/index.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
 import { ANONYMOUS } from '../../http/context.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError } from '../../common/errors.js';
 import { loadPolicyEngine } from '../../policy/offline-engine.js';
-import { decide, describeDecision, runPolicyTests } from '../../policy/policy-test.js';
+import {
+  coveredFieldDecisions,
+  decisionRows,
+  operationDecisions,
+  principalLabel,
+  type DecisionColumn,
+} from '../../policy/decision-matrix.js';
+import { runPolicyTests } from '../../policy/policy-test.js';
 import { describePredicate } from '../../policy/row-filter.js';
 import type { PolicyEngine } from '../../policy/types.js';
 import type { Principal } from '../../common/types.js';
@@ -58,7 +64,7 @@ export function registerPolicyCommand(program: Command): void {
         if (options.anonymous || principals.length === 0) principals.unshift(ANONYMOUS);
         const query = options.queryFile ? readFileSync(options.queryFile, 'utf8') : options.query;
         const columns = principals.map((p) =>
-          query ? decisionsFor(engine, p, query) : allDecisions(engine, p),
+          query ? decisionsFor(engine, p, query) : coveredFieldDecisions(engine, p),
         );
         // Row filters: one row per filtered type, `filter: <predicate> (rule)` or `all rows`.
         const filtered = principals.map((p) => rowFilterCells(engine, p));
@@ -66,12 +72,8 @@ export function registerPolicyCommand(program: Command): void {
         columns.forEach((column, i) => {
           for (const type of types) column.set(type, filtered[i]!.get(type) ?? 'all rows');
         });
-        const coordinates = [...new Set(columns.flatMap((c) => [...c.keys()]))];
-        const headers = ['field', ...principals.map(label)];
-        const rows = coordinates.map((coordinate) => [
-          coordinate,
-          ...columns.map((c) => c.get(coordinate) ?? '-'),
-        ]);
+        const headers = ['field', ...principals.map(principalLabel)];
+        const rows = decisionRows(columns).map((row) => [row.coordinate, ...row.cells]);
         const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
         const line = (cells: string[]) =>
           cells
@@ -101,31 +103,13 @@ async function setUp(
   };
 }
 
-function decisionsFor(engine: PolicyEngine, principal: Principal, query: string): Map<string, string> {
-  let decisions;
+/** The operation's decisions, a bad `--query` reported as the user's mistake. */
+function decisionsFor(engine: PolicyEngine, principal: Principal, query: string): DecisionColumn {
   try {
-    decisions = decide(engine, principal, query);
+    return operationDecisions(engine, principal, query);
   } catch (error) {
     throw new StartupError(ErrorCode.BAD_USER_INPUT, `--query: ${(error as Error).message}`);
   }
-  return new Map(decisions.map((d) => [d.coordinate, describeDecision(d)]));
-}
-
-/** Every field of the schema that is classified or named by a rule. */
-function allDecisions(engine: PolicyEngine, principal: Principal): Map<string, string> {
-  const decisions = new Map<string, string>();
-  for (const type of Object.values(engine.schema.getTypeMap())) {
-    if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
-    for (const field of Object.keys(type.getFields())) {
-      const coordinate = `${type.name}.${field}`;
-      const decision = engine.decideField(type.name, field, principal);
-      const covered =
-        decision.rule !== null ||
-        engine.rules.some((r) => r.fields.includes(coordinate) || r.fields.includes(`${type.name}.*`));
-      if (covered) decisions.set(coordinate, describeDecision(decision));
-    }
-  }
-  return decisions;
 }
 
 /** `rows of Type` → the principal's row filter on it (row-filter.ts). */
@@ -135,12 +119,6 @@ function rowFilterCells(engine: PolicyEngine, principal: Principal): Map<string,
     for (const filter of filters)
       cells.set(`rows of ${filter.type}`, `filter: ${describePredicate(filter.where)} (${filter.rule})`);
   return cells;
-}
-
-function label(principal: Principal): string {
-  if (principal.anonymous) return 'anonymous';
-  const attributes = Object.entries(principal.attributes).map(([k, v]) => `${k}=${String(v)}`);
-  return `${principal.sub} [${[...principal.roles, ...attributes].join(' ')}]`;
 }
 
 function verified(authenticate: () => Principal): Principal {

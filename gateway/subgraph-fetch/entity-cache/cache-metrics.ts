@@ -28,29 +28,36 @@ const GAUGES: readonly [keyof SubgraphCacheStats, string, string][] = [
  * hit costs no metric update on the request path.
  */
 export function cacheMetrics(registry: Registry, cache: EntityCache): void {
+  const labelled = (name: string, help: string) => ({
+    name,
+    help,
+    labelNames: ['subgraph'] as const,
+    registers: [registry],
+  });
+  /** Each subgraph's current value of one of the cache's stats, as `write` records it. */
+  const eachSubgraph = (
+    field: keyof SubgraphCacheStats,
+    write: (labels: { subgraph: string }, value: number) => void,
+  ) => {
+    for (const [subgraph, stats] of Object.entries(cache.stats().subgraphs))
+      write({ subgraph }, stats[field]);
+  };
   for (const [field, name, help] of COUNTERS) {
     new Counter({
-      name,
-      help,
-      labelNames: ['subgraph'] as const,
-      registers: [registry],
+      ...labelled(name, help),
+      // A counter's total is the cache's own: start from zero at every scrape, then add it.
       collect() {
         this.reset();
-        for (const [subgraph, stats] of Object.entries(cache.stats().subgraphs))
-          this.inc({ subgraph }, stats[field]);
+        eachSubgraph(field, (labels, value) => this.inc(labels, value));
       },
     });
   }
   for (const [field, name, help] of GAUGES) {
     new Gauge({
-      name,
-      help,
-      labelNames: ['subgraph'] as const,
-      registers: [registry],
+      ...labelled(name, help),
       collect() {
         this.reset();
-        for (const [subgraph, stats] of Object.entries(cache.stats().subgraphs))
-          this.set({ subgraph }, stats[field]);
+        eachSubgraph(field, (labels, value) => this.set(labels, value));
       },
     });
   }

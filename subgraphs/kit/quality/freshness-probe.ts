@@ -4,7 +4,7 @@ import type { DataProductDescriptor } from '../descriptor.js';
 import { productSla } from '../product-sla.js';
 import { productTables } from './product-tables.js';
 import { readOnlyQuery } from './read-only.js';
-import type { FreshnessProbeReading } from './types.js';
+import type { FreshnessReading } from './types.js';
 
 /**
  * Reads the newest value of the product's freshness element (`table.column`, from its
@@ -15,7 +15,7 @@ export async function probeFreshness(
   descriptor: DataProductDescriptor,
   db: Database,
   options: { statementTimeoutMs: number; now?: () => Date },
-): Promise<FreshnessProbeReading | null> {
+): Promise<FreshnessReading | null> {
   const { element, maxLagSeconds } = productSla(descriptor).freshness;
   if (!element) return null;
   const now = (options.now ?? (() => new Date()))();

@@ -6,7 +6,7 @@ import { productTables, type ProductTables } from './product-tables.js';
 import { readOnlyQuery } from './read-only.js';
 import { assertSingleSelect } from './sql-guard.js';
 import { meets, thresholdText } from './threshold.js';
-import type { QualityRule, RuleResult } from './types.js';
+import type { QualityRule, QualityResult } from './types.js';
 
 export interface QualityRunOptions {
   /** Bound of each rule's statement (SET LOCAL statement_timeout). */
@@ -23,10 +23,10 @@ export async function runQuality(
   descriptor: DataProductDescriptor,
   db: Database,
   options: QualityRunOptions,
-): Promise<RuleResult[]> {
+): Promise<QualityResult[]> {
   const now = options.now ?? (() => new Date());
   let tables: ProductTables | undefined;
-  const results: RuleResult[] = [];
+  const results: QualityResult[] = [];
   for (const rule of descriptor.quality) {
     const started = performance.now();
     let measured: number | null = null;

@@ -75,29 +75,38 @@ export interface SqlRule extends RuleBase {
 export type QualityRule = LibraryRule | SqlRule;
 
 /**
- * One rule's run. The same shape as `QualityResult` in gateway/health/types.ts (the kit does
- * not import the gateway): what `meshgate quality run` prints and the store keeps.
+ * One quality rule's run: one row of `meshgate quality run`, what the gateway's quality store
+ * keeps and health, incidents, OpenLineage facets and the console read. Declared here, where
+ * the results are produced (the kit does not import the gateway; gateway/health/types.ts
+ * re-exports it).
  */
-export interface RuleResult {
+export interface QualityResult {
   readonly product: string;
+  /** The rule's id in the product's contract. */
   readonly ruleId: string;
+  /** ODCS dimension: accuracy, completeness, conformity, consistency, coverage, timeliness, uniqueness. */
   readonly dimension: string;
-  /** The library metric, or `sql`. */
+  /** nullValues, missingValues, invalidValues, duplicateValues, rowCount, or sql. */
   readonly metric: string;
+  /** What the rule measured; null when it could not run (see `error`). */
   readonly measured: number | null;
-  /** e.g. `mustBe 0`, `mustBeBetween [1, 5]`. */
+  /** The operator and value it must meet, e.g. `mustBe 0`, `mustBeBetween [1, 5]`. */
   readonly threshold: string;
   readonly passed: boolean;
+  /** ODCS severity, e.g. "error" (blocking) or "warning". */
   readonly severity: string;
   readonly durationMs: number;
+  /** ISO time the run finished. */
   readonly at: string;
   readonly error?: string | undefined;
 }
 
-/** One reading of the freshness element; the shape of `FreshnessReading` in gateway/health/types.ts. */
-export interface FreshnessProbeReading {
+/** One reading of a product's freshness element (its newest timestamp). */
+export interface FreshnessReading {
   readonly product: string;
+  /** `table.column`, as the contract declares it. */
   readonly element: string;
+  /** The newest value, ISO; null when the table is empty or the probe failed. */
   readonly newest: string | null;
   readonly lagSeconds: number | null;
   readonly maxLagSeconds: number;

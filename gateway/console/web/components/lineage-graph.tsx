@@ -53,7 +53,8 @@ export function LineageGraphView({
           selector: 'node',
           style: {
             label: 'data(label)',
-            'font-size': 11,
+            'font-size': 12,
+            'min-zoomed-font-size': 7,
             'text-valign': 'center',
             'text-halign': 'right',
             'text-margin-x': 4,
@@ -82,6 +83,7 @@ export function LineageGraphView({
             'target-arrow-shape': 'triangle',
             label: 'data(label)',
             'font-size': 9,
+            'min-zoomed-font-size': 6,
             'line-color': '#9ca3af',
             'target-arrow-color': '#9ca3af',
             'text-background-color': '#fff',
@@ -115,6 +117,6 @@ export function LineageGraphView({
     return () => cy.destroy();
   }, [graph, onSelect]);
   // Tall enough that a column of fields fits at a readable zoom (set through the CSSOM, which the CSP allows).
-  const height = Math.max(480, graph.nodes.filter((n) => n.kind === 'field').length * 22);
+  const height = Math.max(480, graph.nodes.filter((n) => n.kind === 'field').length * 30);
   return <div className="lineage-graph" ref={container} data-testid="lineage-graph" style={{ height }} />;
 }

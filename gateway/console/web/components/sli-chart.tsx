@@ -61,7 +61,7 @@ export function SliChart({ title, x, series, sla, unit }: SliChartProps) {
   }, [x, series, sla, unit]);
   const points = series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
   return (
-    <figure className="chart" data-chart={title} data-points={points}>
+    <figure className="chart" data-chart={title} data-points={points} data-series={series.length}>
       <figcaption>
         {title} <span className="muted">({points} points)</span>
       </figcaption>

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { Catalog, CatalogEntry } from '../../../catalog/types.js';
+import type { Incident } from '../../../alerts/incident-types.js';
 import type { FreshnessReading } from '../../../health/types.js';
 import type { LineageEvent } from '../../../lineage/types.js';
 import type { ConsoleSessionView } from '../../server/types.js';
@@ -13,7 +14,7 @@ const seconds = (iso: string) => Date.parse(iso) / 1000;
 const pct = (ratio: number | null | undefined) =>
   ratio === null || ratio === undefined ? '—' : `${(ratio * 100).toFixed(2)}%`;
 const ms = (value: number | null | undefined) =>
-  value === null || value === undefined ? '—' : `${value} ms`;
+  value === null || value === undefined ? '—' : `${Math.round(value)} ms`;
 
 /** One data product: contract, fields and their rules, SLIs, quality, incidents, consumers, versions. */
 export function ProductPage({ name, session }: { name: string; session: ConsoleSessionView }) {
@@ -178,7 +179,11 @@ function SliCharts({ answer }: { answer: SloAnswer }) {
     [points],
   );
   const latency = useMemo(
-    () => [{ label: 'p95 ms', values: points.map((p) => p.latencyP95Ms), color: '#7c3aed' }],
+    () => [
+      { label: 'p50 ms', values: points.map((p) => p.latencyP50Ms), color: '#0891b2' },
+      { label: 'p95 ms', values: points.map((p) => p.latencyP95Ms), color: '#7c3aed' },
+      { label: 'p99 ms', values: points.map((p) => p.latencyP99Ms), color: '#db2777' },
+    ],
     [points],
   );
   const declared = health?.declared;
@@ -197,7 +202,7 @@ function SliCharts({ answer }: { answer: SloAnswer }) {
           }
         />
         <SliChart
-          title="latency p95"
+          title="latency p50 / p95 / p99"
           unit="ms"
           x={x}
           series={latency}
@@ -318,42 +323,50 @@ function Quality({ name }: { name: string }) {
   );
 }
 
-interface Incident {
-  readonly id: string;
-  readonly state?: string;
-  readonly status?: string;
-  readonly title?: string;
-  readonly summary?: string;
-  readonly openedAt?: string;
-  readonly resolvedAt?: string | null;
-}
-
 function Incidents({ name, session }: { name: string; session: ConsoleSessionView }) {
-  // Incidents are a steward's (as lineage); /admin/incidents is served once alerting is on.
-  const incidents = useApi<{ incidents: readonly Incident[] }>(
-    session.can.lineage ? `/admin/incidents?product=${encodeURIComponent(name)}` : null,
-  );
+  // /admin/incidents is for the SLO readers (admin, data-steward) and lists every product's.
+  const incidents = useApi<{ incidents: readonly Incident[] }>(session.can.slo ? '/admin/incidents' : null);
   return (
     <div className="panel" data-section="incidents">
       <h3>Incidents</h3>
-      {!session.can.lineage ? (
-        <Unavailable>Incidents are for roles admin and data-steward.</Unavailable>
+      {!session.can.slo ? (
+        <Unavailable>
+          Incidents come from /admin/incidents, which is for roles admin and data-steward.
+        </Unavailable>
       ) : (
         <Show loaded={incidents} what="Incidents (/admin/incidents)">
-          {(data) =>
-            data.incidents.length === 0 ? (
-              <p className="muted">No incidents, open or past.</p>
-            ) : (
-              <ul>
-                {data.incidents.map((i) => (
-                  <li key={i.id}>
-                    <span className="badge">{i.state ?? i.status ?? 'open'}</span>{' '}
-                    {i.title ?? i.summary ?? i.id} <span className="muted">{i.openedAt}</span>
-                  </li>
-                ))}
-              </ul>
-            )
-          }
+          {(data) => {
+            const mine = data.incidents.filter((i) => i.product === name);
+            if (mine.length === 0) return <p className="muted">No incidents, open or past.</p>;
+            return (
+              <table className="grid compact">
+                <thead>
+                  <tr>
+                    <th>state</th>
+                    <th>kind</th>
+                    <th>condition</th>
+                    <th>started</th>
+                    <th>resolved</th>
+                    <th>acknowledged by</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {mine.map((i) => (
+                    <tr key={i.id} data-incident={i.state}>
+                      <td>
+                        <span className={`badge ${i.state === 'resolved' ? 'pass' : 'fail'}`}>{i.state}</span>
+                      </td>
+                      <td>{i.kind}</td>
+                      <td>{i.condition}</td>
+                      <td>{i.startedAt}</td>
+                      <td>{i.resolvedAt ?? '—'}</td>
+                      <td>{i.acknowledgedBy ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            );
+          }}
         </Show>
       )}
     </div>
