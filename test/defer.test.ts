@@ -43,6 +43,7 @@ interface Emission {
 /** Runs the query with Apollo Client and returns every result it emitted and the raw chunks it read. */
 async function viaApolloClient(
   headers: Record<string, string>,
+  operation = DEFERRED,
 ): Promise<{ emissions: Emission[]; chunks: string[] }> {
   const chunks: string[] = [];
   const recordingFetch: typeof fetch = async (input, init) => {
@@ -65,7 +66,7 @@ async function viaApolloClient(
     incrementalHandler: new Defer20220824Handler(),
   });
   const query: ObservableQuery = client.watchQuery({
-    query: gql(DEFERRED),
+    query: gql(operation),
     fetchPolicy: 'no-cache',
     errorPolicy: 'all',
   });
@@ -151,6 +152,40 @@ describe('@defer', () => {
       'order.payments.0.cardLast4',
       'order.payments.1.cardLast4',
     ]);
+  });
+
+  it('delivers a @defer nested in a deferred fragment, and one inside a named fragment, each in its own part', async () => {
+    const nested = `query NestedDefer {
+  order(id: "22") {
+    id
+    ...Money
+    ... @defer(label: "outer") {
+      status
+      customer { id ... @defer(label: "inner") { name country } }
+    }
+  }
+}
+fragment Money on Order { total { amount } ... @defer(label: "shipments") { ${SHIPMENTS} } }`;
+    const steward = personaHeaders('data-steward');
+    const { emissions, chunks } = await viaApolloClient(steward, nested);
+    const parts = chunks
+      .join('')
+      .split(/\r\n--[-\w]*/)
+      .flatMap((part) => {
+        const json = part.slice(part.indexOf('{'));
+        return json.startsWith('{')
+          ? [JSON.parse(json) as { incremental?: { label: string; path: string[] }[] }]
+          : [];
+      });
+    const labels = parts.flatMap((p) => (p.incremental ?? []).map((i) => `${i.label}@${i.path.join('.')}`));
+    expect(labels.sort()).toEqual(['inner@order.customer', 'outer@order', 'shipments@order']);
+    const plain = await graphql(
+      mesh.gateway.url,
+      `query NestedDefer { order(id: "22") { id total { amount } ${SHIPMENTS} status customer { id name country } } }`,
+      { headers: steward },
+    );
+    expect(emissions.at(-1)!.dataState).toBe('complete');
+    expect(emissions.at(-1)!.data).toEqual(plain.body.data);
   });
 
   it('answers one ordinary JSON response without the multipart accept, @defer removed', async () => {

@@ -54,6 +54,45 @@ describe('splitOperation', () => {
     expect(split?.deferred[0]?.path).toEqual(['order', 'customer']);
   });
 
+  it('splits a @defer nested in a deferred fragment: its part keeps the enclosing fragment', () => {
+    const split = splitOperation(
+      parse(
+        `{ order(id: "1") { id ... @defer(label: "a") { status customer { ... @defer(label: "b") { name } } } } }`,
+      ),
+      undefined,
+    );
+    expect(split?.initial).toBe(compact(`{ order(id: "1") { id } }`));
+    expect(split?.deferred.map(({ label, path, keys, query }) => ({ label, path, keys, query }))).toEqual([
+      {
+        label: 'a',
+        path: ['order'],
+        keys: ['status', 'customer'],
+        query: compact(`{ order(id: "1") { id ... { status customer { __typename } } } }`),
+      },
+      {
+        label: 'b',
+        path: ['order', 'customer'],
+        keys: ['name'],
+        query: compact(`{ order(id: "1") { id ... { status customer { ... { name } } } } }`),
+      },
+    ]);
+  });
+
+  it('inlines a named fragment that uses @defer, so that its @defer has one place in the response', () => {
+    const split = splitOperation(
+      parse(`{ order(id: "1") { id ...F } } fragment F on Order { status ... @defer { total { amount } } }`),
+      undefined,
+    );
+    expect(split?.initial).toBe(compact(`{ order(id: "1") { id ... on Order { status } } }`));
+    expect(split?.deferred.map((part) => [part.path, part.keys, part.query])).toEqual([
+      [
+        ['order'],
+        ['total'],
+        compact(`{ order(id: "1") { id ... on Order { status ... { total { amount } } } } }`),
+      ],
+    ]);
+  });
+
   it('returns null without @defer', () => {
     expect(splitOperation(parse(`{ order(id: "1") { id } }`), undefined)).toBeNull();
   });
