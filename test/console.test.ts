@@ -289,6 +289,11 @@ describe('the console, in a real browser', () => {
     const page = await signIn('data-steward');
     await page.goto(`${base}/console/#/lineage`);
     await page.waitForSelector('[data-testid=lineage-graph] canvas');
+    // It opens at a zoom where its labels are readable (≥ 0.85: 12 px labels at 10 px or more).
+    await page.waitForSelector('[data-testid=lineage-graph][data-zoom]');
+    expect(
+      Number(await page.getAttribute('[data-testid=lineage-graph]', 'data-zoom')),
+    ).toBeGreaterThanOrEqual(0.85);
     const nodes = await page.$$eval('[data-testid=lineage-nodes] li', (lis) =>
       lis.map((li) => li.getAttribute('data-node')!),
     );

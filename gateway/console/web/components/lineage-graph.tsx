@@ -18,6 +18,21 @@ function markCytoscapeStylesheet(): void {
   document.head.append(marker);
 }
 
+/** Labels of 12 px stay at least 10 px on screen at this zoom. */
+const READABLE_ZOOM = 0.85;
+
+/**
+ * Fitting a mesh's whole lineage (dozens of fields) into the view zooms out until labels vanish
+ * (below `min-zoomed-font-size`); so a large graph opens at a readable zoom on its top left,
+ * and panning and zooming show the rest.
+ */
+function readable(cy: cytoscape.Core): void {
+  if (cy.zoom() >= READABLE_ZOOM) return;
+  const box = cy.elements().boundingBox();
+  cy.zoom(READABLE_ZOOM);
+  cy.pan({ x: 24 - box.x1 * READABLE_ZOOM, y: 24 - box.y1 * READABLE_ZOOM });
+}
+
 /**
  * The lineage graph, laid out by dagre (consumers → fields → products, left to right), with
  * cytoscape's pan and zoom. Edge labels show counts; masked edges are dashed orange, denied
@@ -109,11 +124,24 @@ export function LineageGraphView({
           },
         },
       ],
-      layout: { name: 'dagre', rankDir: 'LR', nodeSep: 8, rankSep: 260 } as cytoscape.LayoutOptions,
+      // dagre spaces a rank's nodes far wider than nodeSep asks once edges fan in; spacingFactor
+      // compresses the whole drawing (rankSep doubled to keep the columns apart).
+      layout: {
+        name: 'dagre',
+        rankDir: 'LR',
+        nodeSep: 24,
+        rankSep: 520,
+        spacingFactor: 0.5,
+      } as cytoscape.LayoutOptions,
       minZoom: 0.2,
       maxZoom: 4,
     });
     cy.on('tap', 'node', (event) => onSelect(String(event.target.id())));
+    cy.ready(() => {
+      readable(cy);
+      // What the browser test reads: the zoom the graph opened at.
+      if (container.current) container.current.dataset.zoom = cy.zoom().toFixed(2);
+    });
     return () => cy.destroy();
   }, [graph, onSelect]);
   // Tall enough that a column of fields fits at a readable zoom (set through the CSSOM, which the CSP allows).
