@@ -34,7 +34,7 @@ export interface BenchOptions {
   tokenRoles: string;
 }
 
-export const OVERHEAD_IDS = ['policy', 'sli', 'tracing', 'filters'] as const;
+export const OVERHEAD_IDS = ['policy', 'sli', 'tracing', 'filters', 'noise'] as const;
 export type OverheadId = (typeof OVERHEAD_IDS)[number];
 
 const FULL = { duration: 15, warmup: 5, overheadRounds: 10, overheadSeconds: 4 };
