@@ -13,6 +13,7 @@ import type { IncidentStore } from './incident-types.js';
 import type { IncidentsConfig } from './incidents-config.js';
 import { memoryIncidentStore } from './memory-incident-store.js';
 import { redisIncidentStore } from './redis-incident-store.js';
+import { memoryOutbox, redisOutbox } from './notification-outbox.js';
 import { createWebhookNotifier } from './webhook-notifier.js';
 
 export interface IncidentsOptions {
@@ -46,11 +47,16 @@ export function createIncidents(config: IncidentsConfig, options: IncidentsOptio
   const lineage = options.lineage;
   const notifier =
     config.webhookUrl || config.slackWebhookUrl
-      ? createWebhookNotifier(store, {
-          alertmanagerUrl: config.webhookUrl,
-          slackUrl: config.slackWebhookUrl,
-          generatorURL: options.adminUrl ?? '/admin/incidents',
-        })
+      ? createWebhookNotifier(
+          store,
+          {
+            alertmanagerUrl: config.webhookUrl,
+            slackUrl: config.slackWebhookUrl,
+            generatorURL: options.adminUrl ?? '/admin/incidents',
+          },
+          // Shared with the incidents: what one replica could not deliver, another (or it, restarted) does.
+          redis ? redisOutbox(redis, config.prefix) : memoryOutbox(),
+        )
       : null;
   const events: IncidentEvents = {
     async opened(incident) {

@@ -1,4 +1,5 @@
 import type { Incident, IncidentStore } from './incident-types.js';
+import { memoryOutbox, type Notification, type NotificationOutbox } from './notification-outbox.js';
 
 export type NotificationStatus = 'firing' | 'resolved';
 
@@ -63,56 +64,52 @@ export interface WebhookTargets {
   readonly maxBackoffMs?: number;
 }
 
-interface Pending {
-  readonly incident: Incident;
-  readonly status: NotificationStatus;
-  readonly url: string;
-  readonly body: unknown;
-  attempts: number;
-  dueAt: number;
-}
+/** How long a replica holds a notification it is sending (longer than a send's 5 s timeout). */
+const LEASE_MS = 15_000;
 
 /**
  * Sends each incident's firing and resolved notification to every configured webhook, once,
- * retrying with exponential backoff until the receiver answers 2xx. The outbox is this
- * process's memory: a receiver that is down loses nothing while the replica runs.
+ * retrying with exponential backoff until the receiver answers 2xx. The notifications wait in
+ * `outbox` (notification-outbox.ts): with Redis it is shared, so a receiver that is down loses
+ * nothing even when the replica that opened the incident stops before it is back; every
+ * replica drains it, one at a time per notification.
  */
-export function createWebhookNotifier(store: IncidentStore, targets: WebhookTargets) {
-  const outbox: Pending[] = [];
+export function createWebhookNotifier(
+  store: IncidentStore,
+  targets: WebhookTargets,
+  outbox: NotificationOutbox = memoryOutbox(),
+) {
   const backoff = targets.backoffMs ?? 1_000;
   const maxBackoff = targets.maxBackoffMs ?? 300_000;
   const stats = { delivered: 0, failedAttempts: 0 };
   let draining: Promise<void> | null = null;
+  // Adds in flight: a drain waits for them, so that what an event enqueued is in the outbox.
+  const adding = new Set<Promise<void>>();
 
   function enqueue(incident: Incident, status: NotificationStatus): void {
-    const now = Date.now();
-    if (targets.alertmanagerUrl)
-      outbox.push({
-        incident,
-        status,
-        url: targets.alertmanagerUrl,
-        body: alertmanagerBody(incident, status, targets.generatorURL),
-        attempts: 0,
-        dueAt: now,
-      });
-    if (targets.slackUrl)
-      outbox.push({
-        incident,
-        status,
-        url: targets.slackUrl,
-        body: slackBody(incident, status),
-        attempts: 0,
-        dueAt: now,
-      });
+    const dueAt = Date.now();
+    const receivers: [string, string | undefined, unknown][] = [
+      ['alertmanager', targets.alertmanagerUrl, alertmanagerBody(incident, status, targets.generatorURL)],
+      ['slack', targets.slackUrl, slackBody(incident, status)],
+    ];
+    for (const [receiver, url, body] of receivers) {
+      if (!url) continue;
+      const id = `${incident.id}:${status}:${receiver}`;
+      const added = outbox
+        .add({ id, incidentId: incident.id, status, url, body, attempts: 0, dueAt })
+        .catch(() => undefined)
+        .finally(() => adding.delete(added));
+      adding.add(added);
+    }
     void drain();
   }
 
-  async function send(p: Pending): Promise<boolean> {
+  async function send(n: Notification): Promise<boolean> {
     try {
-      const response = await fetch(p.url, {
+      const response = await fetch(n.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(p.body),
+        body: JSON.stringify(n.body),
         signal: AbortSignal.timeout(5_000),
       });
       return response.ok;
@@ -122,14 +119,14 @@ export function createWebhookNotifier(store: IncidentStore, targets: WebhookTarg
   }
 
   async function drainOnce(): Promise<void> {
-    const now = Date.now();
-    for (const p of outbox.filter((x) => x.dueAt <= now)) {
-      if (await send(p)) {
-        outbox.splice(outbox.indexOf(p), 1);
+    await Promise.all(adding);
+    for (const n of await outbox.claimDue(Date.now(), LEASE_MS)) {
+      if (await send(n)) {
+        await outbox.delivered(n);
         stats.delivered++;
-        if (p.status === 'firing') {
+        if (n.status === 'firing') {
           const at = new Date();
-          await store.update(p.incident.id, (i) =>
+          await store.update(n.incidentId, (i) =>
             i.notifiedAt
               ? i
               : {
@@ -141,14 +138,21 @@ export function createWebhookNotifier(store: IncidentStore, targets: WebhookTarg
         }
       } else {
         stats.failedAttempts++;
-        p.attempts++;
-        p.dueAt = Date.now() + Math.min(backoff * 2 ** (p.attempts - 1), maxBackoff);
+        const attempts = n.attempts + 1;
+        await outbox.retryLater({
+          ...n,
+          attempts,
+          dueAt: Date.now() + Math.min(backoff * 2 ** (attempts - 1), maxBackoff),
+        });
       }
     }
   }
 
   function drain(): Promise<void> {
-    draining ??= drainOnce().finally(() => (draining = null));
+    // A Redis outbox that is away fails the drain; the next tick tries again.
+    draining ??= drainOnce()
+      .catch(() => undefined)
+      .finally(() => (draining = null));
     return draining;
   }
 
@@ -160,7 +164,8 @@ export function createWebhookNotifier(store: IncidentStore, targets: WebhookTarg
       resolved: (incident: Incident) => enqueue(incident, 'resolved'),
     },
     stats,
-    pending: () => outbox.length,
+    /** Notifications still owed (every replica's, with a shared outbox). */
+    pending: () => outbox.size(),
     drain,
     close() {
       clearInterval(timer);
