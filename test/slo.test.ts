@@ -8,6 +8,7 @@ import { qualityFacets } from '../gateway/health/index.js';
 import { openQualityStore } from '../gateway/health/open-quality-store.js';
 import { ONE_SHOT } from '../gateway/redis/redis-connection.js';
 import { openLineageValidator, toOpenLineage } from '../gateway/lineage/index.js';
+import type { OpenLineageRunEvent } from '../gateway/lineage/openlineage.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { dataProducts } from '../subgraphs/index.js';
 import { productSla } from '../subgraphs/kit/product-sla.js';
@@ -20,6 +21,8 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SLI_PREFIX = `meshgate:test:slo:${process.pid}:${Date.now()}:`;
 /** The replicas' quality store: private, so that only this file's results are in it. */
 const QUALITY_PREFIX = `meshgate:test:slo-quality:{${process.pid}-${Date.now()}}:`;
+/** A third replica's lineage, for `meshgate lineage export` with health facets. */
+const LINEAGE_PREFIX = `meshgate:test:slo-lineage:${process.pid}:${Date.now()}:`;
 const PRODUCTS = ['catalog', 'customers', 'orders', 'payments', 'shipping'];
 /** What each product promises: its contract, read as every consumer of SLA targets reads it. */
 const declared = (product: string) =>
@@ -45,7 +48,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([gateway, ...replicas].map((g) => g?.stop()));
   const redis = new Redis(REDIS_URL);
-  const keys = [...(await redis.keys(`${SLI_PREFIX}*`)), ...(await redis.keys(`${QUALITY_PREFIX}*`))];
+  const keys = [
+    ...(await redis.keys(`${SLI_PREFIX}*`)),
+    ...(await redis.keys(`${QUALITY_PREFIX}*`)),
+    ...(await redis.keys(`${LINEAGE_PREFIX}*`)),
+  ];
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
 });
@@ -274,5 +281,58 @@ describe('SLIs from live traffic, per data product', () => {
     expect(text.stdout).toContain('payments  FAILING  (measured: every replica)');
     expect(text.stdout).toContain('  - quality rule payment-amount-positive (accuracy, error) failed');
     expect(text.stdout).toMatch(new RegExp(`\\n  1h\\s+${perRequest.payments! * 12}\\s+100\\.000%`));
+  });
+
+  it("`meshgate lineage export` puts every replica's health on the product datasets", async () => {
+    // A replica recording lineage into Redis, beside the two SLI replicas.
+    const recording = await gatewayOver(mesh, {
+      MESHGATE_SLI: 'on',
+      REDIS_URL,
+      SLI_PREFIX,
+      MESHGATE_QUALITY_PREFIX: QUALITY_PREFIX,
+      MESHGATE_LINEAGE: 'on',
+      LINEAGE_PREFIX,
+    });
+    try {
+      await example(recording);
+      const env = {
+        NODE_ENV: 'test',
+        REDIS_URL,
+        SLI_PREFIX,
+        MESHGATE_QUALITY_PREFIX: QUALITY_PREFIX,
+        LINEAGE_PREFIX,
+      };
+      const exported = await vi.waitFor(
+        async () => {
+          const run = await runMeshgate(['lineage', 'export', '--product', 'payments'], env);
+          if (!run.stdout.trim()) throw new Error(`no event exported yet: ${run.stderr}`);
+          return run;
+        },
+        { timeout: 10_000, interval: 200 },
+      );
+      expect(exported.stderr).toContain('OpenLineage RunEvent(s), all valid');
+      const [event] = exported.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as OpenLineageRunEvent);
+      const inputs = event!.inputs as {
+        name: string;
+        inputFacets?: Record<string, { assertions?: unknown[] }>;
+      }[];
+      const payments = inputs.find((i) => i.name === 'payments')!;
+      // The failing rule the previous test recorded, as an assertion that did not hold.
+      expect(payments.inputFacets?.dataQualityAssertions?.assertions).toEqual(
+        expect.arrayContaining([
+          {
+            assertion: 'payment-amount-positive: invalidValues mustBe 0 (error)',
+            success: false,
+          },
+        ]),
+      );
+      expect(inputs.map((i) => i.name).sort()).toEqual(PRODUCTS);
+      expect(inputs.every((i) => i.inputFacets?.dataQualityAssertions !== undefined)).toBe(true);
+    } finally {
+      await recording.stop();
+    }
   });
 });

@@ -13,6 +13,9 @@ import {
   type LineageStore,
   type RedisLineageStore,
 } from '../../lineage/index.js';
+import type { DatasetInputFacets } from '../../lineage/openlineage.js';
+import { qualityFacets } from '../../health/index.js';
+import { productQualityFromRedis } from '../redis-health.js';
 import { openRedis } from '../../redis/redis-connection.js';
 
 interface FilterFlags {
@@ -96,7 +99,10 @@ export function registerLineageCommand(program: Command): void {
       const config = loadConfig();
       const events = await withStore((store) => store.query(filterOf(flags)));
       const validate = openLineageValidator();
-      const runs = events.map((e) => toOpenLineage(e, config.lineage.openLineageNamespace));
+      // Each product's health on its dataset (dataQualityMetrics, dataQualityAssertions), as every
+      // replica measured it; without it (SLIs off, Redis unreadable) the events go without.
+      const facets = await healthFacets(config);
+      const runs = events.map((e) => toOpenLineage(e, config.lineage.openLineageNamespace, facets));
       for (const run of runs) {
         const problems = validate(run);
         if (problems.length > 0)
@@ -170,4 +176,14 @@ function noRedis(): StartupError {
     ErrorCode.LINEAGE_STORE_UNAVAILABLE,
     'REDIS_URL is not set: without it lineage lives in the gateway process (read it at GET /admin/lineage)',
   );
+}
+
+async function healthFacets(config: MeshgateConfig): Promise<DatasetInputFacets> {
+  if (!config.sli.enabled || !config.sli.redis) return new Map();
+  try {
+    return qualityFacets(await productQualityFromRedis(config));
+  } catch (cause) {
+    console.error(`health facets left out: cannot read SLIs from Redis (${(cause as Error).message})`);
+    return new Map();
+  }
 }

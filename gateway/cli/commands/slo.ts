@@ -2,11 +2,8 @@ import type { Command } from 'commander';
 import { issueToken } from '../../auth/index.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
-import { readSloFromRedis, SLO_WINDOWS, sloProducts, type ProductHealth } from '../../health/index.js';
-import { supergraphModel } from '../../supergraph/supergraph-model.js';
-import { openQualityStore } from '../../health/open-quality-store.js';
-import { ONE_SHOT } from '../../redis/redis-connection.js';
-import { readSupergraphFile } from '../../supergraph/read-supergraph-file.js';
+import { SLO_WINDOWS, type ProductHealth } from '../../health/index.js';
+import { withRedisHealth } from '../redis-health.js';
 
 interface SloFlags {
   product?: string;
@@ -55,24 +52,14 @@ export function registerSloCommand(program: Command): void {
 }
 
 async function fromRedis(config: MeshgateConfig, product: string | undefined): Promise<ProductHealth[]> {
-  const model = supergraphModel(
-    readSupergraphFile(config.supergraph.source === 'introspect' ? '' : config.supergraph.path),
-  );
-  // Quality results and freshness readings are in Redis too, where the mesh's schedule writes them.
-  const quality =
-    config.quality.enabled && config.quality.redis ? openQualityStore(config.quality, ONE_SHOT) : null;
-  const slo = readSloFromRedis(config.sli, () => sloProducts(model, null), quality?.store ?? null);
   try {
-    return await slo.status.sloStatus(product);
+    return await withRedisHealth(config, (slo) => slo.sloStatus(product));
   } catch (cause) {
     throw new StartupError(
       ErrorCode.SLO_UNAVAILABLE,
       `cannot read SLIs from ${config.sli.redis?.describe ?? 'Redis'}: ${(cause as Error).message}`,
       cause,
     );
-  } finally {
-    await slo.close();
-    await quality?.close();
   }
 }
 
