@@ -11,9 +11,9 @@ import { startQualitySchedule, type QualitySchedule } from '../gateway/health/qu
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { findDataProduct } from '../subgraphs/index.js';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server.js';
-import { runMeshgate } from './support/cli.js';
+import { sloFromGateway } from './support/slo-cli.js';
 import { graphql, sharedMesh, testConfig, testContextKey } from './support/mesh.js';
-import { personaHeaders, personaToken } from './support/personas.js';
+import { personaHeaders } from './support/personas.js';
 
 /**
  * The faults of data product health, end to end, with counts: the orders product's own
@@ -175,15 +175,7 @@ describe('data product health under faults', () => {
       { timeout: 15_000, interval: 100 },
     );
     const detectedAfterMs = Date.parse(incident.detectedAt) - killedAt;
-    const slo = await runMeshgate([
-      'slo',
-      '--product',
-      'orders',
-      '--gateway',
-      route(''),
-      '--token',
-      personaToken('data-steward'),
-    ]);
+    const slo = await sloFromGateway(route(''), 'orders');
     console.log(`$ meshgate slo --product orders   (orders killed)\n${slo.stdout}${slo.stderr}`);
     expect(slo.stdout).toMatch(/^orders {2}FAILING/);
     // The receiver is down: the firing notification waits in the outbox, retried with backoff.

@@ -5,6 +5,7 @@ import type { Incident } from '../gateway/alerts/incident-types.js';
 import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { runMeshgate } from './support/cli.js';
+import { sloFromGateway } from './support/slo-cli.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 import { gatewayOver, personaHeaders, personaToken } from './support/personas.js';
 
@@ -74,15 +75,7 @@ describe('incidents the gateway opens itself', () => {
       (incident!.evidence as { errors: Record<string, { errors: number }> }).errors['5m']!.errors,
     ).toBeGreaterThanOrEqual(10);
 
-    const slo = await runMeshgate([
-      'slo',
-      '--product',
-      'orders',
-      '--gateway',
-      route(''),
-      '--token',
-      personaToken('data-steward'),
-    ]);
+    const slo = await sloFromGateway(route(''), 'orders');
     console.log(`$ meshgate slo --product orders (orders down)\n${slo.stdout}${slo.stderr}`);
     const token = personaToken('data-steward');
     const listed = await runMeshgate(['incidents', '--open', '--gateway', route(''), '--token', token]);
