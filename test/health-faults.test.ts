@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,11 @@ import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server.js'
 import { sloFromGateway } from './support/slo-cli.js';
 import { graphql, sharedMesh, testConfig, testContextKey } from './support/mesh.js';
 import { personaHeaders } from './support/personas.js';
+import {
+  startWebhookReceiver,
+  type AlertmanagerBody,
+  type WebhookReceiver,
+} from './support/webhook-receiver.js';
 
 /**
  * The faults of data product health, end to end, with counts: the orders product's own
@@ -33,9 +38,9 @@ let gateway: RunningGateway;
 let schedule: QualitySchedule;
 let closeQualityStore: () => Promise<void>;
 /** The webhook receiver: down (nothing listens on its port) until the test brings it up. */
-let receiver: Server | null = null;
+let receiver: WebhookReceiver | null = null;
 let receiverPort: number;
-const received: { status: string; alerts: { labels: Record<string, string>; fingerprint: string }[] }[] = [];
+const received: AlertmanagerBody[] = [];
 
 const startOrders = (port: number) =>
   startSubgraph(orders, { port, host: '127.0.0.1', contextKey: testContextKey(), dataDir });
@@ -89,7 +94,7 @@ afterAll(async () => {
   await gateway?.stop();
   await closeQualityStore?.();
   await subgraph?.stop();
-  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
+  await receiver?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -101,16 +106,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startReceiver(): Promise<void> {
-  receiver = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      received.push(JSON.parse(text) as (typeof received)[number]);
-      res.writeHead(200).end();
-    });
-  });
-  return new Promise((resolve) => receiver!.listen(receiverPort, '127.0.0.1', resolve));
+async function startReceiver(): Promise<void> {
+  receiver = await startWebhookReceiver(receiverPort, received);
 }
 
 const route = (path: string) => gateway.url.replace('/graphql', path);

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Incident } from '../gateway/alerts/incident-types.js';
 import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
@@ -8,25 +6,23 @@ import { runMeshgate } from './support/cli.js';
 import { sloFromGateway } from './support/slo-cli.js';
 import { graphql, sharedMesh } from './support/mesh.js';
 import { gatewayOver, personaHeaders, personaToken } from './support/personas.js';
+import {
+  startWebhookReceiver,
+  type AlertmanagerBody,
+  type WebhookReceiver,
+} from './support/webhook-receiver.js';
 
 /** orders routed to a port nothing listens on: every fetch of it fails, as with its subgraph killed. */
 const DEAD = 'http://127.0.0.1:9/graphql';
 const steward = personaHeaders('data-steward');
 let gateway: RunningGateway;
 /** The webhook receiver: every Alertmanager body it was sent. */
-const received: { status: string; alerts: { labels: Record<string, string>; fingerprint: string }[] }[] = [];
-let receiver: Server;
+let receiver: WebhookReceiver;
+let received: AlertmanagerBody[];
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      received.push(JSON.parse(text) as (typeof received)[number]);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startWebhookReceiver();
+  received = receiver.received;
+  const hook = `http://127.0.0.1:${receiver.port}/hook`;
   const mesh = await sharedMesh();
   gateway = await gatewayOver(
     mesh,
@@ -36,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 const route = (path: string) => gateway.url.replace('/graphql', path);

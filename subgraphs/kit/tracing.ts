@@ -1,17 +1,16 @@
-import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, TraceFlags, trace, type Attributes, type Span } from '@opentelemetry/api';
 import {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_NAMESPACE,
   ATTR_DB_OPERATION_NAME,
   ATTR_DB_QUERY_TEXT,
   ATTR_DB_SYSTEM_NAME,
-  ATTR_ERROR_TYPE,
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance } from 'fastify';
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { PRODUCT_ATTRIBUTE } from '../../gateway/observability/tracing/attributes.js';
-import { errorType } from '../../gateway/observability/tracing/in-span.js';
+import { endWhenSettled } from '../../gateway/observability/tracing/in-span.js';
 import { tracingActive } from '../../gateway/observability/tracing/process-tracing.js';
 import { traceRequests } from '../../gateway/observability/tracing/trace-requests.js';
 
@@ -139,30 +138,13 @@ function recording(): boolean {
 
 /** Ends the span when `fn` settles; a statement's span also counts the rows it returned. */
 function ended<T>(span: Span, fn: () => T, countRows = false): T {
-  const fail = (error: unknown) => {
-    span.setStatus({ code: SpanStatusCode.ERROR });
-    span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
-  };
-  try {
-    const result = fn();
-    if (result instanceof Promise)
-      return result.then(
-        (value: unknown) => {
-          if (countRows && Array.isArray(value)) span.setAttribute('db.response.returned_rows', value.length);
-          span.end();
-          return value;
-        },
-        (error: unknown) => {
-          fail(error);
-          span.end();
-          throw error;
-        },
-      ) as T;
-    span.end();
-    return result;
-  } catch (error) {
-    fail(error);
-    span.end();
-    throw error;
-  }
+  return endWhenSettled(
+    span,
+    fn,
+    countRows
+      ? (value) => {
+          if (Array.isArray(value)) span.setAttribute('db.response.returned_rows', value.length);
+        }
+      : undefined,
+  );
 }

@@ -6,17 +6,21 @@ export type ConsoleEntry = 'console' | 'graphiql';
 
 const TITLES: Record<ConsoleEntry, string> = { console: 'meshgate console', graphiql: 'meshgate GraphiQL' };
 
-export function shellPage(entry: ConsoleEntry): string {
+/** Every page's head: its title and stylesheet (`extra`: the bundle's script). */
+function head(title: string, stylesheet: ConsoleEntry, extra = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<title>${TITLES[entry]}</title>
-<link rel="stylesheet" href="/console/assets/${entry}.css">
-<script type="module" src="/console/assets/${entry}.js"></script>
-</head>
+<title>${title}</title>
+<link rel="stylesheet" href="/console/assets/${stylesheet}.css">
+${extra}</head>`;
+}
+
+export function shellPage(entry: ConsoleEntry): string {
+  return `${head(TITLES[entry], entry, `<script type="module" src="/console/assets/${entry}.js"></script>\n`)}
 <body><div id="root"></div></body>
 </html>
 `;
@@ -32,15 +36,7 @@ export interface LoginPageOptions {
 
 /** The sign-in form: a JWT posted in the body (never in a URL), as /graphql accepts it. */
 export function loginPage({ csrf, next, error }: LoginPageOptions): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Sign in · meshgate console</title>
-<link rel="stylesheet" href="/console/assets/console.css">
-</head>
+  return `${head('Sign in · meshgate console', 'console')}
 <body class="login">
 <main class="login-box">
 <h1>meshgate console</h1>

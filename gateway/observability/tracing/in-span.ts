@@ -20,30 +20,39 @@ const NOT_RECORDED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
  */
 export function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => T): T {
   if (!tracingActive() || !trace.getActiveSpan()?.isRecording()) return fn(NOT_RECORDED);
-  return trace.getTracer(GATEWAY_TRACER).startActiveSpan(name, { attributes }, (span) => {
-    try {
-      const result = fn(span);
-      if (result instanceof Promise) {
-        return result.then(
-          (value: unknown) => {
-            span.end();
-            return value;
-          },
-          (error: unknown) => {
-            failed(span, error);
-            span.end();
-            throw error;
-          },
-        ) as T;
-      }
-      span.end();
-      return result;
-    } catch (error) {
-      failed(span, error);
-      span.end();
-      throw error;
-    }
-  });
+  return trace
+    .getTracer(GATEWAY_TRACER)
+    .startActiveSpan(name, { attributes }, (span) => endWhenSettled(span, () => fn(span)));
+}
+
+/**
+ * Runs `fn` and ends `span` when it settles (a promise when it resolves or rejects), marking
+ * it failed on an error; `onValue` may add what the result tells (a statement's row count).
+ */
+export function endWhenSettled<T>(span: Span, fn: () => T, onValue?: (value: unknown) => void): T {
+  try {
+    const result = fn();
+    if (result instanceof Promise)
+      return result.then(
+        (value: unknown) => {
+          onValue?.(value);
+          span.end();
+          return value;
+        },
+        (error: unknown) => {
+          failed(span, error);
+          span.end();
+          throw error;
+        },
+      ) as T;
+    onValue?.(result);
+    span.end();
+    return result;
+  } catch (error) {
+    failed(span, error);
+    span.end();
+    throw error;
+  }
 }
 
 /** Marks a span failed with the error's code (GraphQL `extensions.code`, Node's `code`, or its class). */
