@@ -51,6 +51,8 @@ export interface ContenderSetup {
   sli?: 'on' | 'off';
   /** Contender c traced: spans to this OTLP/HTTP receiver, this share of requests sampled (paired with c). */
   tracing?: { endpoint: string; ratio: number };
+  /** Run meshgate's code from this other checkout (`--baseline`: the before of a paired before/after). */
+  checkout?: string;
 }
 
 /** Every process of the run, subgraphs included, shares the context-token secret. */
@@ -69,6 +71,7 @@ export function contenders(setup: ContenderSetup): Contender[] {
   const token = mintToken(setup.tokenRoles, setup.tokenAttributes ?? []);
   const hiveBin = hiveGatewayBin();
   const contextToken = { [BENCH_CONTEXT_TOKEN_ENV]: benchContextToken() };
+  const bin = setup.checkout ? join(setup.checkout, MESHGATE_BIN) : MESHGATE_BIN;
   return [
     {
       id: 'a',
@@ -100,7 +103,7 @@ export function contenders(setup: ContenderSetup): Contender[] {
     ),
     meshgate(
       'c',
-      `meshgate, JWT + policies + lineage into Redis${setup.sli === 'off' ? ', SLIs off' : ''}${setup.tracing ? ` + tracing ${setup.tracing.ratio * 100}%` : ''}${setup.tokenAttributes?.length ? ` (token ${setup.tokenRoles} ${setup.tokenAttributes.join(' ')})` : ''}`,
+      `meshgate${setup.checkout ? ` (${setup.checkout})` : ''}, JWT + policies + lineage into Redis${setup.sli === 'off' ? ', SLIs off' : ''}${setup.tracing ? ` + tracing ${setup.tracing.ratio * 100}%` : ''}${setup.tokenAttributes?.length ? ` (token ${setup.tokenRoles} ${setup.tokenAttributes.join(' ')})` : ''}`,
       {
         MESHGATE_POLICY: 'on',
         MESHGATE_LINEAGE: 'on',
@@ -198,7 +201,9 @@ export function contenders(setup: ContenderSetup): Contender[] {
         const proc = spawnProcess(
           `meshgate (${id})`,
           process.execPath,
-          [...nodeFlags(options), MESHGATE_BIN, 'gateway', '--supergraph', supergraphPath, '--port', '0'],
+          // From another checkout, only the code differs: this one's working directory (state,
+          // development key, policies) is kept, so the same token works for both.
+          [...nodeFlags(options), bin, 'gateway', '--supergraph', supergraphPath, '--port', '0'],
           { ...process.env, ...BASE_ENV, ...env },
         );
         return ready(proc, await proc.waitForLine(/^meshgate gateway: (\S+)/, 60_000), headers);

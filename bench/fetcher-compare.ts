@@ -1,12 +1,13 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { BASE_ENV } from './contenders.js';
+import { leanFetch } from '../gateway/subgraph-fetch/lean-fetch.js';
 import { CONTEXT_HEADER, benchContextToken } from './context-token.js';
 import { spawnProcess, waitForGraphQL } from './processes.js';
 import { MESHGATE_BIN } from './subgraph-mesh.js';
 
 /**
- * The subgraph fetcher alone: @apollo/gateway's default (make-fetch-happen) against Node's
- * built-in fetch (undici), both keep-alive, same requests to one catalog subgraph process.
+ * The subgraph fetcher alone: @apollo/gateway's default (make-fetch-happen), Node's built-in
+ * fetch (undici) and undici's `request` (gateway/subgraph-fetch/lean-fetch.ts), all keep-alive, same requests to one catalog subgraph process.
  * CPU time of this process per fetch is the figure: unlike RPS it barely moves when other
  * processes load the machine. Rounds alternate so drift hits both alike.
  *
@@ -19,6 +20,8 @@ const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 const makeFetchHappen: Fetcher = new RemoteGraphQLDataSource({ url: 'http://unused' }).fetcher;
 const builtIn: Fetcher = (url, init) => fetch(url, init as RequestInit) as unknown as ReturnType<Fetcher>;
+const lean: Fetcher = (url, init) =>
+  leanFetch(url, init as Parameters<typeof leanFetch>[1]) as unknown as ReturnType<Fetcher>;
 
 const proc = spawnProcess(
   'subgraph catalog',
@@ -60,26 +63,27 @@ try {
       rps: requests / ((performance.now() - started) / 1000),
     };
   };
-  const totals = { 'make-fetch-happen': [] as number[], 'built-in fetch': [] as number[] };
-  await round(makeFetchHappen);
-  await round(builtIn); // warm both
-  for (let i = 0; i < 3; i++) {
-    for (const [name, fetcher] of [
-      ['make-fetch-happen', makeFetchHappen],
-      ['built-in fetch', builtIn],
-    ] as const) {
+  const fetchers = [
+    ['make-fetch-happen', makeFetchHappen],
+    ['built-in fetch', builtIn],
+    ['undici request', lean],
+  ] as const;
+  const totals = new Map<string, number[]>(fetchers.map(([name]) => [name, []]));
+  for (const [, fetcher] of fetchers) await round(fetcher); // warm each
+  for (let i = 0; i < 5; i++) {
+    for (const [name, fetcher] of fetchers) {
       const r = await round(fetcher);
-      totals[name].push(r.cpuUsPerFetch);
+      totals.get(name)!.push(r.cpuUsPerFetch);
       console.log(
         `${name.padEnd(18)} ${r.cpuUsPerFetch.toFixed(0).padStart(6)} µs CPU/fetch  ${r.rps.toFixed(0).padStart(6)} fetch/s`,
       );
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const mfh = median(totals['make-fetch-happen']);
-  const bi = median(totals['built-in fetch']);
+  const medians = fetchers.map(([name]) => [name, median(totals.get(name)!)] as const);
+  const lowest = Math.min(...medians.map(([, us]) => us));
   console.log(
-    `median CPU per fetch: make-fetch-happen ${mfh.toFixed(0)} µs, built-in fetch ${bi.toFixed(0)} µs (${(mfh / bi).toFixed(2)}× less with built-in)`,
+    `median CPU per fetch: ${medians.map(([name, us]) => `${name} ${us.toFixed(0)} µs (${(us / lowest).toFixed(2)}×)`).join(', ')}`,
   );
 } finally {
   await proc.stop();

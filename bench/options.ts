@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { ContenderId, Workload } from './types.js';
 import { WORKLOAD_IDS } from './workloads.js';
+import { MESHGATE_BIN } from './subgraph-mesh.js';
 
 /**
  * `npm run bench [-- flags]`. Each flag falls back to a BENCH_* environment variable, then to
@@ -32,9 +35,11 @@ export interface BenchOptions {
   databaseUrl: string;
   redisUrl: string;
   tokenRoles: string;
+  /** Another checkout of meshgate whose c is paired with this checkout's c: a speed change's before/after. */
+  baseline: string | null;
 }
 
-export const OVERHEAD_IDS = ['policy', 'sli', 'tracing', 'filters', 'noise'] as const;
+export const OVERHEAD_IDS = ['policy', 'sli', 'tracing', 'filters', 'noise', 'baseline'] as const;
 export type OverheadId = (typeof OVERHEAD_IDS)[number];
 
 const FULL = { duration: 15, warmup: 5, overheadRounds: 10, overheadSeconds: 4 };
@@ -80,6 +85,14 @@ const Schema = z.object({
     .regex(/^rediss?:\/\//)
     .default('redis://127.0.0.1:6379'),
   tokenRoles: z.string().min(1).default('data-steward'),
+  baseline: z
+    .string()
+    .min(1)
+    .refine((dir) => existsSync(join(dir, MESHGATE_BIN)), {
+      message: `not a meshgate checkout (no ${MESHGATE_BIN} there)`,
+    })
+    .nullable()
+    .default(null),
 });
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -155,6 +168,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         'BENCH_TOKEN_ROLES',
       ),
     )
+    .addOption(
+      new Option(
+        '--baseline <dir>',
+        "another meshgate checkout (e.g. a git worktree of the commit before a change): its c runs in alternating rounds with this checkout's c",
+      ).env('BENCH_BASELINE'),
+    )
     .exitOverride();
   program.parse([...argv], { from: 'user' });
   const raw = program.opts<Record<string, unknown>>();
@@ -190,5 +209,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     databaseUrl: o.databaseUrl,
     redisUrl: o.redisUrl,
     tokenRoles: o.tokenRoles,
+    baseline: o.baseline === null ? null : resolve(o.baseline),
   };
 }

@@ -148,6 +148,33 @@ try {
         `noise floor ${o.workload} ×${o.connections}: ${o.throughputOverheadPercent?.toFixed(2) ?? '–'}% throughput (median of paired rounds of identical contenders)`,
       );
   }
+  // A speed change's before/after: c from the --baseline checkout against this checkout's c,
+  // in the same alternating rounds as the overheads (a negative "overhead" is a gain).
+  if (c && options.baseline && overheads('baseline')) {
+    const before = defineContenders({
+      subgraphs,
+      redisUrl: options.redisUrl,
+      tokenRoles: options.tokenRoles,
+      checkout: options.baseline,
+    }).find((x) => x.id === 'c' && !x.unavailable);
+    if (before) {
+      log(
+        `before/after: c of ${options.baseline} and c in ${options.overheadRounds} alternating rounds per cell`,
+      );
+      const baselineComparison = await measurePairedOverhead(
+        { b: before, c },
+        workloads.map((workload) => ({ workload, connections: options.connections })),
+        options,
+        log,
+        { b: 'c (before)', c: 'c (after)' },
+      );
+      Object.assign(results, { baseline: options.baseline, baselineComparison });
+      for (const o of baselineComparison)
+        log(
+          `before/after ${o.workload} ×${o.connections}: after/before throughput ${o.throughputOverheadPercent === null ? '–' : (1 - o.throughputOverheadPercent / 100).toFixed(3)}× (median of paired rounds), p50 ${o.addedP50Micros?.toFixed(0) ?? '–'} µs`,
+        );
+    }
+  }
   // OpenTelemetry's cost: c against c exporting to a local OTLP/HTTP receiver, at 1% and 100% sampling.
   if (c && overheads('tracing')) {
     const receiver = await startOtlpReceiver();

@@ -1,18 +1,10 @@
 import { CONTEXT_TOKEN_HEADER, rowFilterFingerprint } from './context-token.js';
-
-type Fetch = typeof fetch;
-
-interface SharedResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: [string, string][];
-  readonly body: string;
-}
+import { bufferedResponse, leanFetch, type LeanFetch, type LeanResponse } from './lean-fetch.js';
 
 /**
  * In-flight de-duplication of subgraph fetches: identical queries (same subgraph URL, same
  * operation text and variables) that are in flight at once make one round trip, and every
- * caller gets its own Response over the shared body text, so each parses its own copy (the
+ * caller gets its own response over the shared body text, so each parses its own copy (the
  * gateway rewrites fetched data in place).
  *
  * Safe because a data product's answer depends on who asks only through the row filters the
@@ -21,39 +13,39 @@ interface SharedResponse {
  * and the request id (which differ per principal and request) stay out of it. Mutations are
  * never shared, and nothing is kept once the fetch completes: this is not a cache.
  */
-export function inflightDedupFetch(next: Fetch = fetch): Fetch & { readonly inflight: () => number } {
-  const inflight = new Map<string, Promise<SharedResponse>>();
-  const fetcher = async (url: Parameters<Fetch>[0], init?: RequestInit): Promise<Response> => {
+export function inflightDedupFetch(
+  next: LeanFetch = leanFetch,
+): LeanFetch & { readonly inflight: () => number } {
+  const inflight = new Map<string, Promise<Shared>>();
+  const fetcher: LeanFetch = async (url, init) => {
     const body = init?.body;
     if (init?.method !== 'POST' || typeof body !== 'string' || !isQuery(body)) return next(url, init);
-    const key = `${String(url)}\n${filtersOf(init.headers)}\n${body}`;
+    const key = `${url}\n${filtersOf(init.headers)}\n${body}`;
     let shared = inflight.get(key);
     if (!shared) {
       shared = read(next(url, init)).finally(() => inflight.delete(key));
       inflight.set(key, shared);
     }
-    const response = await shared;
-    return new Response(response.body, response);
+    const { response, text } = await shared;
+    return bufferedResponse(url, response.status, response.statusText, response.headers, text);
   };
   return Object.assign(fetcher, { inflight: () => inflight.size });
 }
 
+interface Shared {
+  readonly response: LeanResponse;
+  readonly text: string;
+}
+
 /** The row-filter fingerprint of the fetch's context token ('' without a token or filters). */
-function filtersOf(headers: RequestInit['headers']): string {
-  let token: string | null | undefined;
-  if (!headers) return '';
-  if (typeof (headers as Headers).get === 'function') token = (headers as Headers).get(CONTEXT_TOKEN_HEADER);
-  else if (Array.isArray(headers))
-    token = headers.find(([name]) => name?.toLowerCase() === CONTEXT_TOKEN_HEADER)?.[1];
-  else token = (headers as Record<string, string>)[CONTEXT_TOKEN_HEADER];
+function filtersOf(headers: Readonly<Record<string, string>> | undefined): string {
+  const token = headers?.[CONTEXT_TOKEN_HEADER];
   return token ? rowFilterFingerprint(token) : '';
 }
 
-async function read(pending: Promise<Response>): Promise<SharedResponse> {
+async function read(pending: Promise<LeanResponse>): Promise<Shared> {
   const response = await pending;
-  const headers: [string, string][] = [];
-  response.headers.forEach((value, name) => headers.push([name, value]));
-  return { status: response.status, statusText: response.statusText, headers, body: await response.text() };
+  return { response, text: await response.text() };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   rowFilterFingerprint,
 } from './context-token.js';
 import { inflightDedupFetch } from './inflight-fetch.js';
+import type { LeanRequestInit } from './lean-fetch.js';
 
 const key = createSecretKey(Buffer.alloc(32, 7));
 const principal: Principal = {
@@ -95,11 +96,11 @@ describe('in-flight de-duplication under row filters', () => {
     const calls: string[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const fetcher = (async (_url: string, init?: RequestInit) => {
-      calls.push(String(new Headers(init?.headers).get(CONTEXT_TOKEN_HEADER)));
+    const fetcher = async (_url: string, init?: LeanRequestInit) => {
+      calls.push(String(init?.headers?.[CONTEXT_TOKEN_HEADER]));
       await gate;
       return new Response('{"data":{}}', { status: 200 });
-    }) as unknown as typeof fetch;
+    };
     const dedup = inflightDedupFetch(fetcher);
     const filtered = createContextTokenSigner(key, 30, () => ({
       claims,
@@ -111,7 +112,7 @@ describe('in-flight de-duplication under row filters', () => {
       dedup('http://customers/graphql', {
         method: 'POST',
         body: JSON.stringify({ query: '{ customers(first: 5) { totalCount } }' }),
-        headers: new Headers({ [CONTEXT_TOKEN_HEADER]: token }),
+        headers: { [CONTEXT_TOKEN_HEADER]: token },
       });
     const pending = [
       post(filtered.sign(principal)),

@@ -5,6 +5,7 @@ import type { GatewayContext } from '../http/context.js';
 import type { SubgraphFetch } from '../common/types.js';
 import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
 import { inflightDedupFetch } from './inflight-fetch.js';
+import { leanFetch, type LeanFetch, type LeanRequestInit } from './lean-fetch.js';
 import {
   cachedFetch,
   contextFingerprinter,
@@ -15,18 +16,20 @@ import {
 import { traceSubgraphFetch } from '../observability/tracing/propagate.js';
 
 /**
- * Subgraph fetches use Node's built-in fetch (undici): keep-alive connections pooled per
- * origin, without the HTTP-cache and retry layers of @apollo/gateway's default fetcher
- * (make-fetch-happen), which cost CPU on every fetch (bench/README.md, "keep-alive client").
+ * Subgraph fetches use undici's `request` on keep-alive pools (lean-fetch.ts), without the
+ * HTTP-cache and retry layers of @apollo/gateway's default fetcher (make-fetch-happen) or the
+ * WHATWG streams of the built-in fetch, which cost CPU on every fetch (bench/README.md,
+ * "Changes justified by measurement").
  */
 const asFetcher =
-  (fetchImpl: typeof fetch): RemoteGraphQLDataSource['fetcher'] =>
+  (fetchImpl: LeanFetch): RemoteGraphQLDataSource['fetcher'] =>
   (url, init) =>
-    // The two fetch APIs agree on what the data source uses (method, headers, body; status, headers, json).
-    fetchImpl(url, init as RequestInit) as unknown as ReturnType<RemoteGraphQLDataSource['fetcher']>;
-const builtInFetch = asFetcher(fetch);
+    // The data source sends a string body and plain headers, and reads ok, status, statusText,
+    // url, headers.get, json and text: what a LeanResponse has.
+    fetchImpl(url, init as LeanRequestInit) as unknown as ReturnType<RemoteGraphQLDataSource['fetcher']>;
+const plainFetch = asFetcher(leanFetch);
 /** One per process: identical subgraph queries in flight at once share a round trip (inflight-fetch.ts). */
-const dedupingFetch = asFetcher(inflightDedupFetch(fetch));
+const dedupingFetch = asFetcher(inflightDedupFetch(leanFetch));
 
 /**
  * All subgraph I/O goes through this one class: it forwards the request id, and turns a
@@ -44,7 +47,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     /** Answer queries from the entity cache where it can (MESHGATE_CACHE=on). */
     private readonly cache?: EntityCache,
   ) {
-    super({ url, fetcher: dedup ? dedupingFetch : builtInFetch });
+    super({ url, fetcher: dedup ? dedupingFetch : plainFetch });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
