@@ -97,7 +97,8 @@ export function contenders(setup: ContenderSetup): Contender[] {
     meshgate(
       'b',
       'meshgate, policies and lineage off',
-      { MESHGATE_POLICY: 'off', MESHGATE_LINEAGE: 'off' },
+      // The entity cache is on by default; b and c measure the uncached path, f the cache.
+      { MESHGATE_POLICY: 'off', MESHGATE_LINEAGE: 'off', MESHGATE_CACHE: 'off' },
       {},
       null,
     ),
@@ -107,6 +108,7 @@ export function contenders(setup: ContenderSetup): Contender[] {
       {
         MESHGATE_POLICY: 'on',
         MESHGATE_LINEAGE: 'on',
+        MESHGATE_CACHE: 'off',
         REDIS_URL: setup.redisUrl,
         LINEAGE_PREFIX: BENCH_LINEAGE_PREFIX,
         // SLIs into Redis (on by default), under the run's own prefix.

@@ -40,7 +40,15 @@ class Launcher {
 
   constructor(env: Record<string, string>) {
     this.proc = spawn(process.execPath, [BIN, 'distributed', '--free-ports'], {
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env },
+      // No entity cache: a product that dies must show in the answers (test/support/mesh.ts).
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        MESHGATE_CACHE: 'off',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));

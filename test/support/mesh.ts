@@ -14,7 +14,16 @@ const meshes = new Map<string, Promise<RunningMesh>>();
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export function testConfig(env: Record<string, string> = {}): MeshgateConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env });
+  // The e2e tests watch the products live: a product going down, its SLIs, its quality. So their
+  // gateways read through no entity cache (on by default), except where a test turns it on
+  // (test/entity-cache.test.ts) or asks for the defaults (gateway/config/config.test.ts).
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    MESHGATE_CACHE: 'off',
+    ...env,
+  });
 }
 
 /** The key the test gateways sign subgraph context tokens with (the default state directory's). */

@@ -8,8 +8,12 @@ import type { CacheConfig } from './types.js';
  * its schema. Nothing here reads `process.env`.
  */
 export const cacheEnv = {
-  /** `on`: cache `_entities` and root-field answers of subgraph fetches (off until measured). */
-  MESHGATE_CACHE: z.enum(['on', 'off']).default('off'),
+  /**
+   * `on`: cache `_entities` and root-field answers of subgraph fetches. On by default since the
+   * benchmark measured it paying on the varied workloads (bench/README.md); `off` for a product
+   * that must be read live whatever its contract says.
+   */
+  MESHGATE_CACHE: z.enum(['on', 'off']).default('on'),
   MESHGATE_CACHE_MAX_BYTES: z.coerce
     .number({ error: 'must be a number of bytes' })
     .int('must be an integer')
