@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
  * CPU themselves, and the same grouped by npm package (or "meshgate" for this repository's
  * code, "node" for Node's internals, "(gc)" etc. for V8's pseudo-frames).
  *
- * `node --import tsx bench/profile-summary.ts FILE.cpuprofile [N]` prints the top N.
+ * `node --import tsx bench/profile-summary.ts FILE.cpuprofile... [N]` prints the top N of each.
  */
 
 interface CpuProfileNode {
@@ -102,17 +102,23 @@ function packageOf(url: string, fn: string): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [file, limit] = process.argv.slice(2);
-  if (!file) throw new Error('usage: profile-summary.ts FILE.cpuprofile [N]');
-  const summary = summariseProfile(file, Number(limit ?? 25));
-  console.log(
-    `busy time sampled: ${summary.totalMs} ms (whole profile, start-up included)\n\nself time by function:`,
-  );
-  for (const f of summary.top)
+  // A glob can match several files (a process with a worker writes one profile per thread):
+  // each is summarised; a trailing number is the limit.
+  const args = process.argv.slice(2);
+  const limit = args.length > 1 && /^\d+$/.test(args.at(-1)!) ? Number(args.pop()) : 25;
+  if (args.length === 0) throw new Error('usage: profile-summary.ts FILE.cpuprofile... [N]');
+  for (const file of args) {
+    const summary = summariseProfile(file, limit);
     console.log(
-      `${String(f.selfPercent).padStart(6)}%  ${String(f.selfMs).padStart(9)} ms  ${f.fn}  ${f.location}`,
+      `${file}\nbusy time sampled: ${summary.totalMs} ms (whole profile, start-up included)\n\nself time by function:`,
     );
-  console.log('\nself time by package:');
-  for (const p of summary.byPackage)
-    console.log(`${String(p.selfPercent).padStart(6)}%  ${String(p.selfMs).padStart(9)} ms  ${p.pkg}`);
+    for (const f of summary.top)
+      console.log(
+        `${String(f.selfPercent).padStart(6)}%  ${String(f.selfMs).padStart(9)} ms  ${f.fn}  ${f.location}`,
+      );
+    console.log('\nself time by package:');
+    for (const p of summary.byPackage)
+      console.log(`${String(p.selfPercent).padStart(6)}%  ${String(p.selfMs).padStart(9)} ms  ${p.pkg}`);
+    console.log('');
+  }
 }

@@ -107,7 +107,7 @@ export async function startGateway(
       })
     : null;
 
-  // The entity cache (MESHGATE_CACHE=on): answers by entity, never older than the product promises.
+  // The entity cache (MESHGATE_CACHE, on by default): answers by entity, never older than the product promises.
   const cache = openEntityCache(config.cache, () => source.descriptors(), logger);
 
   const gateway = new ApolloGateway({

@@ -44,7 +44,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly contextToken?: ContextTokenSigner,
     /** Share identical in-flight subgraph queries (SUBGRAPH_DEDUP, on by default). */
     dedup = false,
-    /** Answer queries from the entity cache where it can (MESHGATE_CACHE=on). */
+    /** Answer queries from the entity cache where it can (MESHGATE_CACHE, on by default). */
     private readonly cache?: EntityCache,
   ) {
     super({ url, fetcher: dedup ? dedupingFetch : plainFetch });

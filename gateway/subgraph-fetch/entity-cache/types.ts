@@ -5,7 +5,7 @@ import type { SubgraphFetch } from '../../common/types.js';
 
 /** MESHGATE_CACHE*, validated once (cache-config.ts). */
 export interface CacheConfig {
-  /** MESHGATE_CACHE=on: off by default until the benchmark says it pays. */
+  /** MESHGATE_CACHE (on by default since the benchmark measured it paying; off reads every product live). */
   readonly enabled: boolean;
   /** Bound of the in-process LRU (L1), in bytes of stored JSON text plus keys. */
   readonly maxBytes: number;
