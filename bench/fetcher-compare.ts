@@ -7,9 +7,10 @@ import { MESHGATE_BIN } from './subgraph-mesh.js';
 
 /**
  * The subgraph fetcher alone: @apollo/gateway's default (make-fetch-happen), Node's built-in
- * fetch (undici) and undici's `request` (gateway/subgraph-fetch/lean-fetch.ts), all keep-alive, same requests to one catalog subgraph process.
+ * fetch (undici) and undici's `request` (gateway/subgraph-fetch/lean-fetch.ts), all
+ * keep-alive, the same requests to one catalog subgraph process.
  * CPU time of this process per fetch is the figure: unlike RPS it barely moves when other
- * processes load the machine. Rounds alternate so drift hits both alike.
+ * processes load the machine. Rounds alternate so drift hits all alike.
  *
  * `node --import tsx bench/fetcher-compare.ts [requests per round] [concurrency]`
  */

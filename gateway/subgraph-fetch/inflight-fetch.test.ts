@@ -1,23 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { inflightDedupFetch } from './inflight-fetch.js';
+import { bufferedResponse } from './lean-fetch.js';
 
 function countingFetch() {
   const calls: string[] = [];
   let release: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const fetcher = async (_url: string, init?: { body?: unknown }) => {
+  const fetcher = async (url: string, init?: { body?: unknown }) => {
     calls.push(String(init?.body));
     await gate;
-    return new Response(JSON.stringify({ data: { n: calls.length } }), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
+    const headers = new Headers({ 'content-type': 'application/json' });
+    return bufferedResponse(url, 200, 'OK', headers, JSON.stringify({ data: { n: calls.length } }));
   };
   return { calls, release, fetcher };
 }
 
 const post = (query: string) => ({
-  method: 'POST',
+  method: 'POST' as const,
   body: JSON.stringify({ query, variables: {} }),
   headers: {},
 });

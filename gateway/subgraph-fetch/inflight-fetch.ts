@@ -1,11 +1,11 @@
 import { CONTEXT_TOKEN_HEADER, rowFilterFingerprint } from './context-token.js';
-import { bufferedResponse, leanFetch, type LeanFetch, type LeanResponse } from './lean-fetch.js';
+import { leanFetch, type LeanFetch, type LeanResponse } from './lean-fetch.js';
 
 /**
  * In-flight de-duplication of subgraph fetches: identical queries (same subgraph URL, same
  * operation text and variables) that are in flight at once make one round trip, and every
- * caller gets its own response over the shared body text, so each parses its own copy (the
- * gateway rewrites fetched data in place).
+ * caller gets the one response: its body is read already, and each caller's `json()` parses
+ * its own copy (the gateway rewrites fetched data in place; lean-fetch.ts).
  *
  * Safe because a data product's answer depends on who asks only through the row filters the
  * context token carries (the gateway enforces the other policies): the key holds the token's
@@ -16,36 +16,25 @@ import { bufferedResponse, leanFetch, type LeanFetch, type LeanResponse } from '
 export function inflightDedupFetch(
   next: LeanFetch = leanFetch,
 ): LeanFetch & { readonly inflight: () => number } {
-  const inflight = new Map<string, Promise<Shared>>();
+  const inflight = new Map<string, Promise<LeanResponse>>();
   const fetcher: LeanFetch = async (url, init) => {
     const body = init?.body;
     if (init?.method !== 'POST' || typeof body !== 'string' || !isQuery(body)) return next(url, init);
     const key = `${url}\n${filtersOf(init.headers)}\n${body}`;
     let shared = inflight.get(key);
     if (!shared) {
-      shared = read(next(url, init)).finally(() => inflight.delete(key));
+      shared = next(url, init).finally(() => inflight.delete(key));
       inflight.set(key, shared);
     }
-    const { response, text } = await shared;
-    return bufferedResponse(url, response.status, response.statusText, response.headers, text);
+    return shared;
   };
   return Object.assign(fetcher, { inflight: () => inflight.size });
-}
-
-interface Shared {
-  readonly response: LeanResponse;
-  readonly text: string;
 }
 
 /** The row-filter fingerprint of the fetch's context token ('' without a token or filters). */
 function filtersOf(headers: Readonly<Record<string, string>> | undefined): string {
   const token = headers?.[CONTEXT_TOKEN_HEADER];
   return token ? rowFilterFingerprint(token) : '';
-}
-
-async function read(pending: Promise<LeanResponse>): Promise<Shared> {
-  const response = await pending;
-  return { response, text: await response.text() };
 }
 
 /**

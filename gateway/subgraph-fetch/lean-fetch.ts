@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 /**
  * The subgraph fetcher: undici's `request` on a keep-alive pool per origin, answering with the
@@ -13,6 +13,11 @@ import { Agent, request } from 'undici';
  * body from a Node stream into one string. bench/fetcher-compare.ts measures the CPU per
  * fetch of each fetcher, and bench/README.md ("Changes justified by measurement") the paired
  * before/after on the varied workloads.
+ *
+ * The body is read before the response is handed over, so `text` and `json` may be called any
+ * number of times, `json` parsing a fresh copy each time: in-flight de-duplication
+ * (inflight-fetch.ts) hands one response to every caller, and the gateway rewrites fetched
+ * data in place.
  */
 export interface LeanResponse {
   readonly ok: boolean;
@@ -25,7 +30,7 @@ export interface LeanResponse {
 }
 
 export interface LeanRequestInit {
-  readonly method?: string;
+  readonly method?: Dispatcher.HttpMethod;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
 }
@@ -48,7 +53,7 @@ class NodeResponseHeaders implements ResponseHeaders {
   }
 }
 
-/** A response whose body has been read already (shared in-flight answers, cached errors). */
+/** A response over a body already read (leanFetch's, and a test's stand-in subgraph's). */
 export function bufferedResponse(
   url: string,
   status: number,
@@ -63,7 +68,7 @@ export function bufferedResponse(
     url,
     headers,
     text: () => Promise.resolve(body),
-    // Parsed per call: each caller gets its own copy (the gateway rewrites fetched data in place).
+    // Parsed per call: each caller gets its own copy.
     json: () => Promise.resolve().then(() => JSON.parse(body) as unknown),
   };
 }
@@ -76,7 +81,7 @@ const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 
 
 export const leanFetch: LeanFetch = async (url, init = {}) => {
   const response = await request(url, {
-    method: (init.method ?? 'GET') as 'GET' | 'POST',
+    method: init.method ?? 'GET',
     dispatcher: agent,
     ...(init.headers && { headers: init.headers }),
     ...(init.body !== undefined && { body: init.body }),

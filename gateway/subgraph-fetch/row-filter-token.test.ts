@@ -15,7 +15,7 @@ import {
   rowFilterFingerprint,
 } from './context-token.js';
 import { inflightDedupFetch } from './inflight-fetch.js';
-import type { LeanRequestInit } from './lean-fetch.js';
+import { bufferedResponse, type LeanRequestInit } from './lean-fetch.js';
 
 const key = createSecretKey(Buffer.alloc(32, 7));
 const principal: Principal = {
@@ -96,10 +96,10 @@ describe('in-flight de-duplication under row filters', () => {
     const calls: string[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const fetcher = async (_url: string, init?: LeanRequestInit) => {
+    const fetcher = async (url: string, init?: LeanRequestInit) => {
       calls.push(String(init?.headers?.[CONTEXT_TOKEN_HEADER]));
       await gate;
-      return new Response('{"data":{}}', { status: 200 });
+      return bufferedResponse(url, 200, 'OK', new Headers(), '{"data":{}}');
     };
     const dedup = inflightDedupFetch(fetcher);
     const filtered = createContextTokenSigner(key, 30, () => ({
