@@ -263,6 +263,22 @@ export function markdownReport(results: BenchResults): string {
       '|---|--:|--:|',
       ...cached.map((c) => `| ${c.workload} | ${c.connections} | ${fmt(c.cacheHitRate! * 100)}% |`),
     );
+  const bySubgraph = results.cells.filter((c) => c.usage?.subgraphCpuPercent && c.load?.rps);
+  const products = [...new Set(bySubgraph.flatMap((c) => Object.keys(c.usage!.subgraphCpuPercent!)))];
+  if (bySubgraph.length > 0)
+    lines.push(
+      '',
+      '## CPU per request by data product',
+      '',
+      'CPU ms per request of each subgraph process in each cell (their sum is the table\'s "subgraphs ms/req").',
+      '',
+      `| contender | workload | conns | ${products.join(' | ')} |`,
+      `|---|---|--:|${products.map(() => '--:').join('|')}|`,
+      ...bySubgraph.map(
+        (c) =>
+          `| ${c.contender} | ${c.workload} | ${c.connections} | ${products.map((p) => perRequest(c.usage!.subgraphCpuPercent![p], c.load!.rps)).join(' | ')} |`,
+      ),
+    );
   if (results.overhead.length > 0) lines.push('', ...overheadSection(results.overhead));
   if (results.lineage.duringC)
     lines.push('', '## Lineage events during (c)', '', results.lineage.duringC.note);

@@ -361,13 +361,25 @@ async function benchContender(
             const gateway = sampleUsage(running.pid);
             const subgraphCpu = subgraphs.processes.map((p) => sampleUsage(p.pid));
             const postgresCpu = postgresRoots().map((pid) => sampleUsage(pid));
-            return () => ({
-              ...gateway.stop(),
-              subgraphsCpuPercent: Math.round(subgraphCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0)),
-              ...(postgresCpu.length > 0 && {
-                postgresCpuPercent: Math.round(postgresCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0)),
-              }),
-            });
+            return () => {
+              const bySubgraph = Object.fromEntries(
+                subgraphs.processes.map((p, i) => [
+                  p.name.replace(/^subgraph /, ''),
+                  subgraphCpu[i]!.stop().cpuPercent,
+                ]),
+              );
+              const total = Object.values(bySubgraph).reduce((sum, cpu) => sum + cpu, 0);
+              return {
+                ...gateway.stop(),
+                subgraphsCpuPercent: Math.round(total),
+                subgraphCpuPercent: bySubgraph,
+                ...(postgresCpu.length > 0 && {
+                  postgresCpuPercent: Math.round(
+                    postgresCpu.reduce((sum, s) => sum + s.stop().cpuPercent, 0),
+                  ),
+                }),
+              };
+            };
           });
           answered += load.requests;
           const cacheHitRate =

@@ -73,6 +73,8 @@ export interface ProcessUsage {
   cpuPercent: number;
   /** The same for the five subgraph processes together: the gateway's share is only part of the cost. */
   subgraphsCpuPercent?: number;
+  /** That figure per data product (its subgraph process): which product the cell's time goes to. */
+  subgraphCpuPercent?: Readonly<Record<string, number>>;
   /** The same for the local PostgreSQL server (all its processes); absent for a remote one. */
   postgresCpuPercent?: number;
 }
