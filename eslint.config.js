@@ -36,4 +36,71 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**', '**/bench/**'], message: 'Product code must not import test or bench helpers.' }] }],
     },
   },
+  {
+    // Dependencies point one way (ARCHITECTURE.md): the platform serves whatever domain teams
+    // publish, so nothing of it reads the example mesh in subgraphs/, except the launchers that
+    // run it (the composition root) and the fallbacks below.
+    files: ['gateway/**/*.ts', 'gateway/console/web/**/*.tsx', 'schema/**/*.ts'],
+    ignores: [
+      // Launchers of the example mesh: `start`, `distributed`, `subgraph`, `compose`.
+      'gateway/cli/mesh.ts',
+      'gateway/cli/distributed.ts',
+      'gateway/cli/commands/start.ts',
+      'gateway/cli/commands/distributed.ts',
+      'gateway/cli/commands/subgraph.ts',
+      'gateway/cli/commands/compose.ts',
+      // Allow-list, to be emptied: code that still reads the example mesh (behaviour, not types).
+      'gateway/health/quality-schedule.ts', // runs the kit's quality runner on the embedded products' databases
+      'gateway/subgraph-fetch/entity-cache/freshness.ts', // cache TTLs from the example's contracts without a registry
+      'gateway/cli/commands/access.ts', // access commands read the example's descriptors
+      'gateway/cli/commands/alerts.ts', // alert rules from the example's SLAs
+      'gateway/cli/commands/contract.ts', // contract export/check of an example product
+      'gateway/cli/commands/quality.ts', // quality runs on the example's databases
+      'gateway/cli/commands/registry.ts', // registry publish of the example's products
+      'gateway/cli/reference-descriptors.ts', // the example's descriptors for file-supergraph commands (lazy import)
+      // Unit tests that take the example mesh as their fixture.
+      'gateway/health/quality-schedule.test.ts',
+      'gateway/policy/classification.test.ts',
+      'gateway/subgraph-fetch/entity-cache/freshness.test.ts',
+      'gateway/supergraph/registry-supergraph.test.ts',
+      'schema/compose.test.ts',
+      'schema/contract/contract.test.ts',
+      'schema/registry/registry.test.ts',
+    ],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            {
+              target: ['./gateway', './schema'],
+              from: './subgraphs',
+              message: 'The platform must not import the example mesh; what it shares with products is in gateway/protocol/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A data product imports only the protocol and gateway/common/, never a stage of the gateway.
+    files: ['subgraphs/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            {
+              target: './subgraphs',
+              from: './gateway',
+              except: ['./protocol', './common'],
+              message: 'A data product imports only gateway/protocol/ and gateway/common/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

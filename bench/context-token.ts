@@ -1,4 +1,4 @@
-import { ANONYMOUS } from '../gateway/http/context.js';
+import { ANONYMOUS } from '../gateway/auth/anonymous.js';
 import { contextTokenKey, createContextTokenSigner } from '../gateway/subgraph-fetch/context-token.js';
 
 /**

@@ -7,12 +7,12 @@ import { buildASTSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../gateway/config/config.js';
 import { ErrorCode, StartupError } from '../gateway/common/errors.js';
-import type { GatewayContext } from '../gateway/http/context.js';
+import type { EventInput } from '../gateway/lineage/event.js';
 import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
 import { createLogger } from '../gateway/common/logger.js';
 import { lineageEvent } from '../gateway/lineage/event.js';
 import { fieldsRead } from '../gateway/lineage/fields-read.js';
-import { analyseOperation } from '../gateway/operation/operation-analysis.js';
+import { operationAnalyser } from '../gateway/operation/operation-analysis.js';
 import { supergraphModel } from '../gateway/supergraph/supergraph-model.js';
 import { LineageRecorder } from '../gateway/lineage/recorder.js';
 import { redisStore } from '../gateway/lineage/redis-store.js';
@@ -61,7 +61,8 @@ export async function benchLineage(
     queueSize: 50_000,
     logger: createLogger('warn', 'lineage-bench'),
   });
-  const context: GatewayContext = {
+  const analyse = operationAnalyser();
+  const context: EventInput['context'] = {
     requestId: 'bench',
     startedAt: process.hrtime.bigint(),
     client: { name: 'bench', version: '1' },
@@ -75,7 +76,7 @@ export async function benchLineage(
     for (let sent = 0; sent < events;) {
       const t0 = process.hrtime.bigint();
       for (const end = Math.min(sent + 1_000, events); sent < end; sent++) {
-        const reads = fieldsRead(analyseOperation(schema, document, operation), ownership);
+        const reads = fieldsRead(analyse(schema, document, operation), ownership);
         recorder.record(
           lineageEvent({
             context,

@@ -1,9 +1,4 @@
-import type {
-  GatewayExecutor,
-  GatewayGraphQLRequestContext,
-  GatewayInterface,
-  GatewaySchemaLoadOrUpdateCallback,
-} from '@apollo/server-gateway-interface';
+import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { pathToFileURL } from 'node:url';
 import {
@@ -13,15 +8,18 @@ import {
   ORDER_22_INVOICE_PAYMENT,
   order22,
 } from '../test/support/order-22.js';
-import { issueToken, useAuthentication } from '../gateway/auth/index.js';
+import { issueToken, createAuthenticate } from '../gateway/auth/index.js';
 import { createContextTokenSigner, contextTokenKey } from '../gateway/subgraph-fetch/context-token.js';
 import { loadConfig, type MeshgateConfig } from '../gateway/config/config.js';
-import type { GatewayContext } from '../gateway/http/context.js';
+import { RequestState, stageRunner, type ResolvedOperation } from '../gateway/pipeline/index.js';
+import { analyseOperation } from '../gateway/operation/operation-analysis.js';
+import { supergraphModel } from '../gateway/supergraph/supergraph-model.js';
+import { readPolicyFiles } from '../gateway/policy/policy-file.js';
 import { createLogger, type Logger } from '../gateway/common/logger.js';
 import { readSupergraphFile } from '../gateway/supergraph/read-supergraph-file.js';
 import type { Principal } from '../gateway/common/types.js';
 import { indexSupergraphSdl } from '../gateway/policy/offline-engine.js';
-import { usePolicy } from '../gateway/policy/policy-gateway.js';
+import { usePolicy } from '../gateway/policy/use-policy.js';
 import { acceptEnforcedSecurityFeatures } from '../gateway/policy/security-features.js';
 
 /** One order across four data products, as the data steward reads it (the persona tests' order). */
@@ -47,7 +45,7 @@ export interface CostLine {
 /**
  * The policy layer's own per-request cost with its caches warm, in microseconds, measured in
  * process so the network, the query planner and the subgraphs are not in the figure: the
- * real `usePolicy` stage wraps a stand-in executor that returns the same response each time,
+ * real policy stage, through the stage runner, wraps a stand-in executor that returns the same response each time,
  * and the cost is (wrapped − bare) per request, averaged over `iterations` after a warm-up.
  * Authentication (a cached token) and the context token (signed once per principal) are
  * measured the same way. `meshgate policy cost` prints it.
@@ -61,27 +59,18 @@ export async function measurePolicyCost(
   if (config.supergraph.source !== 'file') throw new Error('measuring needs a supergraph file');
   const supergraphSdl = acceptEnforcedSecurityFeatures(readSupergraphFile(config.supergraph.path));
   const index = await indexSupergraphSdl(supergraphSdl);
-  const callbacks: GatewaySchemaLoadOrUpdateCallback[] = [];
   const bare: GatewayExecutor = async () => ({ data: structuredClone(COST_DATA) });
-  const standIn: GatewayInterface = {
-    onSchemaLoadOrUpdate: (callback) => {
-      callbacks.push(callback);
-      return () => undefined;
-    },
-    async load() {
-      for (const callback of callbacks)
-        callback({ apiSchema: index.schema, coreSupergraphSdl: supergraphSdl });
-      return { executor: bare };
-    },
-    stop: async () => undefined,
-  };
-  const policy = usePolicy(standIn, {
-    policy: { ...config.security.policy, enabled: true, mode: 'enforce' },
-    stateDir: config.stateDir,
-    logger,
-  });
-  const wrapped = (await policy.load({ apollo: {} })).executor!;
-  const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
+  const runner = stageRunner([
+    usePolicy({
+      policy: { ...config.security.policy, enabled: true, mode: 'enforce' },
+      stateDir: config.stateDir,
+      logger,
+      rules: readPolicyFiles(config.security.policy.dir),
+    }),
+  ]);
+  runner.schemaChanged(supergraphModel(supergraphSdl, { apiSchema: index.schema }));
+  const wrapped = runner.wrapExecutor(bare);
+  const authenticate = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir });
   const signer = createContextTokenSigner(
     contextTokenKey(config.security.contextToken, config.stateDir),
     config.security.contextToken.ttlSeconds,
@@ -91,17 +80,29 @@ export async function measurePolicyCost(
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
-  const requestFor = (principal: Principal) =>
+  const resolved: ResolvedOperation = {
+    document,
+    definition: operation,
+    name: 'CostProbe',
+    type: operation.operation,
+    hash: 'cost-probe',
+    analysis: analyseOperation(index.schema, document, operation),
+  };
+  const requestFor = (principal: Principal) => {
+    const state = new RequestState('cost', { name: undefined, version: undefined });
+    state.principal = principal;
+    state.operation = resolved;
     // The executor reads only these members of Apollo Server's request context.
-    ({
+    return {
       request: { query: COST_QUERY, operationName: 'CostProbe', variables: {} },
       document,
       source: COST_QUERY,
       queryHash: 'cost-probe',
       operationName: 'CostProbe',
       operation,
-      context: { requestId: 'cost', principal, decisions: [], fetches: [] } as unknown as GatewayContext,
-    }) as unknown as GatewayGraphQLRequestContext;
+      context: state,
+    } as unknown as GatewayGraphQLRequestContext;
+  };
 
   const perRequest = async (run: (i: number) => unknown): Promise<number> => {
     for (let i = 0; i < Math.min(1000, iterations); i += 1) await run(i);

@@ -1,11 +1,8 @@
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONTEXT_TOKEN_HEADER,
-  contextTokenKey,
-  createContextTokenSigner,
-} from '../gateway/subgraph-fetch/context-token.js';
+import { CONTEXT_TOKEN_HEADER } from '../gateway/protocol/index.js';
+import { contextTokenKey, createContextTokenSigner } from '../gateway/subgraph-fetch/context-token.js';
 import { loadConfig } from '../gateway/config/config.js';
 import { createLogger } from '../gateway/common/logger.js';
 import type { RunningMesh } from '../gateway/cli/mesh.js';

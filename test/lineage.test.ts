@@ -7,7 +7,8 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextTokenKey, createContextTokenSigner } from '../gateway/subgraph-fetch/context-token.js';
-import type { GatewayContext } from '../gateway/http/context.js';
+import { RequestState, stageRunner } from '../gateway/pipeline/index.js';
+import { supergraphModel } from '../gateway/supergraph/supergraph-model.js';
 import { deleteKeys } from '../bench/lineage-bench.js';
 import {
   LineageRecorder,
@@ -42,7 +43,7 @@ const SUPERGRAPH = readFileSync(new URL('../schema/supergraph.graphql', import.m
 let mesh: RunningMesh;
 let store: RedisLineageStore;
 let recorder: LineageRecorder;
-let server: ApolloServer<GatewayContext>;
+let server: ApolloServer<RequestState>;
 
 const QUERY = `query CustomerOrder($id: ID!) {
   order(id: $id) {
@@ -89,13 +90,22 @@ beforeAll(async () => {
     contextTokenKey(contextToken, testConfig().stateDir),
     contextToken.ttlSeconds,
   );
-  server = new ApolloServer<GatewayContext>({
-    gateway: new ApolloGateway({
-      supergraphSdl: SUPERGRAPH,
-      buildService: ({ name }) => new SubgraphDataSource(name, urls[name]!, signer),
-    }),
-    plugins: [useLineage({ recorder, closeOnStop: false })],
+  // The lineage stage alone, through the runner as the gateway runs it.
+  const runner = stageRunner([useLineage({ recorder })]);
+  const gateway = new ApolloGateway({
+    supergraphSdl: SUPERGRAPH,
+    buildService: ({ name }) =>
+      new SubgraphDataSource({
+        name,
+        url: urls[name]!,
+        contextToken: signer,
+        onFetch: runner.subgraphFetched,
+      }),
   });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) =>
+    runner.schemaChanged(supergraphModel(coreSupergraphSdl, { apiSchema })),
+  );
+  server = new ApolloServer<RequestState>({ gateway, plugins: [runner.plugin] });
   await server.start();
   for (const { principal, decisions } of PERSONAS) {
     const result = await server.executeOperation(
@@ -118,15 +128,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function context(principal: Principal, decisions: FieldDecision[]): GatewayContext {
-  return {
-    requestId: `req-${principal.sub}`,
-    startedAt: process.hrtime.bigint(),
-    client: { name: 'lineage-test', version: '2.1' },
-    principal,
-    decisions,
-    fetches: [],
-  };
+/** A request's state as authenticate and the policy stage leave it (principal, decisions). */
+function context(principal: Principal, decisions: FieldDecision[]): RequestState {
+  const state = new RequestState(`req-${principal.sub}`, { name: 'lineage-test', version: '2.1' });
+  state.principal = principal;
+  state.decisions = decisions;
+  return state;
 }
 
 const since = () => Date.now() - 3_600_000;

@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../gateway/auth/index.js';
-import { ANONYMOUS } from '../gateway/http/context.js';
+import { ANONYMOUS } from '../gateway/auth/anonymous.js';
 import type { RunningMesh } from '../gateway/cli/mesh.js';
 import { loadPolicyEngine } from '../gateway/policy/offline-engine.js';
 import type { PolicyEngine } from '../gateway/policy/types.js';

@@ -10,7 +10,7 @@ import { directoryRegistry } from '../schema/registry/directory-registry.js';
 import { publishSubgraph } from '../schema/registry/publish.js';
 import { scaffoldProduct } from '../schema/scaffold/scaffold-product.js';
 import type { DataProduct } from '../subgraphs/kit/data-product.js';
-import { descriptorFromContract } from '../subgraphs/kit/descriptor.js';
+import { descriptorFromContract } from '../gateway/protocol/index.js';
 import { contractProblems, odcsProblems } from '../schema/contract/index.js';
 import { parse } from 'yaml';
 

@@ -11,7 +11,7 @@ import { openLineageValidator, toOpenLineage } from '../gateway/lineage/index.js
 import type { OpenLineageRunEvent } from '../gateway/lineage/openlineage.js';
 import type { RunningGateway } from '../gateway/server.js';
 import { dataProducts } from '../subgraphs/index.js';
-import { productSla } from '../subgraphs/kit/product-sla.js';
+import { productSla } from '../gateway/protocol/index.js';
 import { runMeshgate } from './support/cli.js';
 import { sampleEvent } from './support/lineage-event.js';
 import { graphql, sharedMesh, testConfig } from './support/mesh.js';

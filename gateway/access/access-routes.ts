@@ -1,11 +1,18 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { routePrincipal } from '../auth/route-principal.js';
+import type { FastifyInstance, RouteGenericInterface } from 'fastify';
 import type { Authenticate } from '../auth/types.js';
-import { ErrorCode, httpStatusOf } from '../common/errors.js';
+import { ErrorCode } from '../common/errors.js';
+import { answer, refusal, type AdminAnswer } from '../http/admin-answer.js';
+import { adminRoute, type AdminHandler, type AdminMethod } from '../http/admin-route.js';
 import { AccessError, type AccessService } from './access-service.js';
 
+export interface AccessRouteOptions {
+  /** The function /graphql authenticates with. */
+  readonly authenticate: Authenticate;
+  readonly service: () => AccessService;
+}
+
 /**
- * The console's side of access requests, authenticated as /graphql is (routePrincipal):
+ * The console's side of access requests, authenticated as /graphql is (http/admin-route.ts):
  *
  *   POST /admin/access-requests              { product, fields, purpose, duration, group? }
  *   GET  /admin/access-requests[?all=true]   the requests the principal reviews or made
@@ -13,74 +20,63 @@ import { AccessError, type AccessService } from './access-service.js';
  *   POST /admin/access-requests/:id/deny     { reason }
  *   GET  /admin/access-requests/audit        the audit log (approvers, admins, data stewards)
  *
- * State-changing routes take JSON only (415 otherwise): a cross-site form cannot send it
- * without a preflight, the same CSRF defence Apollo Server's has.
+ * Any principal may call them: the service decides (an approver named in the product's
+ * contract reviews its requests). A state-changing request without the CSRF defence
+ * (http/csrf.ts) is refused 415 UNSUPPORTED_MEDIA_TYPE, as these routes always answered a form.
  */
 export function registerAccessRoutes(
   app: FastifyInstance,
-  { authenticate, service }: { authenticate: Authenticate; service: () => AccessService },
+  { authenticate, service }: AccessRouteOptions,
 ): void {
-  const json = (contentType: string | undefined) => /^application\/json\b/i.test(contentType ?? '');
-  const refuse = (reply: FastifyReply, error: unknown) => {
-    if (!(error instanceof AccessError)) throw error;
-    return reply.code(httpStatusOf(error.code)).send({ error: { code: error.code, message: error.message } });
-  };
-  const unsupported = (reply: FastifyReply) =>
-    reply.code(httpStatusOf(ErrorCode.UNSUPPORTED_MEDIA_TYPE)).send({
-      error: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'send application/json' },
-    });
-  const body = (value: unknown): Record<string, unknown> =>
-    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-
-  app.post('/admin/access-requests', async (request, reply) => {
-    const principal = await routePrincipal(authenticate, request, reply);
-    if (!principal) return reply;
-    if (!json(request.headers['content-type'])) return unsupported(reply);
-    try {
-      return reply.code(201).send(await service().request(principal, body(request.body)));
-    } catch (error) {
-      return refuse(reply, error);
-    }
-  });
-  app.get('/admin/access-requests', async (request, reply) => {
-    const principal = await routePrincipal(authenticate, request, reply);
-    if (!principal) return reply;
-    const all = body(request.query).all === 'true';
-    return reply.send({ requests: await service().list(principal, all) });
-  });
-  app.get('/admin/access-requests/audit', async (request, reply) => {
-    const principal = await routePrincipal(authenticate, request, reply);
-    if (!principal) return reply;
-    try {
-      return reply.send({ audit: await service().auditLog(principal) });
-    } catch (error) {
-      return refuse(reply, error);
-    }
-  });
-  app.post<{ Params: { id: string; action: string } }>(
-    '/admin/access-requests/:id/:action',
-    async (request, reply) => {
-      const principal = await routePrincipal(authenticate, request, reply);
-      if (!principal) return reply;
-      if (!json(request.headers['content-type'])) return unsupported(reply);
-      const { id, action } = request.params;
-      const input = body(request.body);
-      try {
-        if (action === 'approve') {
-          const note = typeof input.note === 'string' ? input.note : undefined;
-          const { request: approved } = await service().approve(principal, id, note);
-          return reply.send(approved);
+  const route = <R extends RouteGenericInterface>(
+    method: AdminMethod,
+    url: string,
+    handle: AdminHandler<R>,
+  ) =>
+    adminRoute<R>(app, authenticate, {
+      method,
+      url,
+      roles: 'any',
+      csrf: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      handle: async (request, principal) => {
+        try {
+          return await handle(request, principal);
+        } catch (error) {
+          if (!(error instanceof AccessError)) throw error;
+          return refusal(error.code, error.message);
         }
-        if (action === 'deny')
-          return reply.send(
-            await service().deny(principal, id, typeof input.reason === 'string' ? input.reason : ''),
-          );
-        return reply
-          .code(404)
-          .send({ error: { code: ErrorCode.ACCESS_REQUEST_NOT_FOUND, message: `no action ${action}` } });
-      } catch (error) {
-        return refuse(reply, error);
+      },
+    });
+
+  route('POST', '/admin/access-requests', async (request, principal) =>
+    answer(await service().request(principal, objectOf(request.body)), 201),
+  );
+  route('GET', '/admin/access-requests', async (request, principal) =>
+    answer({ requests: await service().list(principal, objectOf(request.query).all === 'true') }),
+  );
+  route('GET', '/admin/access-requests/audit', async (_request, principal) =>
+    answer({ audit: await service().auditLog(principal) }),
+  );
+  route<{ Params: { id: string; action: string } }>(
+    'POST',
+    '/admin/access-requests/:id/:action',
+    async (request, principal): Promise<AdminAnswer> => {
+      const { id, action } = request.params;
+      const input = objectOf(request.body);
+      if (action === 'approve') {
+        const note = typeof input.note === 'string' ? input.note : undefined;
+        return answer((await service().approve(principal, id, note)).request);
       }
+      if (action === 'deny')
+        return answer(
+          await service().deny(principal, id, typeof input.reason === 'string' ? input.reason : ''),
+        );
+      return refusal(ErrorCode.ACCESS_REQUEST_NOT_FOUND, `no action ${action}`);
     },
   );
+}
+
+/** A JSON body or query string as a record; anything else as an empty one (the service names what is missing). */
+function objectOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }

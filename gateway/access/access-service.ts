@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isInterfaceType, isObjectType } from 'graphql';
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../protocol/index.js';
 import { ErrorCode } from '../common/errors.js';
 import type { Principal } from '../common/types.js';
 import type { SupergraphModel } from '../supergraph/supergraph-model.js';

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { ProductSla } from '../../subgraphs/kit/product-sla.js';
+import type { ProductSla } from '../protocol/index.js';
 import { LATENCY_BOUNDS_MS } from '../health/latency-histogram.js';
 import { errorBudgetOf } from '../health/slo-windows.js';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { ANONYMOUS } from '../http/context.js';
-import { useAuthentication } from './authenticate.js';
+import { ANONYMOUS } from './anonymous.js';
+import { createAuthenticate } from './authenticate.js';
 import { DEV_KEY_FILE, developmentKey, secretFor } from './dev-key.js';
 import { issueToken } from './token-issuer.js';
 
@@ -22,7 +22,7 @@ writeFileSync(join(stateDir, 'jwks.json'), JSON.stringify({ keys: [jwk] }));
 const config = (env: Record<string, string> = {}) => loadConfig({ MESHGATE_STATE_DIR: stateDir, ...env });
 const authenticator = (env: Record<string, string> = {}) => {
   const c = config(env);
-  return useAuthentication({ auth: c.security.auth, stateDir: c.stateDir });
+  return createAuthenticate({ auth: c.security.auth, stateDir: c.stateDir });
 };
 const now = () => Math.floor(Date.now() / 1000);
 const bearer = (token: string) => `Bearer ${token}`;

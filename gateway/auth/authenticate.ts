@@ -1,4 +1,4 @@
-import { ANONYMOUS } from '../http/context.js';
+import { ANONYMOUS } from './anonymous.js';
 import { ErrorCode } from '../common/errors.js';
 import { AuthenticationError } from './authentication-error.js';
 import { createJwtVerifier } from './jwt-verifier.js';
@@ -18,7 +18,7 @@ export interface AuthenticationOptions {
  * gives the anonymous principal, or 401 UNAUTHENTICATED when `AUTH_REQUIRED=true`. Keys are
  * resolved once, here, so a bad key configuration refuses start-up.
  */
-export function useAuthentication({ auth, stateDir }: AuthenticationOptions): Authenticate {
+export function createAuthenticate({ auth, stateDir }: AuthenticationOptions): Authenticate {
   const verify = createJwtVerifier({ auth, keys: loadVerificationKeys(auth, stateDir) });
   const authenticate: Authenticate = (authorization) => {
     if (authorization === undefined || authorization.trim() === '') {

@@ -1,5 +1,6 @@
 export { AuthenticationError } from './authentication-error.js';
-export { useAuthentication, type AuthenticationOptions } from './authenticate.js';
+export { createAuthenticate, type AuthenticationOptions } from './authenticate.js';
+export { useAuthentication } from './use-authentication.js';
 export { secretFor, developmentKey } from './dev-key.js';
 export { issueToken, type TokenRequest } from './token-issuer.js';
-export type { Authenticate, ContextClaims, TokenFailure } from './types.js';
+export type { Authenticate, TokenFailure } from './types.js';

@@ -5,7 +5,7 @@ import { AuthenticationError } from './authentication-error.js';
 import type { Authenticate } from './types.js';
 
 /**
- * Authenticates a request to one of the gateway's own routes (/catalog, /admin/lineage) as
+ * Authenticates a request to one of the gateway's own routes (http/admin-route.ts) as
  * /graphql does. A bad token is answered here with its code's status (401); the caller gets
  * null and stops.
  */

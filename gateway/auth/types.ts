@@ -1,4 +1,3 @@
-import type { RowFilterClaims } from '../common/row-filter.js';
 import type { Principal } from '../common/types.js';
 
 /** Turns the `Authorization` header into a principal, or throws an `AuthenticationError` (401). */
@@ -14,10 +13,3 @@ export type TokenFailure =
   | 'audience'
   | 'issuer'
   | 'unknown_key';
-
-/** What the gateway tells a subgraph about a fetch: who asks, and which rows they may see. */
-export interface ContextClaims {
-  readonly principal: Principal;
-  /** The row filters each subgraph enforces (gateway/common/row-filter.ts); `{}` when none. */
-  readonly filters: RowFilterClaims;
-}

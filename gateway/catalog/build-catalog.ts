@@ -1,5 +1,5 @@
 import { isInterfaceType, isObjectType, type GraphQLObjectType } from 'graphql';
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../protocol/index.js';
 import type { Consumer } from '../lineage/types.js';
 import type { ProductHealth } from '../health/slo-types.js';
 import type { PolicyRule } from '../policy/types.js';

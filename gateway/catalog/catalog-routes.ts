@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { routePrincipal } from '../auth/route-principal.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CATALOG_READER_ROLES } from '../auth/roles.js';
 import type { Authenticate } from '../auth/types.js';
-import { ErrorCode, httpStatusOf, type HttpErrorCode } from '../common/errors.js';
+import { ErrorCode } from '../common/errors.js';
+import { answer, refusal, type AdminAnswer } from '../http/admin-answer.js';
+import { adminRoute } from '../http/admin-route.js';
 import { buildCatalog, type CatalogSources } from './build-catalog.js';
-
-/** Who may browse the catalog: analysts discover products, admins and stewards govern them. */
-export const CATALOG_READER_ROLES: readonly string[] = ['analyst', 'admin', 'data-steward'];
 
 export interface CatalogRouteOptions {
   readonly authenticate: Authenticate;
@@ -13,32 +12,31 @@ export interface CatalogRouteOptions {
   readonly sources: () => CatalogSources | null;
 }
 
+type CatalogRequest = FastifyRequest<{ Params: { product?: string } }>;
+
 /**
- * `GET /catalog` (every data product) and `GET /catalog/:product` (one), as JSON. Built per
- * request from the supergraph in service, so a publish shows at once.
+ * `GET /catalog` (every data product) and `GET /catalog/:product` (one), as JSON, for the
+ * catalog readers (403 CATALOG_FORBIDDEN otherwise). Built per request from the supergraph in
+ * service, so a publish shows at once.
  */
 export function registerCatalogRoutes(app: FastifyInstance, options: CatalogRouteOptions): void {
-  const handler = async (request: FastifyRequest<{ Params: { product?: string } }>, reply: FastifyReply) => {
-    const fail = (code: HttpErrorCode, message: string) =>
-      reply.code(httpStatusOf(code)).send({ error: { code, message } });
-    const principal = await routePrincipal(options.authenticate, request, reply);
-    if (!principal) return reply;
-    if (!principal.roles.some((role) => CATALOG_READER_ROLES.includes(role))) {
-      return fail(
-        ErrorCode.CATALOG_FORBIDDEN,
-        `the catalog is for the roles ${CATALOG_READER_ROLES.join(', ')}`,
-      );
-    }
+  const handle = async (request: CatalogRequest): Promise<AdminAnswer> => {
     const sources = options.sources();
-    if (!sources) return fail(ErrorCode.SUBGRAPH_UNAVAILABLE, 'no supergraph is served yet');
+    if (!sources) return refusal(ErrorCode.SUBGRAPH_UNAVAILABLE, 'no supergraph is served yet');
     const catalog = await buildCatalog(sources);
     const { product } = request.params;
-    if (product === undefined) return reply.send(catalog);
+    if (product === undefined) return answer(catalog);
     const entry = catalog.products.find((p) => p.name === product);
     if (!entry)
-      return fail(ErrorCode.UNKNOWN_SUBGRAPH, `no data product "${product}" in the supergraph in service`);
-    return reply.send({ ...catalog, products: [entry] });
+      return refusal(ErrorCode.UNKNOWN_SUBGRAPH, `no data product "${product}" in the supergraph in service`);
+    return answer({ ...catalog, products: [entry] });
   };
-  app.get('/catalog', handler);
-  app.get('/catalog/:product', handler);
+  for (const url of ['/catalog', '/catalog/:product'])
+    adminRoute<{ Params: { product?: string } }>(app, options.authenticate, {
+      method: 'GET',
+      url,
+      roles: CATALOG_READER_ROLES,
+      forbidden: ErrorCode.CATALOG_FORBIDDEN,
+      handle,
+    });
 }

@@ -1,5 +1,4 @@
-import { dataProducts } from '../../subgraphs/index.js';
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../protocol/index.js';
 import type { MeshgateConfig } from '../config/config.js';
 import { consumersOf } from '../lineage/consumers.js';
 import type { LineageStore } from '../lineage/types.js';
@@ -22,17 +21,14 @@ export function catalogSources(
   store: LineageStore | null,
   /** The policy rules in force: the gateway's, read once at start. */
   rules: readonly PolicyRule[],
-  /**
-   * The descriptors published with the supergraph (the registry's); null for a supergraph
-   * from a file or introspection, described by this repository's data products.
-   */
-  descriptors: readonly DataProductDescriptor[] | null = null,
+  /** The descriptors that came with the supergraph (the registry's, or its launcher's); none: undescribed. */
+  descriptors: readonly DataProductDescriptor[] = [],
   /** Measured SLOs and health (the gateway's, or read from Redis by `meshgate catalog`); null: not measured. */
   slo: SloStatus | null = null,
 ): CatalogSources {
   return {
     model,
-    descriptors: descriptors ?? dataProducts.map((p) => p.descriptor),
+    descriptors,
     rules,
     subgraphUrls: config.subgraphUrls,
     ...(slo && { slo: async (product: string) => (await slo.sloStatus(product))[0] ?? null }),

@@ -1,4 +1,4 @@
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../protocol/index.js';
 import type { Consumer } from '../lineage/types.js';
 import type { ProductHealth } from '../health/slo-types.js';
 

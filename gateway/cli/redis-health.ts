@@ -2,6 +2,7 @@ import type { MeshgateConfig } from '../config/config.js';
 import { readSloFromRedis, sloProducts, type ProductQuality, type SloStatus } from '../health/index.js';
 import { openQualityStore } from '../health/open-quality-store.js';
 import type { QualityStore } from '../health/types.js';
+import { referenceDescriptors } from './reference-descriptors.js';
 import { ONE_SHOT } from '../redis/redis-connection.js';
 import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
 import { supergraphModel } from '../supergraph/supergraph-model.js';
@@ -21,7 +22,9 @@ export async function withRedisHealth<T>(
   );
   const quality =
     config.quality.enabled && config.quality.redis ? openQualityStore(config.quality, ONE_SHOT) : null;
-  const slo = readSloFromRedis(config.sli, () => sloProducts(model, null), quality?.store ?? null);
+  // A supergraph file is the reference mesh's development workflow: its own contracts describe it.
+  const descriptors = await referenceDescriptors();
+  const slo = readSloFromRedis(config.sli, () => sloProducts(model, descriptors), quality?.store ?? null);
   try {
     return await use(slo.status, quality?.store ?? null);
   } finally {

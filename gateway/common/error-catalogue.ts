@@ -85,6 +85,8 @@ export enum ErrorCode {
   // Alerts and incidents (issue 14).
   INCIDENT_NOT_FOUND = 'INCIDENT_NOT_FOUND',
   INCIDENT_PREFLIGHT_REQUIRED = 'INCIDENT_PREFLIGHT_REQUIRED',
+  // One admin surface (issue "One request pipeline of stages", item 4).
+  PREFLIGHT_REQUIRED = 'PREFLIGHT_REQUIRED',
 }
 
 /**
@@ -522,6 +524,13 @@ export const ERROR_CATALOGUE = {
     status: 400,
     message:
       'A POST to /admin/incidents needs content-type application/json or the apollo-require-preflight header (CSRF)',
+  },
+  [ErrorCode.PREFLIGHT_REQUIRED]: {
+    code: ErrorCode.PREFLIGHT_REQUIRED,
+    kind: 'client',
+    status: 400,
+    message:
+      'A state-changing request to /admin/* or /console/api/* needs a non-simple content type such as application/json, or the apollo-require-preflight header (CSRF)',
   },
   [ErrorCode.GRANT_INVALID]: {
     code: ErrorCode.GRANT_INVALID,

@@ -1,3 +1,3 @@
-export { useDefer, acceptsMultipart, type UseDeferOptions } from './use-defer.js';
+export { useDefer, acceptsMultipart } from './use-defer.js';
 export { splitOperation, type DeferSplit, type DeferredPart } from './split-operation.js';
 export { concretePaths, incrementalEntries, type IncrementalEntry } from './delivery.js';

@@ -1,18 +1,11 @@
-import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, print } from 'graphql';
 import { ErrorCode, httpStatusOf } from '../common/errors.js';
-import type { GatewayContext } from '../http/context.js';
+import type { Pipeline, Stage } from '../pipeline/types.js';
 import { requestIdFrom } from '../http/request-id.js';
 import { incrementalEntries, type PartResult } from './delivery.js';
 import { mayUseDefer, parseOperation, splitOperation, type DeferSplit } from './split-operation.js';
-
-export interface UseDeferOptions {
-  readonly apollo: ApolloServer<GatewayContext>;
-  /** The context of one request (http/request-context.ts): each part gets its own. */
-  readonly context: (request: FastifyRequest, reply: FastifyReply) => Promise<GatewayContext>;
-  readonly path: string;
-}
 
 /** What Apollo Client's Defer20220824Handler sends (and Relay/urql's multipart fetchers accept). */
 const MULTIPART = 'multipart/mixed; boundary="-"; deferSpec=20220824';
@@ -25,7 +18,7 @@ interface GraphQLBody {
 }
 
 /**
- * The @defer stage, in front of Apollo's route. @apollo/gateway cannot execute the planner's
+ * The @defer stage, in front of Apollo's route on `path`. @apollo/gateway cannot execute the planner's
  * Defer nodes ("@defer support is not available in the gateway") and Apollo Server returns a
  * single result for a gateway, so meshgate splits the operation itself: the initial part and one
  * part per deferred fragment, each an ordinary operation through the whole pipeline (auth,
@@ -34,28 +27,33 @@ interface GraphQLBody {
  * initial part first, then each deferred part as it finishes. Without the multipart Accept the
  * @defer directives are removed and Apollo's route answers with one ordinary response.
  */
-export function useDefer(app: FastifyInstance, { apollo, context, path }: UseDeferOptions): void {
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || request.routeOptions.url !== path) return;
-    const body = request.body;
-    if (!isGraphQLBody(body) || !mayUseDefer(body.query)) return;
-    let split: DeferSplit | null;
-    try {
-      split = splitOperation(parseOperation(body.query), body.operationName, body.variables ?? {});
-    } catch (error) {
-      // A parse error: Apollo's pipeline answers it with its usual GRAPHQL_PARSE_FAILED.
-      if (!(error instanceof GraphQLError) || error.extensions.code !== ErrorCode.DEFER_INVALID) return;
-      return reply
-        .code(httpStatusOf(ErrorCode.DEFER_INVALID))
-        .send({ errors: [{ message: error.message, extensions: { code: ErrorCode.DEFER_INVALID } }] });
-    }
-    if (!split) return;
-    if (!acceptsMultipart(request.headers.accept)) {
-      request.body = { ...body, query: print(split.stripped) };
-      return;
-    }
-    return streamParts(request, reply, body, split, { apollo, context });
-  });
+export function useDefer(path = '/graphql'): Stage {
+  return {
+    name: 'defer',
+    routes(app, pipeline) {
+      app.addHook('preHandler', async (request, reply) => {
+        if (request.method !== 'POST' || request.routeOptions.url !== path) return;
+        const body = request.body;
+        if (!isGraphQLBody(body) || !mayUseDefer(body.query)) return;
+        let split: DeferSplit | null;
+        try {
+          split = splitOperation(parseOperation(body.query), body.operationName, body.variables ?? {});
+        } catch (error) {
+          // A parse error: Apollo's pipeline answers it with its usual GRAPHQL_PARSE_FAILED.
+          if (!(error instanceof GraphQLError) || error.extensions.code !== ErrorCode.DEFER_INVALID) return;
+          return reply
+            .code(httpStatusOf(ErrorCode.DEFER_INVALID))
+            .send({ errors: [{ message: error.message, extensions: { code: ErrorCode.DEFER_INVALID } }] });
+        }
+        if (!split) return;
+        if (!acceptsMultipart(request.headers.accept)) {
+          request.body = { ...body, query: print(split.stripped) };
+          return;
+        }
+        return streamParts(request, reply, body, split, pipeline);
+      });
+    },
+  };
 }
 
 async function streamParts(
@@ -63,22 +61,21 @@ async function streamParts(
   reply: FastifyReply,
   body: GraphQLBody,
   split: DeferSplit,
-  { apollo, context }: Pick<UseDeferOptions, 'apollo' | 'context'>,
+  pipeline: Pipeline,
 ): Promise<FastifyReply> {
   // One request id for all the parts: their log lines, fetches and the lineage event correlate.
   const requestId = requestIdFrom(request.headers['x-request-id']);
+  // Each part's state takes its id from the request, as /graphql's does: the same one for all.
+  request.headers['x-request-id'] = requestId;
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers))
     if (typeof value === 'string') headers.set(name, value);
   headers.set('accept', 'application/json');
   headers.set('x-request-id', requestId);
   const run = (query: string, role: 'initial' | 'deferred') =>
-    apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: '', body: { ...body, query } },
-      context: async () => ({
-        ...(await context(request, reply)),
-        deferPart: { role, operation: split.stripped },
-      }),
+    pipeline.execute({ method: 'POST', headers, search: '', body: { ...body, query } }, request, reply, {
+      role,
+      operation: split.stripped,
     });
   // All parts start now; the initial one is written first, the others as they finish.
   const initialRun = run(split.initial, 'initial');

@@ -1,5 +1,4 @@
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
-import { productSla } from '../../subgraphs/kit/product-sla.js';
+import { productSla, type DataProductDescriptor } from '../protocol/index.js';
 import type { Logger } from '../common/logger.js';
 import { memoByObject } from '../common/memo-by-object.js';
 import { FAIL_FAST, ONE_SHOT, openRedis } from '../redis/redis-connection.js';

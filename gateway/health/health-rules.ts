@@ -1,4 +1,4 @@
-import type { ProductSla } from '../../subgraphs/kit/product-sla.js';
+import type { ProductSla } from '../protocol/index.js';
 import type { FreshnessReading, QualityResult } from './types.js';
 import type { BurnAlert, HealthState, SloWindow, WindowSli } from './slo-types.js';
 

@@ -12,7 +12,7 @@ export {
 export { sliRecorder, type SliRecorder, type SliReading } from './sli-recorder.js';
 export { memorySliStore } from './memory-sli-store.js';
 export { redisSliStore } from './redis-sli-store.js';
-export { sloAdmin, SLO_READER_ROLES } from './slo-admin.js';
+export { registerSloRoutes, sloAdmin, type SloRouteOptions } from './slo-admin.js';
 export { sloGauges } from './slo-gauges.js';
 export { sliConfig, sliEnv, type SliConfig } from './sli-config.js';
 export { LATENCY_BOUNDS_MS } from './latency-histogram.js';
@@ -21,3 +21,4 @@ export { BURN_ALERTS, MIN_ALERT_FETCHES } from './slo-windows.js';
 export { LATENCY_SLO } from './health-rules.js';
 export { sloProducts } from './slo-products.js';
 export { qualityFacets, type ProductQuality } from './openlineage-facets.js';
+export { useSlo, type UseSloOptions } from './use-slo.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataProducts } from '../../subgraphs/index.js';
 import { openDatabase, type Database } from '../../subgraphs/kit/database.js';
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../protocol/index.js';
 import { createLogger } from '../common/logger.js';
 import { loadConfig } from '../config/config.js';
 import { memoryQualityStore } from './quality-store.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../../subgraphs/kit/database.js';
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../protocol/index.js';
 import { probeFreshness, runQuality } from '../../subgraphs/kit/quality/index.js';
 import type { Logger } from '../common/logger.js';
 import type { QualityConfig } from './quality-config.js';

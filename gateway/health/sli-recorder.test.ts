@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProductSla } from '../../subgraphs/kit/product-sla.js';
+import type { ProductSla } from '../protocol/index.js';
 import type { SubgraphFetch } from '../common/types.js';
 import { memorySliStore } from './memory-sli-store.js';
 import { sliRecorder } from './sli-recorder.js';

@@ -1,4 +1,4 @@
-import type { ProductSla } from '../../subgraphs/kit/product-sla.js';
+import type { ProductSla } from '../protocol/index.js';
 import { emptyCounts, quantileMs } from './latency-histogram.js';
 import { productHealthOf } from './health-rules.js';
 import type { SliReading, SliRecorder } from './sli-recorder.js';

@@ -1,4 +1,4 @@
-import type { ProductSla } from '../../subgraphs/kit/product-sla.js';
+import type { ProductSla } from '../protocol/index.js';
 
 /**
  * The contracts of SLIs and SLOs: what the recorder aggregates, what a store keeps, and what

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProductSla } from '../../subgraphs/kit/product-sla.js';
+import type { ProductSla } from '../protocol/index.js';
 import { addFetch, emptyCounts } from './latency-histogram.js';
 import { WINDOWS, windowRange } from './sli-tiers.js';
 import { burnAlerts, errorBudgetOf, errorBudgetRemaining, windowSli } from './slo-windows.js';

@@ -1,4 +1,4 @@
-import type { ProductSla } from '../../subgraphs/kit/product-sla.js';
+import type { ProductSla } from '../protocol/index.js';
 import { emptyCounts, fractionUnder, mergeCounts, quantileMs } from './latency-histogram.js';
 import { WINDOWS } from './sli-tiers.js';
 import type { BurnAlert, SliBucket, SloWindow, WindowSli } from './slo-types.js';

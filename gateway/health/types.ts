@@ -6,7 +6,7 @@
 
 // The kit produces quality results and freshness readings (subgraphs/kit/quality/), so their
 // one declaration is there; the gateway's readers keep importing them from here.
-import type { FreshnessReading, QualityResult } from '../../subgraphs/kit/quality/types.js';
+import type { FreshnessReading, QualityResult } from '../protocol/index.js';
 
 export type { FreshnessReading, QualityResult };
 

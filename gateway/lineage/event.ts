@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayContext } from '../http/context.js';
+import type { RequestState } from '../pipeline/request-state.js';
 import type { RequestOutcome } from '../http/request-outcome.js';
 import type { FieldDecision, Principal, SubgraphFetch } from '../common/types.js';
 import { memoByObject } from '../common/memo-by-object.js';
@@ -7,11 +7,12 @@ import { activeTraceId } from '../observability/tracing/trace-ids.js';
 import type { FieldRead, LineageDecision, LineageEvent, LineageField } from './types.js';
 
 export interface EventInput {
+  /** The request's state (pipeline/request-state.ts), or what a test or the benchmark makes of one. */
   readonly context: Pick<
-    GatewayContext,
+    RequestState,
     'requestId' | 'startedAt' | 'client' | 'principal' | 'decisions' | 'fetches'
   > &
-    Partial<Pick<GatewayContext, 'rowFilters'>>;
+    Partial<Pick<RequestState, 'rowFilters'>>;
   readonly operation: LineageEvent['operation'];
   readonly reads: readonly FieldRead[];
   /** How the request ended (http/request-outcome.ts): the metrics read the same object. */
@@ -31,7 +32,7 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
     operation,
     fields: fieldsOf(reads, context.decisions),
     // The rows were filtered: which rules, on which types (the predicates' values stay out).
-    ...(context.rowFilters?.length && { rowFilters: context.rowFilters }),
+    ...(context.rowFilters?.applied.length && { rowFilters: context.rowFilters.applied }),
     products: productsOf(reads, context.fetches),
     fetches: context.fetches.map((f) => ({
       subgraph: f.subgraph,

@@ -5,7 +5,7 @@ export { LineageRecorder, type RecorderOptions } from './recorder.js';
 export { createLineage, lineageStore } from './create-lineage.js';
 export { memoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { redisStore, DEFAULT_PREFIX, type RedisLineageStore, type RedisStoreOptions } from './redis-store.js';
-export { lineageAdmin, LINEAGE_READER_ROLES, type AdminResponse } from './admin.js';
+export { lineageAdmin, registerLineageRoutes, type LineageRouteOptions } from './admin.js';
 export { consumersOf } from './consumers.js';
 export { matches, parseSince } from './filter.js';
 export { toOpenLineage, type DatasetInputFacets, type OpenLineageRunEvent } from './openlineage.js';

@@ -1,4 +1,4 @@
-import type { AppliedRowFilter } from '../common/row-filter.js';
+import type { AppliedRowFilter } from '../protocol/index.js';
 import type { MaskStrategy, Outcome, SubgraphFetch } from '../common/types.js';
 
 /**

@@ -1,98 +1,68 @@
-import { createHash } from 'node:crypto';
-import { getOperationAST } from 'graphql';
-import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { ANONYMOUS, type GatewayContext } from '../http/context.js';
+import type { Authenticate } from '../auth/types.js';
 import { memoByObject } from '../common/memo-by-object.js';
-import { analyseOperation } from '../operation/operation-analysis.js';
-import { outcomeOfRefusal, outcomeOfResponse } from '../http/request-outcome.js';
-import { lineageEvent } from './event.js';
+import type { Answer, Stage } from '../pipeline/types.js';
+import type { RequestState } from '../pipeline/request-state.js';
+import type { Ownership } from '../supergraph/supergraph-model.js';
 import { inSpan } from '../observability/tracing/in-span.js';
+import { registerLineageRoutes } from './admin.js';
+import { lineageEvent } from './event.js';
 import { fieldsRead } from './fields-read.js';
-import { supergraphModel, type Ownership } from '../supergraph/supergraph-model.js';
 import type { LineageRecorder } from './recorder.js';
-import type { FieldRead, LineageEvent } from './types.js';
+import type { FieldRead, LineageEvent, LineageStore } from './types.js';
 
 export interface UseLineageOptions {
   /** Where events go: the recorder queues them and writes them off the request path. */
-  recorder: LineageRecorder;
+  readonly recorder: LineageRecorder;
+  /** The store the recorder writes to: read by GET /admin/lineage. */
+  readonly store?: LineageStore | undefined;
+  /** For GET /admin/lineage, authenticated as /graphql is; no route without it. */
+  readonly authenticate?: Authenticate | undefined;
   /** Respond only once the event is persisted (stored, or fsynced in the spool). Default false. */
-  strict?: boolean;
-  /** Flush and close the recorder when the server stops (graceful shutdown). Default true. */
-  closeOnStop?: boolean;
+  readonly strict?: boolean | undefined;
 }
 
 /**
- * Records one lineage event per operation, rejected ones included: `willSendResponse` sees
- * every operation that reached the request pipeline (parse and validation failures too),
- * `contextCreationDidFail` the ones authentication refused (401) and
- * `invalidRequestWasReceived` malformed HTTP requests. Field ownership comes from the
- * supergraph, rebuilt on each `schemaDidLoadOrUpdate`.
+ * The lineage stage: one event per operation, rejected ones included (a request refused before
+ * GraphQL had it too: 401, malformed). Field ownership comes from the supergraph in service.
+ * The recorder belongs to whoever opened it (server.ts closes it, flushing the queue).
  */
-export function useLineage({
-  recorder,
-  strict = false,
-  closeOnStop = true,
-}: UseLineageOptions): ApolloServerPlugin<GatewayContext> {
+export function useLineage({ recorder, store, authenticate, strict = false }: UseLineageOptions): Stage {
   let ownership: Ownership | null = null;
-  const record = (event: LineageEvent) =>
-    strict ? recorder.recordConfirmed(event) : (recorder.record(event), undefined);
-  const refused = (error: Error) => record(refusedEvent(error));
-
   return {
-    async serverWillStart() {
-      return {
-        schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
-          if (coreSupergraphSdl) ownership = supergraphModel(coreSupergraphSdl).ownership;
-        },
-        async serverWillStop() {
-          if (closeOnStop) await recorder.close();
-        },
-      };
+    name: 'lineage',
+    ...(store &&
+      authenticate && {
+        routes: (app) => registerLineageRoutes(app, { authenticate, store }),
+      }),
+    onSchemaChange(model) {
+      ownership = model.ownership;
     },
-    async contextCreationDidFail({ error }) {
-      await refused(error);
-    },
-    async invalidRequestWasReceived({ error }) {
-      await refused(error);
-    },
-    async requestDidStart() {
-      return {
-        async willSendResponse(requestContext) {
-          // A deferred part of a split @defer operation: its initial part records the whole.
-          if (requestContext.contextValue.deferPart?.role === 'deferred') return;
-          await inSpan('meshgate.lineage.enqueue', { 'meshgate.strict': strict }, () =>
-            record(eventOf(requestContext, ownership)),
-          );
-        },
-      };
+    async onResponse(state, answer) {
+      // A deferred part of a split @defer operation: its initial part records the whole.
+      if (state.deferPart?.role === 'deferred') return;
+      const event = eventOf(state, answer, ownership);
+      await inSpan('meshgate.lineage.enqueue', { 'meshgate.strict': strict }, () =>
+        strict ? recorder.recordConfirmed(event) : recorder.record(event),
+      );
     },
   };
 }
 
-function eventOf(
-  rc: GraphQLRequestContextWillSendResponse<GatewayContext>,
-  ownership: Ownership | null,
-): LineageEvent {
-  const { contextValue: context, schema } = rc;
-  // The initial part of a split @defer operation records the whole operation (defer/).
-  const whole = context.deferPart?.operation;
-  const document = whole ?? rc.document;
-  const operation = whole ? getOperationAST(whole) : rc.operation;
-  const hash = rc.queryHash ?? (rc.source ? createHash('sha256').update(rc.source).digest('hex') : null);
-  // The operation's analysis, kept on the document: the one the policy stage decided on (made
-  // here when policies are off). Lineage adds only who owns each field.
-  const reads: readonly FieldRead[] =
-    document && operation && ownership
-      ? fieldsRead(analyseOperation(schema, document, operation), ownership)
-      : [];
-  const name = operation?.name?.value ?? rc.operationName ?? null;
-  const type = operation?.operation ?? null;
+function eventOf(state: RequestState, answer: Answer, ownership: Ownership | null): LineageEvent {
+  const { recorded } = answer;
+  // The analysis the runner made once (and the policy stage decided on); lineage adds only
+  // who owns each field.
+  const reads: readonly FieldRead[] = recorded && ownership ? fieldsRead(recorded.analysis, ownership) : [];
+  const name = recorded?.name ?? answer.operationName;
+  const type = recorded?.type ?? null;
   return lineageEvent({
-    // Before the context exists (a request refused early) there is no pipeline state to read.
-    context: 'requestId' in context ? context : emptyContext(),
-    operation: reads.length > 0 ? sharedOperation(reads, name, type, hash) : { name, type, hash },
+    context: state,
+    operation:
+      reads.length > 0
+        ? sharedOperation(reads, name, type, answer.queryHash)
+        : { name, type, hash: answer.queryHash },
     reads,
-    response: outcomeOfResponse(rc.response),
+    response: answer.outcome,
   });
 }
 
@@ -108,26 +78,3 @@ const sharedOperation = memoByObject(
     hash: string | null,
   ): LineageEvent['operation'] => Object.freeze({ name, type, hash }),
 );
-
-function refusedEvent(error: Error): LineageEvent {
-  return lineageEvent({
-    context: emptyContext(),
-    operation: { name: null, type: null, hash: null },
-    reads: [],
-    response: outcomeOfRefusal(error),
-  });
-}
-
-function emptyContext(): Pick<
-  GatewayContext,
-  'requestId' | 'startedAt' | 'client' | 'principal' | 'decisions' | 'fetches'
-> {
-  return {
-    requestId: 'unknown',
-    startedAt: process.hrtime.bigint(),
-    client: { name: undefined, version: undefined },
-    principal: ANONYMOUS,
-    decisions: [],
-    fetches: [],
-  };
-}

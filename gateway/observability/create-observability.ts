@@ -1,14 +1,11 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { FastifyInstance } from 'fastify';
-import type { GatewayContext } from '../http/context.js';
+import type { Stage } from '../pipeline/types.js';
 import type { LineageRecorder } from '../lineage/index.js';
 import type { Logger } from '../common/logger.js';
-import type { SubgraphFetch } from '../common/types.js';
 import { decisionTally } from './decision-tally.js';
 import { activeTraceId } from './tracing/trace-ids.js';
 import { lineageGauges } from './lineage-gauges.js';
 import { createMetrics, dataProductMetrics, operationLabels } from './metrics.js';
-import { summarize, summarizeRefusal } from './request-outcome.js';
+import { summarize } from './request-outcome.js';
 import type { Observability, RequestSummary } from './types.js';
 
 export interface ObservabilityOptions {
@@ -17,19 +14,15 @@ export interface ObservabilityOptions {
   lineage?: { recorder: LineageRecorder; spoolPath: string | null } | null | undefined;
   /** Operation names kept as their own label before the rest count as `__other`. Default 200. */
   maxOperationLabels?: number | undefined;
-  /**
-   * The SLI recorder (health/sli-recorder.ts), fed each request's fetches, and the latency
-   * bounds of the per-product counters; none with MESHGATE_SLI=off.
-   */
-  sli?: { record(fetches: readonly SubgraphFetch[]): void; boundsMs: readonly number[] } | null | undefined;
+  /** The latency bounds of the per-product counters (the SLIs'); no such counters with MESHGATE_SLI=off. */
+  sli?: { boundsMs: readonly number[] } | null | undefined;
 }
 
 /**
- * Metrics and the request log, for one gateway instance. `plugin` observes each operation
- * once it has its response (`willSendResponse`), reading what the pipeline stages recorded on
- * the context: the subgraph fetches (`context.fetches`, recorded by the data source — not
- * timed twice) and the policy decisions (`context.decisions`). One JSON log line per request
- * at info — a client's mistake (4xx) never at error; a 5xx at error; a partial at warn.
+ * Metrics and the request log, for one gateway instance: the registry other stages add their
+ * gauges to, the HTTP stage's refusals, and `stage`, which observes the requests. One JSON log
+ * line per request at info — a client's mistake (4xx) never at error; a 5xx at error; a
+ * partial at warn.
  */
 export function createObservability({
   logger,
@@ -80,45 +73,32 @@ export function createObservability({
     },
   };
 
-  const refusedByApollo = (error: Error) => observability.request(summarizeRefusal(error));
-
-  const plugin: ApolloServerPlugin<GatewayContext> = {
-    // 401 (authentication in the context function) and malformed requests (CSRF, bad batch):
-    // no operation ran, but they are requests all the same.
-    async contextCreationDidFail({ error }) {
-      refusedByApollo(error);
+  /**
+   * The observability stage: GET /metrics, each subgraph fetch timed into the per-subgraph and
+   * per-product counters as it finishes (recorded by the data source, not timed twice), and
+   * each request counted and logged with its policy decisions once it has its response (or was
+   * refused before it had one: 401, malformed).
+   */
+  const stage: Stage = {
+    name: 'observability',
+    routes(app) {
+      app.get('/metrics', async (_request, reply) =>
+        reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+      );
     },
-    async invalidRequestWasReceived({ error }) {
-      refusedByApollo(error);
+    onSubgraphFetch(_state, fetch) {
+      metrics.fetchDuration.observe({ subgraph: fetch.subgraph }, fetch.durationMs / 1_000);
+      if (!fetch.ok) metrics.fetchErrors.inc({ subgraph: fetch.subgraph });
+      if (products) {
+        products.fetches.inc({ product: fetch.subgraph, outcome: fetch.ok ? 'ok' : 'error' });
+        products.fetchDuration.observe({ product: fetch.subgraph }, fetch.durationMs / 1_000);
+      }
     },
-    async requestDidStart() {
-      return {
-        async willSendResponse(rc) {
-          observability.request(summarize(rc));
-          const context: Partial<GatewayContext> = rc.contextValue;
-          const fetches = context.fetches ?? [];
-          for (const fetch of fetches) {
-            metrics.fetchDuration.observe({ subgraph: fetch.subgraph }, fetch.durationMs / 1_000);
-            if (!fetch.ok) metrics.fetchErrors.inc({ subgraph: fetch.subgraph });
-            if (products) {
-              products.fetches.inc({ product: fetch.subgraph, outcome: fetch.ok ? 'ok' : 'error' });
-              products.fetchDuration.observe({ product: fetch.subgraph }, fetch.durationMs / 1_000);
-            }
-          }
-          // SLIs: counters in this replica's current bucket; the flush to Redis is off the path.
-          sli?.record(fetches);
-          for (const { labels, count } of tally(context.decisions ?? []))
-            metrics.decisions.inc(labels, count);
-        },
-      };
+    onResponse(state, answer) {
+      observability.request(summarize(state, answer));
+      for (const { labels, count } of tally(state.decisions)) metrics.decisions.inc(labels, count);
     },
   };
 
-  /** GET /metrics: the Prometheus text exposition format. */
-  const metricsRoute = (app: FastifyInstance) =>
-    app.get('/metrics', async (_request, reply) =>
-      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-    );
-
-  return { ...observability, plugin, metricsRoute };
+  return { ...observability, stage };
 }

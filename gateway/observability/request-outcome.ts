@@ -1,32 +1,17 @@
-import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import type { GatewayContext } from '../http/context.js';
-import { outcomeOfRefusal, outcomeOfResponse } from '../http/request-outcome.js';
+import type { Answer } from '../pipeline/types.js';
+import type { RequestState } from '../pipeline/request-state.js';
 import type { RequestSummary } from './types.js';
 
-/** What the log and the metrics need from a finished request. */
-export function summarize(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): RequestSummary {
-  const { outcome, httpStatus, errorCodes } = outcomeOfResponse(rc.response);
-  const context: Partial<GatewayContext> = rc.contextValue;
+/** What the log and the metrics need from a finished request, or one refused before it had a response. */
+export function summarize(state: RequestState, answer: Answer): RequestSummary {
+  const { outcome, httpStatus, errorCodes } = answer.outcome;
+  const answered = answer.response !== null;
   return {
-    requestId: context.requestId,
-    operation: rc.operation?.name?.value ?? rc.operationName ?? null,
+    requestId: answered ? state.requestId : undefined,
+    operation: answer.operation?.name ?? answer.operationName,
     outcome,
     status: httpStatus,
-    durationMs:
-      context.startedAt === undefined ? undefined : Number(process.hrtime.bigint() - context.startedAt) / 1e6,
-    errorCodes,
-  };
-}
-
-/** A request Apollo refused before it had an operation, as the log and the metrics see it. */
-export function summarizeRefusal(error: Error): RequestSummary {
-  const { outcome, httpStatus, errorCodes } = outcomeOfRefusal(error);
-  return {
-    requestId: undefined,
-    operation: null,
-    outcome,
-    status: httpStatus,
-    durationMs: undefined,
+    durationMs: answered ? Number(process.hrtime.bigint() - state.startedAt) / 1e6 : undefined,
     errorCodes,
   };
 }

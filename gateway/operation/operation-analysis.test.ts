@@ -9,7 +9,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
 import { supergraphModel } from '../supergraph/supergraph-model.js';
-import { analyseOperation } from './operation-analysis.js';
+import { analyseOperation, operationAnalyser } from './operation-analysis.js';
 import type { AnalysedSelectionSet, OperationAnalysis } from './types.js';
 
 let schema: GraphQLSchema;
@@ -127,23 +127,31 @@ describe('analyseOperation', () => {
     expect(u?.kind === 'field' && u.selectionSet?.type?.name).toBe('U');
   });
 
-  it('is computed once per (document, operation, schema) and kept on the document', () => {
+  it('is computed once per (document, operation, schema) by one analyser, kept on the document', () => {
+    const analyser = operationAnalyser();
     const document = parse(`
       query One { customer(id: "1") { ...N } }
       query Two { order(id: "2") { customer { ...N } } }
       fragment N on Customer { name }`);
-    const one = analyseOperation(schema, document, operationOf(document, 'One'));
-    expect(analyseOperation(schema, document, operationOf(document, 'One'))).toBe(one);
-    const two = analyseOperation(schema, document, operationOf(document, 'Two'));
+    const one = analyser(schema, document, operationOf(document, 'One'));
+    expect(analyser(schema, document, operationOf(document, 'One'))).toBe(one);
+    const two = analyser(schema, document, operationOf(document, 'Two'));
     expect(two).not.toBe(one);
     expect(two.operation.name?.value).toBe('Two');
     // The document's fragments are resolved once, for all its operations.
     expect(two.fragments).toBe(one.fragments);
     // Another parse of the same text is another document; another schema resolves anew.
     const again = parse(document.loc!.source.body);
-    expect(analyseOperation(schema, again, operationOf(again, 'One'))).not.toBe(one);
+    expect(analyser(schema, again, operationOf(again, 'One'))).not.toBe(one);
     const other = buildSchema('type Customer { name: String } type Query { customer(id: ID): Customer }');
-    expect(analyseOperation(other, document, operationOf(document, 'One'))).not.toBe(one);
+    expect(analyser(other, document, operationOf(document, 'One'))).not.toBe(one);
+  });
+
+  it('keeps nothing between analysers: a second pipeline analyses anew', () => {
+    const document = parse('{ customer(id: "1") { name } }');
+    const first = operationAnalyser()(schema, document, operationOf(document));
+    expect(operationAnalyser()(schema, document, operationOf(document))).not.toBe(first);
+    expect(analyseOperation(schema, document, operationOf(document))).toEqual(first);
   });
 
   it("refuses an operation that is not the document's", () => {

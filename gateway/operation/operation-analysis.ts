@@ -32,50 +32,69 @@ interface DocumentAnalysis {
   readonly operations: Map<OperationDefinitionNode, OperationAnalysis>;
 }
 
-/**
- * Apollo Server keeps each parsed and validated document (its document store, one per schema
- * load) and hands a repeated query the same nodes, so the analysis is kept on the document
- * object, for as long as Apollo keeps the document: the policy and the lineage stages of one
- * request, and every later request of the same operation, share one analysis. Per schema as
- * well, since types are resolved in it (a request in flight across a reload keeps its own).
- */
-const documents = new WeakMap<DocumentNode, WeakMap<GraphQLSchema, DocumentAnalysis>>();
+/** Analyses operations against a schema, keeping each analysis for as long as its document lives. */
+export type OperationAnalyser = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+) => OperationAnalysis;
 
 /**
- * The analysis of `operation` (one of `document`'s operations, as Apollo Server resolved it
- * from the operation name) against `schema`: computed once per (document, operation, schema).
+ * An analyser with its own memory, owned by whoever runs the pipeline (pipeline/stage-runner.ts)
+ * and handed on with the analysis, never shared through module state. Apollo Server keeps each
+ * parsed and validated document (its document store, one per schema load) and hands a repeated
+ * query the same nodes, so the analysis is kept on the document object, for as long as Apollo
+ * keeps the document: every later request of the same operation reuses it. Per schema as
+ * well, since types are resolved in it (a request in flight across a reload keeps its own).
  */
+export function operationAnalyser(): OperationAnalyser {
+  const documents = new WeakMap<DocumentNode, WeakMap<GraphQLSchema, DocumentAnalysis>>();
+  return (schema, document, operation) => {
+    let bySchema = documents.get(document);
+    if (!bySchema) documents.set(document, (bySchema = new WeakMap()));
+    let analysed = bySchema.get(schema);
+    if (!analysed) bySchema.set(schema, (analysed = analyseDocument(schema, document)));
+    let analysis = analysed.operations.get(operation);
+    if (!analysis) {
+      invariant(document.definitions.includes(operation), 'the operation is one of the document');
+      analysis = analyseDefinition(schema, document, operation, analysed);
+      analysed.operations.set(operation, analysis);
+    }
+    return analysis;
+  };
+}
+
+/** One analysis, kept nowhere: for one-off readers (policy tests, explain, the benchmark). */
 export function analyseOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
 ): OperationAnalysis {
-  let bySchema = documents.get(document);
-  if (!bySchema) documents.set(document, (bySchema = new WeakMap()));
-  let analysed = bySchema.get(schema);
-  if (!analysed) bySchema.set(schema, (analysed = analyseDocument(schema, document)));
-  let analysis = analysed.operations.get(operation);
-  if (!analysis) {
-    invariant(document.definitions.includes(operation), 'the operation is one of the document');
-    const abstract = { found: analysed.abstractFragments };
-    const selectionSet = analyseSet(
-      schema,
-      operation.selectionSet,
-      schema.getRootType(operation.operation) ?? undefined,
-      abstract,
-    );
-    analysis = Object.freeze({
-      schema,
-      document,
-      operation,
-      selectionSet,
-      fragments: analysed.fragments,
-      introspection: introspectionOf(selectionSet, analysed.fragments),
-      abstractSelections: abstract.found,
-    });
-    analysed.operations.set(operation, analysis);
-  }
-  return analysis;
+  return operationAnalyser()(schema, document, operation);
+}
+
+function analyseDefinition(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  analysed: DocumentAnalysis,
+): OperationAnalysis {
+  const abstract = { found: analysed.abstractFragments };
+  const selectionSet = analyseSet(
+    schema,
+    operation.selectionSet,
+    schema.getRootType(operation.operation) ?? undefined,
+    abstract,
+  );
+  return Object.freeze({
+    schema,
+    document,
+    operation,
+    selectionSet,
+    fragments: analysed.fragments,
+    introspection: introspectionOf(selectionSet, analysed.fragments),
+    abstractSelections: abstract.found,
+  });
 }
 
 function analyseDocument(schema: GraphQLSchema, document: DocumentNode): DocumentAnalysis {

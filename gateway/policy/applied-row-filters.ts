@@ -1,4 +1,4 @@
-import type { RowFilterClaim } from '../common/row-filter.js';
+import type { RowFilterClaim } from '../protocol/index.js';
 import type { Principal } from '../common/types.js';
 import type { CompiledRowFilter } from './row-filter.js';
 import type { AppliedRowFilters, Condition } from './types.js';

@@ -2,7 +2,7 @@ import { Kind, buildSchema, parse, type GraphQLSchema, type OperationDefinitionN
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceEngine, referenceModel } from '../../test/support/reference-policy.js';
 import type { Principal } from '../common/types.js';
-import { ANONYMOUS } from '../http/context.js';
+import { ANONYMOUS } from '../auth/anonymous.js';
 import { analyseOperation } from '../operation/operation-analysis.js';
 import { authorizeOperation } from './authorize-operation.js';
 import type { PolicyEngine } from './types.js';

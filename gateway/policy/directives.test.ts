@@ -1,7 +1,7 @@
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../schema/compose.js';
-import { ANONYMOUS } from '../http/context.js';
+import { ANONYMOUS } from '../auth/anonymous.js';
 import type { Principal } from '../common/types.js';
 import { analyseOperation } from '../operation/operation-analysis.js';
 import { authorizeOperation } from './authorize-operation.js';

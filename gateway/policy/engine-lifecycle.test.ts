@@ -1,9 +1,8 @@
-import type { GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
-import { supergraphModel } from '../supergraph/supergraph-model.js';
-import { engineLifecycle } from './engine-lifecycle.js';
+import { supergraphModel, type SupergraphModel } from '../supergraph/supergraph-model.js';
+import { engineLifecycle, type EngineLifecycle } from './engine-lifecycle.js';
 import { readPolicyFiles } from './policy-file.js';
 import type { PolicyRule } from './types.js';
 
@@ -18,23 +17,23 @@ beforeAll(() => {
   rules = readPolicyFiles('policies');
 });
 
-/** The wrapped gateway's side the lifecycle sees: a schema load to emit. */
-function fakeGateway() {
-  const callbacks: GatewaySchemaLoadOrUpdateCallback[] = [];
-  return {
-    onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {
-      callbacks.push(callback);
-      return () => undefined;
+/** A supergraph load, as the runner hands it to the stage: its one model. */
+function load(lifecycle: EngineLifecycle, coreSupergraphSdl: string) {
+  const model = supergraphModel(coreSupergraphSdl);
+  lifecycle.schemaChanged(model);
+  return model.apiSchema;
+}
+
+/** A load whose API schema cannot be derived: nothing the policies could compile against. */
+function loadBroken(lifecycle: EngineLifecycle) {
+  const broken = Object.create(supergraphModel(sdl), {
+    apiSchema: {
+      get() {
+        throw new Error('Syntax Error: Expected Name, found "{".');
+      },
     },
-    load(coreSupergraphSdl: string) {
-      // A broken SDL has no API schema; the lifecycle fails on the SDL first.
-      const apiSchema = coreSupergraphSdl.includes('join__Graph')
-        ? supergraphModel(coreSupergraphSdl).apiSchema
-        : supergraphModel(sdl).apiSchema;
-      for (const callback of callbacks) callback({ apiSchema, coreSupergraphSdl });
-      return apiSchema;
-    },
-  };
+  }) as SupergraphModel;
+  lifecycle.schemaChanged(broken);
 }
 
 function capturedLogger() {
@@ -55,61 +54,61 @@ const rule = (id: string, fields: string[]): PolicyRule => ({
 });
 
 describe('engineLifecycle', () => {
-  it('has no engine before a schema load, and says so', () => {
-    const lifecycle = engineLifecycle(fakeGateway(), { rules, logger: capturedLogger().logger });
+  it('has no engine before a schema load', () => {
+    const lifecycle = engineLifecycle({ rules, logger: capturedLogger().logger });
     expect(lifecycle.current()).toBeUndefined();
-    expect(lifecycle.startupFailure()).toMatchObject({
-      name: 'StartupError',
-      code: 'POLICY_INVALID',
-      message: 'policies cannot be compiled: undefined',
-    });
   });
 
   it('compiles the policies against the API schema of each load', () => {
-    const gateway = fakeGateway();
-    const lifecycle = engineLifecycle(gateway, { rules, logger: capturedLogger().logger });
-    const apiSchema = gateway.load(sdl);
+    const lifecycle = engineLifecycle({ rules, logger: capturedLogger().logger });
+    const apiSchema = load(lifecycle, sdl);
     const engine = lifecycle.current();
     expect(engine?.schema).toBe(apiSchema);
     expect(engine?.rules).toHaveLength(rules.length);
   });
 
   it('first load: a rule naming a coordinate the supergraph lacks refuses start-up', () => {
-    const gateway = fakeGateway();
-    const lifecycle = engineLifecycle(gateway, {
+    const lifecycle = engineLifecycle({
       rules: [rule('no-phone', ['Customer.phone'])],
       logger: capturedLogger().logger,
     });
-    gateway.load(withoutPhone);
+    let failure: unknown;
+    try {
+      load(lifecycle, withoutPhone);
+    } catch (error) {
+      failure = error;
+    }
     expect(lifecycle.current()).toBeUndefined();
-    expect(lifecycle.startupFailure()).toMatchObject({ name: 'StartupError', code: 'POLICY_INVALID' });
-    expect(lifecycle.startupFailure().message).toMatch(
+    expect(failure).toMatchObject({ name: 'StartupError', code: 'POLICY_INVALID' });
+    expect((failure as Error).message).toMatch(
       /^invalid policy test\.yaml: rule "no-phone": unknown coordinate Customer\.phone: Customer has no field phone/,
     );
   });
 
   it('first load: what does not compile at all is wrapped as POLICY_INVALID', () => {
-    const gateway = fakeGateway();
-    const lifecycle = engineLifecycle(gateway, { rules, logger: capturedLogger().logger });
-    gateway.load('type {');
+    const lifecycle = engineLifecycle({ rules, logger: capturedLogger().logger });
+    let failure: unknown;
+    try {
+      loadBroken(lifecycle);
+    } catch (error) {
+      failure = error;
+    }
     expect(lifecycle.current()).toBeUndefined();
-    const failure = lifecycle.startupFailure();
     expect(failure).toMatchObject({ code: 'POLICY_INVALID' });
-    expect(failure.message).toMatch(/^policies cannot be compiled: .*Syntax Error/);
-    expect(failure.cause).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/^policies cannot be compiled: .*Syntax Error/);
+    expect((failure as Error).cause).toBeInstanceOf(Error);
   });
 
   it('reload: a rule whose coordinate vanished is skipped with a warning, the rest enforced by a new engine', () => {
-    const gateway = fakeGateway();
     const { logger, lines } = capturedLogger();
-    const lifecycle = engineLifecycle(gateway, {
+    const lifecycle = engineLifecycle({
       rules: [rule('no-phone', ['Customer.phone']), rule('no-email', ['Customer.email'])],
       logger,
     });
-    gateway.load(sdl);
+    load(lifecycle, sdl);
     const first = lifecycle.current();
     expect(first?.rules.map((r) => r.id)).toEqual(['no-phone', 'no-email']);
-    gateway.load(withoutPhone);
+    load(lifecycle, withoutPhone);
     const second = lifecycle.current();
     expect(second).not.toBe(first);
     expect(second?.rules.map((r) => r.id)).toEqual(['no-email']);
@@ -122,12 +121,11 @@ describe('engineLifecycle', () => {
   });
 
   it('reload: policies that do not compile against the new supergraph keep the previous engine', () => {
-    const gateway = fakeGateway();
     const { logger, lines } = capturedLogger();
-    const lifecycle = engineLifecycle(gateway, { rules, logger });
-    gateway.load(sdl);
+    const lifecycle = engineLifecycle({ rules, logger });
+    load(lifecycle, sdl);
     const good = lifecycle.current();
-    gateway.load('type {');
+    loadBroken(lifecycle);
     expect(lifecycle.current()).toBe(good);
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
       [50, 'policies do not compile against the new supergraph; keeping the previous ones'],

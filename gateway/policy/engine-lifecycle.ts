@@ -1,7 +1,6 @@
-import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { ErrorCode, StartupError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { supergraphModel } from '../supergraph/supergraph-model.js';
+import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import { compilePolicy } from './policy-engine.js';
 import { indexSupergraph } from './schema-index.js';
 import type { GrantRules, PolicyEngine, PolicyRule } from './types.js';
@@ -18,28 +17,25 @@ export interface EngineLifecycle {
   /** The engine compiled against the supergraph in service; undefined until a load compiled. */
   current(): PolicyEngine | undefined;
   /**
-   * Why there is no engine (the first load did not compile, or no load happened yet): the
-   * compile's own `StartupError` (POLICY_INVALID), else one wrapping what was thrown.
+   * Compiles the policies against a supergraph just loaded. Throws only while there is no
+   * engine yet (the first load): the compile's own `StartupError` (POLICY_INVALID), else one
+   * wrapping what was thrown, so the gateway refuses to start.
    */
-  startupFailure(): StartupError;
+  schemaChanged(model: SupergraphModel): void;
 }
 
 /**
  * Compiles the policy rules against each supergraph the gateway loads. The first load is
  * strict: a rule naming a coordinate the supergraph lacks refuses start-up (`startupFailure`,
- * thrown by `usePolicy`'s `load`). A later load cannot refuse anything, the gateway is
+ * thrown by `schemaChanged`, which refuses the start). A later load cannot refuse anything, the gateway is
  * serving: such a rule is skipped with a warning, and if the policies do not compile at all
  * against the new supergraph the previous engine stays (keep-last-good), logged as an error.
  *
  * Each successful compile gives a new engine object: what is cached per engine (decisions,
  * filtered introspection schemas) starts afresh with it.
  */
-export function engineLifecycle(
-  gateway: Pick<GatewayInterface, 'onSchemaLoadOrUpdate'>,
-  { rules, logger, grants }: EngineLifecycleOptions,
-): EngineLifecycle {
+export function engineLifecycle({ rules, logger, grants }: EngineLifecycleOptions): EngineLifecycle {
   let engine: PolicyEngine | undefined;
-  let failure: unknown;
   let index: ReturnType<typeof indexSupergraph> | undefined;
 
   const compile = (strict: boolean) =>
@@ -61,38 +57,35 @@ export function engineLifecycle(
     }
   });
 
-  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    const strict = engine === undefined;
-    try {
-      // The same model the other stages of this schema load get (one parse per supergraph).
-      const next = indexSupergraph(supergraphModel(coreSupergraphSdl, { apiSchema }), apiSchema);
-      const previous = index;
-      index = next;
+  return {
+    current: () => engine,
+    schemaChanged(model) {
+      const strict = engine === undefined;
       try {
-        engine = compile(strict);
+        // The model every stage of this schema load gets (one parse per supergraph).
+        const next = indexSupergraph(model, model.apiSchema);
+        const previous = index;
+        index = next;
+        try {
+          engine = compile(strict);
+        } catch (error) {
+          index = previous;
+          throw error;
+        }
       } catch (error) {
-        index = previous;
-        throw error;
-      }
-    } catch (error) {
-      failure = error;
-      if (!strict)
+        if (strict)
+          throw error instanceof StartupError
+            ? error
+            : new StartupError(
+                ErrorCode.POLICY_INVALID,
+                `policies cannot be compiled: ${String(error)}`,
+                error,
+              );
         logger.error(
           { err: error },
           'policies do not compile against the new supergraph; keeping the previous ones',
         );
-    }
-  });
-
-  return {
-    current: () => engine,
-    startupFailure: () =>
-      failure instanceof StartupError
-        ? failure
-        : new StartupError(
-            ErrorCode.POLICY_INVALID,
-            `policies cannot be compiled: ${String(failure)}`,
-            failure,
-          ),
+      }
+    },
   };
 }

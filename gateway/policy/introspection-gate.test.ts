@@ -2,7 +2,7 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { principal, referenceEngine, referenceModel } from '../../test/support/reference-policy.js';
 import type { Principal } from '../common/types.js';
-import { ANONYMOUS } from '../http/context.js';
+import { ANONYMOUS } from '../auth/anonymous.js';
 import { analyseOperation } from '../operation/operation-analysis.js';
 import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import { introspectionGate } from './introspection-gate.js';

@@ -6,7 +6,7 @@ import {
   type GraphQLField,
   type GraphQLNamedType,
 } from 'graphql';
-import { Classification } from '../../subgraphs/kit/descriptor.js';
+import { Classification } from '../protocol/index.js';
 import { assertNever } from '../common/invariant.js';
 import { memoByObject } from '../common/memo-by-object.js';
 import type { Principal } from '../common/types.js';

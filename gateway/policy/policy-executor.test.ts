@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_22_CUSTOMER } from '../../test/support/order-22.js';
 import { referenceEngine, referenceModel } from '../../test/support/reference-policy.js';
 import type { FieldDecision, Principal } from '../common/types.js';
-import { ANONYMOUS, type GatewayContext } from '../http/context.js';
+import { ANONYMOUS } from '../auth/anonymous.js';
+import { analyseOperation } from '../operation/operation-analysis.js';
+import { RequestState, stageRunner } from '../pipeline/index.js';
 import { authorizationCache } from './authorization-cache.js';
 import { introspectionGate } from './introspection-gate.js';
 import { createMasker } from './mask-value.js';
@@ -54,38 +56,52 @@ function standIn() {
 
 function wrapped(overrides: Partial<PolicyExecutorOptions> = {}) {
   const { executor, handed } = standIn();
-  const policy = policyExecutor(executor, {
-    mode: 'enforce',
-    engine: () => engine,
-    introspection: introspectionGate('filtered', 10),
-    authorizations: authorizationCache(10),
-    mask: createMasker(Buffer.from('meshgate-test-hash-key')),
-    ...overrides,
-  });
-  return { policy, handed };
+  // Through the runner, as the gateway runs it: the stage's authorize hook around the executor.
+  const runner = stageRunner([
+    {
+      name: 'policy',
+      authorize: policyExecutor({
+        mode: 'enforce',
+        engine: () => engine,
+        introspection: introspectionGate('filtered', 10),
+        authorizations: authorizationCache(10),
+        mask: createMasker(Buffer.from('meshgate-test-hash-key')),
+        ...overrides,
+      }),
+    },
+  ]);
+  return { policy: runner.wrapExecutor(executor), handed };
 }
 
-/** The members of Apollo Server's request context the executor reads. */
+/** The members of Apollo Server's request context the executor reads, with the request's state. */
 function requestFor(
   query: string,
   principal: Principal,
-  {
-    variables = {},
-    context,
-  }: { variables?: Record<string, unknown>; context?: Partial<GatewayContext> } = {},
+  { variables = {} }: { variables?: Record<string, unknown> } = {},
 ) {
   const document = parse(query);
   const operation = document.definitions[0] as OperationDefinitionNode;
+  const queryHash = createHash('sha256').update(query).digest('hex');
+  const state = new RequestState('r', { name: undefined, version: undefined });
+  state.principal = principal;
+  state.operation = {
+    document,
+    definition: operation,
+    name: operation.name?.value ?? null,
+    type: operation.operation,
+    hash: queryHash,
+    analysis: analyseOperation(schema, document, operation),
+  };
   const requestContext = {
     request: { query, variables },
     document,
     source: query,
-    queryHash: createHash('sha256').update(query).digest('hex'),
+    queryHash,
     operationName: operation.name?.value ?? null,
     operation,
-    context: context ?? { requestId: 'r', principal, decisions: [], fetches: [] },
+    context: state,
   };
-  return requestContext as unknown as GatewayGraphQLRequestContext & { context: Partial<GatewayContext> };
+  return requestContext as unknown as GatewayGraphQLRequestContext & { context: RequestState };
 }
 
 const CONTACT = '{ customer(id: "4219") { name email phone } }';
@@ -204,12 +220,15 @@ describe('policyExecutor', () => {
     expect(handed).toEqual([]);
   });
 
-  it('reads the principal from the context (anonymous without one) and sets decisions only where the context has them', async () => {
+  it("reads the principal from the request's state and sets its decisions and row filters", async () => {
     const { policy } = wrapped();
-    const request = requestFor(CONTACT, ANONYMOUS, { context: {} });
+    const request = requestFor(CONTACT, ANONYMOUS);
     const result = await policy(request);
     expect(result.data).toEqual({ customer: { name: 'Tim Dijkstra', email: null, phone: null } });
-    expect(request.context).toEqual({});
+    expect(request.context.decisions.map((d) => `${d.coordinate} ${d.effect}`)).toContain(
+      'Customer.email deny',
+    );
+    expect(request.context.rowFilters.applied).toEqual([]);
   });
 
   it('refuses to run without policies', async () => {

@@ -1,9 +1,8 @@
-import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { OperationDefinitionNode } from 'graphql';
 import type { PolicyConfig } from '../auth/security-config.js';
 import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
-import { ANONYMOUS, type GatewayContext } from '../http/context.js';
-import { analyseOperation } from '../operation/operation-analysis.js';
+import type { Stage } from '../pipeline/types.js';
 import { applyDecisions, variablesWithDefaults } from './apply-decisions.js';
 import type { AuthorizationCache } from './authorization-cache.js';
 import { forbidden } from './forbidden.js';
@@ -22,12 +21,12 @@ export interface PolicyExecutorOptions {
 }
 
 /**
- * The authorize and mask stages around the gateway's executor. @apollo/gateway caches query
+ * The authorize and mask hooks around the gateway's executor (the policy stage's `authorize`). @apollo/gateway caches query
  * plans by the operation's hash, so rewriting only the document in a plugin would let one
  * principal's plan serve another; this executor instead hands the real one an operation with
  * its own source and hash, then masks the response:
  *
- *   analyse (once per document: operation/operation-analysis.ts)
+ *   the analysis (made once by the runner: pipeline/stage-runner.ts)
  *     ─▶ introspection gate (introspection-gate.ts)
  *       ─▶ authorize (cached per operation × principal key; denied selections removed)
  *         ─▶ plan + execute (the wrapped executor)
@@ -35,17 +34,17 @@ export interface PolicyExecutorOptions {
  *
  * Modes (POLICY_MODE): `enforce` (the above), `reject` (403 if anything is denied), `dry-run`
  * (decisions reported in `extensions.policy`, the operation run and answered unchanged).
- * Either way the decisions go on the request context, for lineage and the metrics.
+ * Either way the decisions and row filters go on the request state, for lineage, the metrics
+ * and the context token.
  */
-export function policyExecutor(executor: GatewayExecutor, options: PolicyExecutorOptions): GatewayExecutor {
+export function policyExecutor(options: PolicyExecutorOptions): NonNullable<Stage['authorize']> {
   const { mode, introspection, authorizations, mask } = options;
-  return async (requestContext) => {
+  return async (state, resolved, requestContext, executor) => {
     const engine = options.engine();
     if (!engine) throw new MeshgateGraphQLError(ErrorCode.INTERNAL_SERVER_ERROR, 'policies are not loaded');
-    const context = requestContext.context as Partial<GatewayContext>;
-    const principal = context.principal ?? ANONYMOUS;
-    const { document, operation, request } = requestContext;
-    const analysis = analyseOperation(engine.schema, document, operation);
+    const { principal } = state;
+    const { operation, request } = requestContext;
+    const { analysis } = resolved;
 
     const answer = introspection.answer(engine, principal, analysis, {
       operationName: requestContext.operationName,
@@ -71,10 +70,9 @@ export function policyExecutor(executor: GatewayExecutor, options: PolicyExecuto
         return result;
       },
     );
-    if (context.decisions) context.decisions = authorization.decisions;
-    // The row filters the context token will carry (row-filter.ts), for lineage: one array per principal key.
-    const { applied } = engine.rowFilters(principal);
-    if (applied.length && context.fetches) context.rowFilters = applied;
+    state.decisions = authorization.decisions;
+    // The row filters, worked out once: the context token carries them, lineage records them.
+    state.rowFilters = engine.rowFilters(principal);
 
     if (mode === 'dry-run') {
       const result = await executor(requestContext);

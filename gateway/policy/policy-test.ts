@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Kind, parse as parseGraphQL, validate, type OperationDefinitionNode } from 'graphql';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ANONYMOUS } from '../http/context.js';
+import { ANONYMOUS } from '../auth/anonymous.js';
 import { ErrorCode, StartupError } from '../common/errors.js';
 import type { Principal } from '../common/types.js';
 import { analyseOperation } from '../operation/operation-analysis.js';

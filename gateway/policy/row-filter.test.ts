@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRowFilterClaims, parseRowPredicate } from '../common/row-filter.js';
+import { parseRowFilterClaims, parseRowPredicate } from '../protocol/index.js';
 import type { Principal } from '../common/types.js';
 import { referenceModel } from '../../test/support/reference-policy.js';
 import type { SupergraphModel } from '../supergraph/supergraph-model.js';
@@ -139,7 +139,7 @@ describe('row filters (effect: filter)', () => {
   });
 });
 
-describe('the predicate contract (gateway/common/row-filter.ts)', () => {
+describe('the predicate contract (gateway/protocol/row-filter.ts)', () => {
   it('reads back what the gateway sends and refuses unknown shapes', () => {
     const claims = {
       customers: [{ type: 'Customer', rule: 'r', where: { kind: 'in', field: 'country', values: ['DE'] } }],

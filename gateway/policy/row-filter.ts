@@ -8,7 +8,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
-import type { CompareOperator, FilterValue, RowPredicate } from '../common/row-filter.js';
+import type { CompareOperator, FilterValue, RowPredicate } from '../protocol/index.js';
 import type { Principal } from '../common/types.js';
 import { principalEnvironment } from './cel.js';
 import {

@@ -1,6 +1,6 @@
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { FieldDecision, MaskStrategy, Principal } from '../common/types.js';
-import type { AppliedRowFilter, RowFilterClaims } from '../common/row-filter.js';
+import type { AppliedRowFilter, RowFilterClaims } from '../protocol/index.js';
 
 export type { FieldDecision, MaskStrategy };
 

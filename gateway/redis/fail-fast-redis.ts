@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../common/logger.js';
 import type { RedisClient } from './redis-client.js';
 import type { RedisConnection } from './redis-config.js';
@@ -41,21 +40,4 @@ export async function firstConnection(client: RedisClient, ms = 2_000): Promise<
     sleep(ms, undefined, { ref: false }),
   ]);
   timeout.abort();
-}
-
-/**
- * The server-lifetime hooks of a plugin that owns such a client: connect (briefly waited for)
- * as the server starts, disconnect as it stops. Nothing to do without a client.
- */
-export function redisLifecycle(client: RedisClient | null): Pick<ApolloServerPlugin, 'serverWillStart'> {
-  return {
-    async serverWillStart() {
-      if (client) await firstConnection(client);
-      return {
-        async serverWillStop() {
-          client?.disconnect();
-        },
-      };
-    },
-  };
 }

@@ -1,7 +1,8 @@
 import { createSecretKey } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../common/types.js';
-import { createContextTokenSigner, createContextTokenVerifier } from './context-token.js';
+import { createContextTokenVerifier } from '../protocol/index.js';
+import { createContextTokenSigner } from './context-token.js';
 
 const key = createSecretKey(Buffer.alloc(32, 3));
 const principal = (sub: string): Principal => ({

@@ -1,4 +1,5 @@
-import { CONTEXT_TOKEN_HEADER, rowFilterFingerprint } from './context-token.js';
+import { CONTEXT_TOKEN_HEADER } from '../protocol/index.js';
+import { rowFilterFingerprint } from './context-token.js';
 import { leanFetch, type LeanFetch, type LeanResponse } from './lean-fetch.js';
 
 /**

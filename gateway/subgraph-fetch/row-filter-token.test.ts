@@ -5,15 +5,11 @@ import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { issueToken } from '../auth/token-issuer.js';
-import { useAuthentication } from '../auth/index.js';
+import { createAuthenticate } from '../auth/index.js';
 import { loadConfig } from '../config/config.js';
 import type { Principal } from '../common/types.js';
-import {
-  CONTEXT_TOKEN_HEADER,
-  createContextTokenSigner,
-  createContextTokenVerifier,
-  rowFilterFingerprint,
-} from './context-token.js';
+import { CONTEXT_TOKEN_HEADER, createContextTokenVerifier } from '../protocol/index.js';
+import { createContextTokenSigner, rowFilterFingerprint } from './context-token.js';
 import { inflightDedupFetch } from './inflight-fetch.js';
 import { bufferedResponse, type LeanRequestInit } from './lean-fetch.js';
 
@@ -44,7 +40,7 @@ describe('list attributes', () => {
       attributes: { countries: ['DE', 'AT'], purpose: 'analysis' },
     });
     expect(jwt.decode(token)).toMatchObject({ countries: ['DE', 'AT'], purpose: 'analysis' });
-    const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
+    const authenticate = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir });
     expect(authenticate(`Bearer ${token}`).attributes).toEqual({
       countries: ['DE', 'AT'],
       purpose: 'analysis',
@@ -54,9 +50,9 @@ describe('list attributes', () => {
 
 describe('the context token carries the row filters', () => {
   it('signs them as the `filters` claim; the products read them back, typed', () => {
-    let current = { claims, fingerprint: JSON.stringify(claims) };
-    const signer = createContextTokenSigner(key, 30, () => current);
-    const token = signer.sign(principal);
+    const filters = { claims, fingerprint: JSON.stringify(claims) };
+    const signer = createContextTokenSigner(key, 30);
+    const token = signer.sign(principal, filters);
     expect(jwt.decode(token)).toMatchObject({ filters: claims, attrs: { countries: ['DE', 'AT'] } });
     expect(createContextTokenVerifier(key)(token)).toMatchObject({
       filters: claims,
@@ -64,9 +60,8 @@ describe('the context token carries the row filters', () => {
     });
     expect(rowFilterFingerprint(token)).toBe(JSON.stringify(claims));
     // Reused while the filters stay; re-signed when they change (a grant or policy reload).
-    expect(signer.sign(principal)).toBe(token);
-    current = { claims: {} as typeof claims, fingerprint: '' };
-    const unfiltered = signer.sign(principal);
+    expect(signer.sign(principal, { ...filters })).toBe(token);
+    const unfiltered = signer.sign(principal, { claims: {} as typeof claims, fingerprint: '' });
     expect(unfiltered).not.toBe(token);
     expect(rowFilterFingerprint(unfiltered)).toBe('');
     expect(createContextTokenVerifier(key)(unfiltered)?.filters).toEqual({});
@@ -102,10 +97,9 @@ describe('in-flight de-duplication under row filters', () => {
       return bufferedResponse(url, 200, 'OK', new Headers(), '{"data":{}}');
     };
     const dedup = inflightDedupFetch(fetcher);
-    const filtered = createContextTokenSigner(key, 30, () => ({
-      claims,
-      fingerprint: JSON.stringify(claims),
-    }));
+    const signer = createContextTokenSigner(key, 30);
+    const filters = { claims, fingerprint: JSON.stringify(claims) };
+    const filtered = { sign: (p: Principal) => signer.sign(p, filters) };
     const plain = createContextTokenSigner(key, 30);
     const other: Principal = { ...principal, sub: 'other' };
     const post = (token: string) =>

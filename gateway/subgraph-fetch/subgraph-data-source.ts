@@ -1,7 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { CONTEXT_TOKEN_HEADER, type ContextTokenSigner } from '../subgraph-fetch/context-token.js';
-import type { GatewayContext } from '../http/context.js';
+import type { ContextTokenSigner } from '../subgraph-fetch/context-token.js';
+import { CONTEXT_TOKEN_HEADER } from '../protocol/index.js';
+import { RequestState } from '../pipeline/request-state.js';
 import type { SubgraphFetch } from '../common/types.js';
 import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
 import { inflightDedupFetch } from './inflight-fetch.js';
@@ -31,45 +32,60 @@ const plainFetch = asFetcher(leanFetch);
 /** One per process: identical subgraph queries in flight at once share a round trip (inflight-fetch.ts). */
 const dedupingFetch = asFetcher(inflightDedupFetch(leanFetch));
 
+export interface SubgraphDataSourceOptions {
+  /** The subgraph's name in the supergraph: the data product. */
+  readonly name: string;
+  readonly url: string;
+  /** Signs the context token every fetch carries (no bypass: subgraphs refuse requests without one). */
+  readonly contextToken?: ContextTokenSigner | undefined;
+  /** Share identical in-flight subgraph queries (SUBGRAPH_DEDUP, on by default). */
+  readonly dedup?: boolean | undefined;
+  /** Answer queries from the entity cache where it can (MESHGATE_CACHE, on by default). */
+  readonly cache?: EntityCache | null | undefined;
+  /** Told of each fetch a client request's plan made, as it finishes (the runner's `subgraphFetched`). */
+  readonly onFetch?: ((state: RequestState, fetch: SubgraphFetch) => void) | undefined;
+}
+
 /**
  * All subgraph I/O goes through this one class: it forwards the request id, and turns a
  * subgraph that cannot be reached into an error that names it, so the rest of the response
  * (other domains' fields) is still served.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    readonly name: string,
-    url: string,
-    /** Signs the context token every fetch carries (no bypass: subgraphs refuse requests without one). */
-    private readonly contextToken?: ContextTokenSigner,
-    /** Share identical in-flight subgraph queries (SUBGRAPH_DEDUP, on by default). */
-    dedup = false,
-    /** Answer queries from the entity cache where it can (MESHGATE_CACHE, on by default). */
-    private readonly cache?: EntityCache,
-  ) {
-    super({ url, fetcher: dedup ? dedupingFetch : plainFetch });
+export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
+  readonly name: string;
+  private readonly contextToken: ContextTokenSigner | undefined;
+  private readonly cache: EntityCache | undefined;
+  private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.url, fetcher: options.dedup ? dedupingFetch : plainFetch });
+    this.name = options.name;
+    this.contextToken = options.contextToken;
+    this.cache = options.cache ?? undefined;
+    this.onFetch = options.onFetch;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Context is empty for the gateway's own requests (health checks, introspection).
-    if ('requestId' in context) request.http?.headers.set('x-request-id', context.requestId);
-    // The gateway's own fetches (`_service` for introspect-and-compose) carry its own principal.
-    const token =
-      'principal' in context
-        ? this.contextToken?.sign(context.principal)
-        : this.contextToken?.sign(GATEWAY_PRINCIPAL);
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestState>): void {
+    // A client request has its state; the gateway's own requests (health checks, `_service`
+    // for introspect-and-compose) have none and carry the gateway's own principal.
+    const state = context instanceof RequestState ? context : null;
+    if (state) request.http?.headers.set('x-request-id', state.requestId);
+    const token = state
+      ? this.contextToken?.sign(state.principal, state.rowFilters)
+      : this.contextToken?.sign(GATEWAY_PRINCIPAL);
     if (token) request.http?.headers.set(CONTEXT_TOKEN_HEADER, token);
     traceSubgraphFetch(request.http?.headers, this.name); // W3C traceparent of the gateway.fetch span (OTEL_* on)
   }
 
   override async process(
-    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+    options: GraphQLDataSourceProcessOptions<RequestState>,
   ): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
     const representations = options.request.variables?.representations;
+    const state = options.context instanceof RequestState ? options.context : null;
     const record = (ok: boolean, cacheHits?: number) => {
-      // Only a client request has a pipeline context; the gateway's own health checks do not.
-      if (!('fetches' in options.context)) return;
+      // Only a client request has a state; the gateway's own health checks do not.
+      if (!state) return;
       const fetch: SubgraphFetch | CachedSubgraphFetch = {
         subgraph: this.name,
         durationMs: performance.now() - started,
@@ -77,7 +93,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         ok,
         ...(cacheHits !== undefined && { cacheHits }),
       };
-      options.context.fetches.push(fetch);
+      if (this.onFetch) this.onFetch(state, fetch);
+      else state.fetches.push(fetch);
     };
     try {
       const cacheable = this.cache && this.cacheable(options);
@@ -106,8 +123,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * a mutation (its follow-up entity fetches read what it just changed), a subscription, or
    * the gateway's own requests; nor a product whose contract gives no lag (TTL 0).
    */
-  private cacheable(options: GraphQLDataSourceProcessOptions<GatewayContext>): CacheableFetch | null {
-    if (!('incomingRequestContext' in options) || !('principal' in options.context)) return null;
+  private cacheable(options: GraphQLDataSourceProcessOptions<RequestState>): CacheableFetch | null {
+    const state = options.context instanceof RequestState ? options.context : null;
+    if (!('incomingRequestContext' in options) || !state) return null;
     const query = options.request.query;
     if (options.incomingRequestContext.operation?.operation !== 'query' || !query || !isQueryText(query))
       return null;
@@ -117,7 +135,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       query,
       variables: options.request.variables,
       // The token this fetch carries (willSendRequest signs the same, cached per principal).
-      fingerprint: fingerprintOf(this.contextToken?.sign(options.context.principal)),
+      fingerprint: fingerprintOf(this.contextToken?.sign(state.principal, state.rowFilters)),
     };
   }
 }

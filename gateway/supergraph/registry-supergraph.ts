@@ -1,6 +1,6 @@
 import type { SupergraphManager } from '@apollo/gateway';
 import type { PublishedSubgraph, Registry } from '../../schema/registry/types.js';
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../protocol/index.js';
 import type { Logger } from '../common/logger.js';
 import type { Readiness } from './readiness.js';
 import { readSupergraphFile } from './read-supergraph-file.js';

@@ -1,7 +1,7 @@
 import { Supergraph } from '@apollo/federation-internals';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { supergraphId } from '../../schema/registry/supergraph-record.js';
-import { Classification } from '../../subgraphs/kit/descriptor.js';
+import { Classification } from '../protocol/index.js';
 import { readAccessDirectives, type Requirement } from './access-directives.js';
 import { readJoinSpec, type Ownership, type SupergraphSubgraph } from './join-spec.js';
 
@@ -45,42 +45,17 @@ export interface DerivedAlready {
   readonly apiSchema?: GraphQLSchema | undefined;
 }
 
-interface Entry {
-  readonly model: SupergraphModel;
-  offerApiSchema(apiSchema: GraphQLSchema): void;
-}
-
 /**
- * The gateway serves one supergraph at a time, but a hot reload briefly has two and the schema
- * check compares a base with a proposal: a few models are kept, the least recently used one
- * goes first, so a swapped-out supergraph does not stay in memory for ever.
- */
-const MODELS_KEPT = 4;
-const entries = new Map<string, Entry>();
-
-/**
- * The model of a supergraph SDL. The same text gives the same model object, so stages that
- * each learn of a schema load on their own (the gateway's `onSchemaLoadOrUpdate` listeners,
- * Apollo Server's `schemaDidLoadOrUpdate`) share one reading of it.
+ * The model of a supergraph SDL, read once. Whoever loads a supergraph builds its model once
+ * and hands that object to every reader (the gateway's stages get it from the runner's
+ * schema-change hook): nothing is shared through a module-level cache.
  */
 export function supergraphModel(sdl: string, derived: DerivedAlready = {}): SupergraphModel {
-  const entry = entries.get(sdl) ?? buildEntry(sdl);
-  entries.delete(sdl); // re-inserted last: a Map iterates in insertion order, oldest first
-  entries.set(sdl, entry);
-  for (const key of entries.keys()) {
-    if (entries.size <= MODELS_KEPT) break;
-    entries.delete(key);
-  }
-  if (derived.apiSchema) entry.offerApiSchema(derived.apiSchema);
-  return entry.model;
-}
-
-function buildEntry(sdl: string): Entry {
   const document = parse(sdl, { noLocation: true });
   const join = readJoinSpec(document);
   const access = readAccessDirectives(document, Classification.options);
-  let apiSchema: GraphQLSchema | undefined;
-  const model: SupergraphModel = Object.freeze({
+  let apiSchema = derived.apiSchema;
+  return Object.freeze({
     id: supergraphId(sdl),
     sdl,
     document,
@@ -98,13 +73,6 @@ function buildEntry(sdl: string): Entry {
     classification: access.classification,
     requirements: access.requirements,
   });
-  return {
-    model,
-    offerApiSchema(derivedSchema) {
-      // Only before the first read: a model's API schema never changes under its readers.
-      apiSchema ??= derivedSchema;
-    },
-  };
 }
 
 export type { Ownership, SupergraphSubgraph } from './join-spec.js';

@@ -1,6 +1,6 @@
 import { IntrospectAndCompose, type SupergraphManager } from '@apollo/gateway';
 import { openRegistry } from '../../schema/registry/open-registry.js';
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../protocol/index.js';
 import type { MeshgateConfig } from '../config/config.js';
 import { assertNever } from '../common/invariant.js';
 import type { Logger } from '../common/logger.js';

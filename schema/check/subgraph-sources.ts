@@ -5,7 +5,7 @@ import {
   CONTRACT_FILE,
   descriptorFromContract,
   type DataProductDescriptor,
-} from '../../subgraphs/kit/descriptor.js';
+} from '../../gateway/protocol/index.js';
 import { withoutRepeats } from '../contract/contract-file.js';
 import { sdlDisagreements } from '../contract/sdl-agreement.js';
 import { odcsProblems } from '../contract/validate-contract.js';

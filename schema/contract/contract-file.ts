@@ -5,7 +5,7 @@ import {
   descriptorFromContract,
   type ContractProblem,
   type DataProductDescriptor,
-} from '../../subgraphs/kit/descriptor.js';
+} from '../../gateway/protocol/index.js';
 import { sdlDisagreements } from './sdl-agreement.js';
 import { odcsProblems } from './validate-contract.js';
 

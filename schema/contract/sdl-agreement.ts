@@ -1,4 +1,4 @@
-import type { ContractProblem } from '../../subgraphs/kit/descriptor.js';
+import type { ContractProblem } from '../../gateway/protocol/index.js';
 import { sdlObjects } from './sdl-objects.js';
 
 /** ODCS logical types a GraphQL String may stand for: a timestamp or a date travels as an ISO string. */

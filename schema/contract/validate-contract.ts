@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
-import type { ContractProblem } from '../../subgraphs/kit/descriptor.js';
+import type { ContractProblem } from '../../gateway/protocol/index.js';
 
 /**
  * Validates a data contract against the official ODCS v3.1.0 JSON Schema, vendored in

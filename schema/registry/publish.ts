@@ -1,6 +1,6 @@
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { invariant } from '../../gateway/common/invariant.js';
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../../gateway/protocol/index.js';
 import { composeSupergraph, type CompositionFinding, type SubgraphSource } from '../compose.js';
 import { supergraphRecord } from './supergraph-record.js';
 import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryState } from './types.js';

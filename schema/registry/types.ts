@@ -1,4 +1,4 @@
-import type { DataProductDescriptor } from '../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../../gateway/protocol/index.js';
 
 /** One published version of a data product's subgraph. */
 export interface PublishedSubgraph {

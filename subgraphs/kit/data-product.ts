@@ -7,7 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { parse } from 'graphql';
 import type { Queryable } from './database.js';
 import { RowFilters, type RowFilterTargets } from './row-filter.js';
-import { CONTRACT_FILE, readDescriptor, type DataProductDescriptor } from './descriptor.js';
+import { CONTRACT_FILE, readDescriptor, type DataProductDescriptor } from '../../gateway/protocol/index.js';
 import type { SeedScripts } from './seed.js';
 
 /** What every resolver of a data product receives as its context. */

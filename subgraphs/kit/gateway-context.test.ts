@@ -2,10 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  CONTEXT_TOKEN_HEADER,
-  createContextTokenSigner,
-} from '../../gateway/subgraph-fetch/context-token.js';
+import { CONTEXT_TOKEN_HEADER, PROTOCOL_VERSION, signContextToken } from '../../gateway/protocol/index.js';
 import { requireGatewayContext } from './gateway-context.js';
 
 describe('requireGatewayContext', () => {
@@ -33,9 +30,20 @@ describe('requireGatewayContext', () => {
   const claims = { anon: false, roles: [], scopes: [], attrs: {} };
 
   it('passes a valid context token', async () => {
-    const response = await post(createContextTokenSigner(key, 30).sign(principal));
+    const response = await post(signContextToken(key, principal, undefined, 30));
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ data: { ok: true } });
+  });
+
+  it('passes a token without a protocol version (signed before `v` existed)', async () => {
+    const token = jwt.sign(claims, key, {
+      algorithm: 'HS256',
+      issuer: 'meshgate-gateway',
+      audience: 'meshgate-subgraph',
+      subject: 'x',
+      expiresIn: 30,
+    });
+    expect((await post(token)).statusCode).toBe(200);
   });
 
   it.each([
@@ -68,6 +76,17 @@ describe('requireGatewayContext', () => {
           algorithm: 'HS256',
           issuer: 'meshgate-gateway',
           audience: 'meshgate',
+          subject: 'x',
+          expiresIn: 30,
+        }),
+    ],
+    [
+      'of an unknown protocol version',
+      () =>
+        jwt.sign({ ...claims, v: PROTOCOL_VERSION + 1 }, key, {
+          algorithm: 'HS256',
+          issuer: 'meshgate-gateway',
+          audience: 'meshgate-subgraph',
           subject: 'x',
           expiresIn: 30,
         }),

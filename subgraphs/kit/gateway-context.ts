@@ -1,9 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  CONTEXT_TOKEN_HEADER,
-  createContextTokenVerifier,
-} from '../../gateway/subgraph-fetch/context-token.js';
+import { CONTEXT_TOKEN_HEADER, createContextTokenVerifier } from '../../gateway/protocol/index.js';
 import { ErrorCode, httpStatusOf } from '../../gateway/common/errors.js';
 import { RowFilters, unenforceable, type RowFilterTargets } from './row-filter.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RowFilterClaim, RowPredicate } from '../../gateway/common/row-filter.js';
+import type { RowFilterClaim, RowPredicate } from '../../gateway/protocol/index.js';
 import { openDatabase, type Database } from './database.js';
 import {
   RowFilters,

@@ -5,12 +5,12 @@ import {
   type RowFilterClaim,
   type RowFilterClaims,
   type RowPredicate,
-} from '../../gateway/common/row-filter.js';
+} from '../../gateway/protocol/index.js';
 import type { SqlWhere } from './sql.js';
 
 /**
  * Row filters in a data product: the gateway sends, in the signed context token, the typed
- * predicates this product must apply (gateway/common/row-filter.ts); the kit compiles them to
+ * predicates this product must apply (gateway/protocol/row-filter.ts); the kit compiles them to
  * parameterised SQL over the columns the product declares filterable. Values only ever travel
  * as parameters; column names come from the product's own code, never from the token.
  *

@@ -3,8 +3,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
-import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
-import { closeAfterResponseOnStop } from '../../gateway/http/close-after-response.js';
+import { closeAfterResponseOnStop } from '../../gateway/common/close-after-response.js';
+import { listen } from '../../gateway/common/listen.js';
 import type { Logger } from '../../gateway/common/logger.js';
 import { openDatabase, type Database } from './database.js';
 import type { DataProduct, SubgraphContext } from './data-product.js';
@@ -102,27 +102,4 @@ export async function startSubgraph(
     await db.close().catch(() => undefined);
     throw error;
   }
-}
-
-/** Listens, turning "port taken" into a one-line start-up error that names the port. */
-export async function listen(
-  app: { listen(o: { port: number; host: string }): Promise<string>; server: { address(): unknown } },
-  port: number,
-  host: string,
-  what: string,
-): Promise<number> {
-  try {
-    await app.listen({ port, host });
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new StartupError(
-        ErrorCode.PORT_IN_USE,
-        `${what}: port ${port} on ${host} is already in use`,
-        cause,
-      );
-    }
-    throw cause;
-  }
-  const address = app.server.address();
-  return typeof address === 'object' && address !== null ? (address as { port: number }).port : port;
 }

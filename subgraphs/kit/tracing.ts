@@ -9,10 +9,9 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance } from 'fastify';
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
-import { PRODUCT_ATTRIBUTE } from '../../gateway/observability/tracing/attributes.js';
-import { endWhenSettled } from '../../gateway/observability/tracing/in-span.js';
-import { tracingActive } from '../../gateway/observability/tracing/process-tracing.js';
-import { traceRequests } from '../../gateway/observability/tracing/trace-requests.js';
+import { endWhenSettled } from '../../gateway/common/end-when-settled.js';
+import { tracingActive } from '../../gateway/common/tracing-active.js';
+import { PRODUCT_ATTRIBUTE, traceRequests } from '../../gateway/protocol/index.js';
 
 /**
  * A data product continues the gateway's trace: a server span per /graphql request (child of

@@ -1,4 +1,4 @@
-import { ANONYMOUS } from '../../gateway/http/context.js';
+import { ANONYMOUS } from '../../gateway/auth/anonymous.js';
 import { lineageEvent } from '../../gateway/lineage/event.js';
 import type { FieldRead, LineageEvent } from '../../gateway/lineage/types.js';
 import type { FieldDecision, Principal, SubgraphFetch } from '../../gateway/common/types.js';

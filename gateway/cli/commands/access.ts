@@ -7,7 +7,7 @@ import {
   type AccessRequest,
   type AccessService,
 } from '../../access/index.js';
-import { useAuthentication } from '../../auth/index.js';
+import { createAuthenticate } from '../../auth/index.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError } from '../../common/errors.js';
 import type { Principal } from '../../common/types.js';
 import { loadConfig } from '../../config/config.js';
@@ -111,7 +111,7 @@ async function run(options: Signed, act: (service: AccessService, principal: Pri
   if (!token) throw new StartupError(ErrorCode.UNAUTHENTICATED, 'sign in: --token <jwt> or MESHGATE_TOKEN');
   let principal: Principal;
   try {
-    principal = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir })(
+    principal = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir })(
       `Bearer ${token}`,
     );
   } catch (error) {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { dataProducts } from '../../../subgraphs/index.js';
-import { productSla } from '../../../subgraphs/kit/product-sla.js';
+import { productSla } from '../../protocol/index.js';
 import { prometheusRules } from '../../alerts/prometheus-rules.js';
 
 /**

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { referenceDescriptors } from '../reference-descriptors.js';
 import { openRegistry } from '../../../schema/registry/open-registry.js';
 import { buildCatalog } from '../../catalog/build-catalog.js';
 import { catalogSources } from '../../catalog/catalog-sources.js';
 import { descriptorsOf } from '../../supergraph/registry-supergraph.js';
 import { supergraphModel } from '../../supergraph/supergraph-model.js';
-import type { DataProductDescriptor } from '../../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../../protocol/index.js';
 import type { Catalog, CatalogEntry } from '../../catalog/types.js';
 import { loadConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
@@ -31,7 +32,8 @@ export function registerCatalogCommand(program: Command): void {
         ? await registrySupergraph(config.registry)
         : {
             sdl: readSupergraphFile(config.supergraph.source === 'introspect' ? '' : config.supergraph.path),
-            descriptors: null,
+            // A supergraph file is the reference mesh's development workflow: its own contracts describe it.
+            descriptors: await referenceDescriptors(),
           };
       // Consumers come from the shared lineage store; a CLI's own in-memory store would be empty.
       const store = config.lineage.redis ? await lineageStore(config.lineage, { connect: true }) : null;

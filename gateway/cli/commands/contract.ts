@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { contractText, readContractFile } from '../../../schema/contract/index.js';
 import { dataProducts, findDataProduct } from '../../../subgraphs/index.js';
-import { CONTRACT_FILE } from '../../../subgraphs/kit/descriptor.js';
+import { CONTRACT_FILE } from '../../protocol/index.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { useAuthentication } from '../../auth/index.js';
+import { createAuthenticate } from '../../auth/index.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
-import { ANONYMOUS } from '../../http/context.js';
+import { ANONYMOUS } from '../../auth/anonymous.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError } from '../../common/errors.js';
 import { loadPolicyEngine } from '../../policy/offline-engine.js';
 import {
@@ -57,7 +57,7 @@ export function registerPolicyCommand(program: Command): void {
         supergraph?: string;
       }) => {
         const { config, engine } = await setUp(options.supergraph);
-        const authenticate = useAuthentication({ auth: config.security.auth, stateDir: config.stateDir });
+        const authenticate = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir });
         const principals: Principal[] = options.token.map((token) =>
           verified(() => authenticate(`Bearer ${token}`)),
         );

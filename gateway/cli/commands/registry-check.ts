@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { lineageUsage, renderMarkdown, runCheck } from '../../../schema/check/index.js';
 import type { ChangeCheck } from '../../../schema/registry/publish.js';
-import { CONTRACT_FILE } from '../../../subgraphs/kit/descriptor.js';
+import { CONTRACT_FILE } from '../../protocol/index.js';
 import type { MeshgateConfig } from '../../config/config.js';
 import { lineageStore } from '../../lineage/create-lineage.js';
 

@@ -5,7 +5,7 @@ import { openRegistry } from '../../../schema/registry/open-registry.js';
 import { publishSubgraph, rollbackSubgraph, type PublishOutcome } from '../../../schema/registry/publish.js';
 import type { Registry } from '../../../schema/registry/types.js';
 import { dataProducts, findDataProduct } from '../../../subgraphs/index.js';
-import { readDescriptor } from '../../../subgraphs/kit/descriptor.js';
+import { readDescriptor } from '../../protocol/index.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import { registryChangeCheck } from './registry-check.js';

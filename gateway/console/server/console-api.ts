@@ -1,22 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteGenericInterface } from 'fastify';
 import { z } from 'zod';
-import { routePrincipal } from '../../auth/route-principal.js';
+import { CATALOG_READER_ROLES, STEWARD_ROLES } from '../../auth/roles.js';
 import type { Authenticate } from '../../auth/types.js';
-import {
-  ErrorCode,
-  httpStatusOf,
-  MeshgateGraphQLError,
-  messageOf,
-  StartupError,
-  type HttpErrorCode,
-} from '../../common/errors.js';
+import { ErrorCode, MeshgateGraphQLError, StartupError } from '../../common/errors.js';
 import type { Principal } from '../../common/types.js';
+import { answer, refusal, type AdminAnswer } from '../../http/admin-answer.js';
+import { adminRoute, type AdminAccess } from '../../http/admin-route.js';
 import type { QualityStore } from '../../health/types.js';
 import type { PolicyEngine } from '../../policy/types.js';
 import type { Registry } from '../../../schema/registry/types.js';
-import { dataProducts } from '../../../subgraphs/index.js';
-import type { DataProductDescriptor } from '../../../subgraphs/kit/descriptor.js';
-import { mayGovern, mayReadCatalog } from './capabilities.js';
+import type { DataProductDescriptor } from '../../protocol/index.js';
 import { CONSOLE_PERSONAS } from './personas.js';
 import { policyMatrix } from './policy-matrix.js';
 import type { SchemaChecks } from './schema-checks.js';
@@ -28,8 +21,8 @@ export interface ConsoleApiOptions {
   readonly engine: () => PolicyEngine | undefined;
   /** The products in service, to answer 404 for another name. */
   readonly products: () => readonly string[];
-  /** The descriptors published with the supergraph in service; null: this repository's. */
-  readonly descriptors: () => readonly DataProductDescriptor[] | null;
+  /** The descriptors that came with the supergraph in service (supergraph/use-supergraph.ts). */
+  readonly descriptors: () => readonly DataProductDescriptor[];
   readonly quality: QualityStore | null;
   readonly registry: () => Registry | null;
   readonly checks: () => Promise<SchemaChecks>;
@@ -54,92 +47,87 @@ const HISTORY = 50;
  * come from /catalog, /admin/slo and /admin/lineage themselves.
  */
 export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOptions): void {
-  type Check = (principal: Principal) => boolean;
-  const guarded =
-    <R extends FastifyRequest>(
-      allowed: Check,
-      forbidden: HttpErrorCode,
-      handle: (request: R, principal: Principal) => Promise<unknown>,
-    ) =>
-    async (request: R, reply: FastifyReply) => {
-      const principal = await routePrincipal(options.authenticate, request, reply);
-      if (!principal) return reply;
-      if (principal.anonymous) return fail(reply, ErrorCode.CONSOLE_SESSION_REQUIRED);
-      if (!allowed(principal)) return fail(reply, forbidden);
-      const body = await handle(request, principal);
-      return body instanceof Refusal
-        ? fail(reply, body.code, body.message)
-        : reply.header('cache-control', 'no-store').send(body);
-    };
-  const product = (name: string): Refusal | null =>
+  // Signed out: 401 CONSOLE_SESSION_REQUIRED (the page offers to sign in), before the role check.
+  const catalogReaders: AdminAccess = { roles: CATALOG_READER_ROLES, forbidden: ErrorCode.CATALOG_FORBIDDEN };
+  const governance: AdminAccess = { roles: STEWARD_ROLES, forbidden: ErrorCode.CONSOLE_FORBIDDEN };
+  const route = <R extends RouteGenericInterface>(
+    access: AdminAccess,
+    method: 'GET' | 'POST',
+    url: string,
+    handle: (request: FastifyRequest<R>) => Promise<AdminAnswer>,
+  ) =>
+    adminRoute<R>(app, options.authenticate, {
+      ...access,
+      method,
+      url,
+      anonymous: ErrorCode.CONSOLE_SESSION_REQUIRED,
+      handle,
+    });
+  const product = (name: string): AdminAnswer | null =>
     options.products().includes(name)
       ? null
-      : new Refusal(ErrorCode.UNKNOWN_SUBGRAPH, `no data product "${name}" in the supergraph in service`);
+      : refusal(ErrorCode.UNKNOWN_SUBGRAPH, `no data product "${name}" in the supergraph in service`);
 
-  type ProductRequest = FastifyRequest<{ Params: { name: string } }>;
-  app.get(
-    '/console/api/products/:name/quality',
-    guarded(mayReadCatalog, ErrorCode.CATALOG_FORBIDDEN, async (request: ProductRequest) => {
-      const { name } = request.params;
-      const unknown = product(name);
-      if (unknown) return unknown;
-      const store = options.quality;
-      if (!store)
-        return {
-          available: false,
-          reason: 'quality rules are not run for this gateway (MESHGATE_QUALITY=off)',
-        };
-      const latest = await store.latest(name);
-      const history = Object.fromEntries(
-        await Promise.all(
-          latest.map(async (r) => [r.ruleId, await store.history(name, r.ruleId, HISTORY)] as const),
-        ),
-      );
-      return { available: true, latest, history, freshness: await store.freshnessHistory(name, HISTORY) };
-    }),
-  );
-  app.get(
-    '/console/api/products/:name/contract',
-    guarded(mayReadCatalog, ErrorCode.CATALOG_FORBIDDEN, async (request: ProductRequest) => {
-      const { name } = request.params;
-      const unknown = product(name);
-      if (unknown) return unknown;
-      const descriptors = options.descriptors() ?? dataProducts.map((p) => p.descriptor);
-      const d = descriptors.find((x) => x.name === name);
-      if (!d) return { available: false, reason: `"${name}" has no data contract` };
-      // What the product page shows of the contract; its full text stays with `meshgate contract export`.
-      return {
-        available: true,
-        name: d.name,
-        description: d.description,
-        owner: d.owner,
-        support: d.support,
-        roles: d.roles,
-        sla: d.sla,
-        quality: d.quality.map((q) => ({
-          id: q.id,
-          dimension: q.dimension,
-          description: q.description ?? null,
-        })),
-      };
-    }),
-  );
-  app.get(
-    '/console/api/products/:name/versions',
-    guarded(mayReadCatalog, ErrorCode.CATALOG_FORBIDDEN, async (request: ProductRequest) => {
-      const unknown = product(request.params.name);
-      return unknown ?? schemaVersions(options.registry(), request.params.name);
-    }),
-  );
+  type ProductRoute = { Params: { name: string } };
+  route<ProductRoute>(catalogReaders, 'GET', '/console/api/products/:name/quality', async (request) => {
+    const { name } = request.params;
+    const unknown = product(name);
+    if (unknown) return unknown;
+    const store = options.quality;
+    if (!store)
+      return answer({
+        available: false,
+        reason: 'quality rules are not run for this gateway (MESHGATE_QUALITY=off)',
+      });
+    const latest = await store.latest(name);
+    const history = Object.fromEntries(
+      await Promise.all(
+        latest.map(async (r) => [r.ruleId, await store.history(name, r.ruleId, HISTORY)] as const),
+      ),
+    );
+    return answer({
+      available: true,
+      latest,
+      history,
+      freshness: await store.freshnessHistory(name, HISTORY),
+    });
+  });
+  route<ProductRoute>(catalogReaders, 'GET', '/console/api/products/:name/contract', async (request) => {
+    const { name } = request.params;
+    const unknown = product(name);
+    if (unknown) return unknown;
+    const descriptors = options.descriptors();
+    const d = descriptors.find((x) => x.name === name);
+    if (!d) return answer({ available: false, reason: `"${name}" has no data contract` });
+    // What the product page shows of the contract; its full text stays with `meshgate contract export`.
+    return answer({
+      available: true,
+      name: d.name,
+      description: d.description,
+      owner: d.owner,
+      support: d.support,
+      roles: d.roles,
+      sla: d.sla,
+      quality: d.quality.map((q) => ({
+        id: q.id,
+        dimension: q.dimension,
+        description: q.description ?? null,
+      })),
+    });
+  });
+  route<ProductRoute>(catalogReaders, 'GET', '/console/api/products/:name/versions', async (request) => {
+    const unknown = product(request.params.name);
+    return unknown ?? answer(await schemaVersions(options.registry(), request.params.name));
+  });
 
-  const matrix = async (input: unknown): Promise<unknown> => {
+  const matrix = async (input: unknown): Promise<AdminAnswer> => {
     const parsed = MatrixRequest.safeParse(input ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return new Refusal(ErrorCode.BAD_USER_INPUT, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+      return refusal(ErrorCode.BAD_USER_INPUT, `${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const engine = options.engine();
-    if (!engine) return new Refusal(ErrorCode.SUBGRAPH_UNAVAILABLE, 'no supergraph is served yet');
+    if (!engine) return refusal(ErrorCode.SUBGRAPH_UNAVAILABLE, 'no supergraph is served yet');
     const { personas, tokens, query } = parsed.data;
     const principals: Principal[] = (
       personas.length || tokens.length ? personas : Object.keys(CONSOLE_PERSONAS)
@@ -149,43 +137,25 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
         principals.push(options.authenticate(`Bearer ${token.trim()}`));
       } catch (error) {
         if (!(error instanceof MeshgateGraphQLError)) throw error;
-        return new Refusal(ErrorCode.BAD_USER_INPUT, `tokens.${i}: ${error.message}`);
+        return refusal(ErrorCode.BAD_USER_INPUT, `tokens.${i}: ${error.message}`);
       }
     }
     try {
-      return policyMatrix(engine, principals, query?.trim() ? query : null);
+      return answer(policyMatrix(engine, principals, query?.trim() ? query : null));
     } catch (error) {
-      return new Refusal(ErrorCode.BAD_USER_INPUT, `query: ${(error as Error).message}`);
+      return refusal(ErrorCode.BAD_USER_INPUT, `query: ${(error as Error).message}`);
     }
   };
   // Tokens and operations go in a POST body (never a URL); GET explains the personas over every field.
-  app.get(
-    '/console/api/policy-matrix',
-    guarded(mayGovern, ErrorCode.CONSOLE_FORBIDDEN, async () => matrix({})),
-  );
-  app.post(
-    '/console/api/policy-matrix',
-    guarded(mayGovern, ErrorCode.CONSOLE_FORBIDDEN, async (request) => matrix(request.body)),
-  );
-  app.get(
-    '/console/api/checks',
-    guarded(mayGovern, ErrorCode.CONSOLE_FORBIDDEN, async () =>
+  route(governance, 'GET', '/console/api/policy-matrix', async () => matrix({}));
+  route(governance, 'POST', '/console/api/policy-matrix', async (request) => matrix(request.body));
+  route(governance, 'GET', '/console/api/checks', async () =>
+    answer(
       // A check that cannot run (`meshgate check` exits 2) is shown as such, with its code.
-      options.checks().catch((error: unknown) => {
+      await options.checks().catch((error: unknown) => {
         if (!(error instanceof StartupError)) throw error;
         return { available: false, reason: `error[${error.code}]: ${error.message}` };
       }),
     ),
   );
-}
-
-class Refusal {
-  constructor(
-    readonly code: HttpErrorCode,
-    readonly message?: string,
-  ) {}
-}
-
-function fail(reply: FastifyReply, code: HttpErrorCode, message = messageOf(code)): FastifyReply {
-  return reply.code(httpStatusOf(code)).send({ error: { code, message } });
 }

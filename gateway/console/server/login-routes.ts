@@ -4,7 +4,7 @@ import { AuthenticationError } from '../../auth/authentication-error.js';
 import type { Authenticate } from '../../auth/types.js';
 import { ErrorCode, httpStatusOf, messageOf, type HttpErrorCode } from '../../common/errors.js';
 import { readCookie, sessionCookie } from './cookies.js';
-import { sameToken } from './csrf.js';
+import { sameToken } from '../../http/csrf.js';
 import { loginPage } from './html-pages.js';
 import { capabilitiesOf } from './capabilities.js';
 import { withSecurityHeaders } from './security-headers.js';

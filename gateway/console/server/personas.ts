@@ -1,5 +1,5 @@
 import type { Principal } from '../../common/types.js';
-import { ANONYMOUS } from '../../http/context.js';
+import { ANONYMOUS } from '../../auth/anonymous.js';
 
 /**
  * The reference mesh's personas (ARCHITECTURE.md), as the policy matrix's default columns:

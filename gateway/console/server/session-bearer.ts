@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, httpStatusOf, messageOf } from '../../common/errors.js';
 import { readCookie } from './cookies.js';
-import { SAFE_METHODS, sameToken } from './csrf.js';
+import { SAFE_METHODS, sameToken } from '../../http/csrf.js';
 import type { SessionStore } from './session-store.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './types.js';
 

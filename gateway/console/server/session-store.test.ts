@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../common/types.js';
 import { readCookie, sessionCookie } from './cookies.js';
-import { sameToken } from './csrf.js';
+import { sameToken } from '../../http/csrf.js';
 import { sessionStore } from './session-store.js';
 
 const principal = (expiresAt?: number): Principal => ({

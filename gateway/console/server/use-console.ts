@@ -7,9 +7,9 @@ import type { Logger } from '../../common/logger.js';
 import type { QualityStore } from '../../health/types.js';
 import type { LineageStore } from '../../lineage/types.js';
 import type { PolicyRule } from '../../policy/types.js';
-import type { SupergraphModel } from '../../supergraph/supergraph-model.js';
+import type { SupergraphStage } from '../../supergraph/use-supergraph.js';
+import type { Stage } from '../../pipeline/types.js';
 import type { Registry } from '../../../schema/registry/types.js';
-import type { DataProductDescriptor } from '../../../subgraphs/kit/descriptor.js';
 import { consoleBundle } from './build.js';
 import { registerConsoleApi } from './console-api.js';
 import { registerConsolePages } from './console-pages.js';
@@ -26,12 +26,10 @@ export interface ConsoleOptions {
   /** Where the bundle is built (writable, git-ignored). */
   readonly stateDir: string;
   readonly logger: Logger;
-  /** The supergraph in service; null before one loaded. */
-  readonly supergraph: () => SupergraphModel | null;
+  /** The supergraph in service (null before one loaded) and its descriptors. */
+  readonly supergraph: SupergraphStage;
   /** The policy rules the gateway enforces, for the policy matrix. */
   readonly rules: readonly PolicyRule[];
-  /** The descriptors published with the supergraph in service; null: this repository's. */
-  readonly descriptors: () => readonly DataProductDescriptor[] | null;
   readonly quality: QualityStore | null;
   /** The schema registry, opened on first use; null when the gateway has none. */
   readonly registry: () => Registry | null;
@@ -50,7 +48,11 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  * for every route, and answer a browser's `GET /graphql` with GraphiQL. The bundle is built
  * in the background when missing or stale (about a second); pages wait for it.
  */
-export function useConsole(app: FastifyInstance, options: ConsoleOptions): void {
+export function useConsole(options: ConsoleOptions): Stage {
+  return { name: 'console', routes: (app) => registerConsole(app, options) };
+}
+
+function registerConsole(app: FastifyInstance, options: ConsoleOptions): void {
   const sessions = sessionStore();
   const bundle = consoleBundle(options.stateDir);
   bundle.catch((error: unknown) => options.logger.error({ err: error }, 'the console bundle did not build'));
@@ -66,11 +68,11 @@ export function useConsole(app: FastifyInstance, options: ConsoleOptions): void 
   registerConsoleApi(app, {
     authenticate: options.authenticate,
     engine: () => {
-      const model = options.supergraph();
+      const model = options.supergraph.model();
       return model ? engineOf(model) : undefined;
     },
-    products: () => Object.keys(options.supergraph()?.subgraphUrls ?? {}),
-    descriptors: options.descriptors,
+    products: () => Object.keys(options.supergraph.model()?.subgraphUrls ?? {}),
+    descriptors: () => options.supergraph.descriptors(),
     quality: options.quality,
     registry: options.registry,
     checks: schemaChecks({

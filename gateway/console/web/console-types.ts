@@ -1,7 +1,6 @@
 import type { FreshnessReading, QualityResult } from '../../health/types.js';
 import type { ProductHealth, SliPoint } from '../../health/slo-types.js';
-import type { ProductSla } from '../../../subgraphs/kit/product-sla.js';
-import type { DataProductDescriptor } from '../../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor, ProductSla } from '../../protocol/types.js';
 
 /** The shapes the pages read from /console/api/* and /admin/slo. */
 export type Maybe<T> =

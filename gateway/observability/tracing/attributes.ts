@@ -3,15 +3,12 @@ import type { Attributes } from '@opentelemetry/api';
 import type { FieldDecision, Principal } from '../../common/types.js';
 
 /**
- * meshgate's span attributes beside the semantic conventions' own. The data product is an
- * attribute rather than a resource: in one process (`npm start`) the gateway and the five
- * products share one provider, so one resource, and `meshgate.product` is what says whose a
- * span is (the subgraph kit writes the same name: subgraphs/kit/tracing.ts).
+ * meshgate's span attributes beside the semantic conventions' own. The ones a data product
+ * writes too (`meshgate.product`, `meshgate.request_id`) are the protocol's
+ * (gateway/protocol/trace-propagation.ts).
  */
-export const PRODUCT_ATTRIBUTE = 'meshgate.product';
 export const PRODUCTS_ATTRIBUTE = 'meshgate.products';
 export const OPERATION_HASH_ATTRIBUTE = 'meshgate.operation.hash';
-export const REQUEST_ID_ATTRIBUTE = 'meshgate.request_id';
 /** The principal's subject only: never its roles, scopes or other claims. */
 export const SUBJECT_ATTRIBUTE = 'enduser.id';
 export const ANONYMOUS_ATTRIBUTE = 'meshgate.principal.anonymous';

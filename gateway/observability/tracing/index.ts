@@ -4,9 +4,10 @@
  */
 export type * from './types.js';
 export { tracingConfig, tracingEnv } from './tracing-config.js';
-export { acquireTracing, tracingActive, type AcquireOptions } from './process-tracing.js';
+export { acquireTracing, type AcquireOptions } from './process-tracing.js';
+export { tracingActive } from '../../common/tracing-active.js';
 export { inSpan, GATEWAY_TRACER } from './in-span.js';
-export { traceRequests, type TraceRequestsOptions } from './trace-requests.js';
+export { traceRequests, type TraceRequestsOptions } from '../../protocol/index.js';
 export { useTracing } from './use-tracing.js';
 export { traceSubgraphFetch } from './propagate.js';
 export { activeTraceId } from './trace-ids.js';

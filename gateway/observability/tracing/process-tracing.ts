@@ -1,3 +1,4 @@
+import { setTracingActive } from '../../common/tracing-active.js';
 import { registerTracerProvider, type RegisteredProvider } from './tracer-provider.js';
 import type { Tracing, TracingConfig } from './types.js';
 
@@ -10,11 +11,6 @@ import type { Tracing, TracingConfig } from './types.js';
  */
 let shared: { provider: RegisteredProvider; users: number } | null = null;
 
-/** True while a provider is registered: the span helpers call straight through otherwise. */
-export function tracingActive(): boolean {
-  return shared !== null;
-}
-
 export interface AcquireOptions {
   /** `service.name` when OTEL_SERVICE_NAME does not say: `meshgate`, or `meshgate-orders` for a product alone. */
   defaultServiceName?: string;
@@ -24,6 +20,8 @@ export interface AcquireOptions {
 export function acquireTracing(config: TracingConfig, options: AcquireOptions = {}): Tracing | null {
   if (!config.enabled) return null;
   shared ??= { provider: registerTracerProvider(config, options.defaultServiceName ?? 'meshgate'), users: 0 };
+  // True while a provider is registered: the span helpers call straight through otherwise.
+  setTracingActive(true);
   const held = shared;
   held.users++;
   let released = false;
@@ -33,7 +31,10 @@ export function acquireTracing(config: TracingConfig, options: AcquireOptions = 
       if (released) return;
       released = true;
       if (--held.users > 0) return;
-      if (shared === held) shared = null;
+      if (shared === held) {
+        shared = null;
+        setTracingActive(false);
+      }
       await held.provider.shutdown();
     },
   };

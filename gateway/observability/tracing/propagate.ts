@@ -1,13 +1,6 @@
-import { context, propagation, trace, type TextMapSetter } from '@opentelemetry/api';
-import { tracingActive } from './process-tracing.js';
-import { PRODUCT_ATTRIBUTE } from './attributes.js';
-
-/** The request headers of a subgraph fetch, as @apollo/gateway's data source holds them. */
-export interface HeaderSink {
-  set(name: string, value: string): void;
-}
-
-const setter: TextMapSetter<HeaderSink> = { set: (headers, name, value) => headers.set(name, value) };
+import { trace } from '@opentelemetry/api';
+import { tracingActive } from '../../common/tracing-active.js';
+import { injectTraceContext, PRODUCT_ATTRIBUTE, type HeaderSink } from '../../protocol/index.js';
 
 /**
  * Called by the subgraph data source as a fetch is sent, inside @apollo/gateway's
@@ -19,5 +12,5 @@ export function traceSubgraphFetch(headers: HeaderSink | undefined, subgraph: st
   if (!headers || !tracingActive()) return;
   const span = trace.getActiveSpan();
   if (span?.isRecording()) span.setAttribute(PRODUCT_ATTRIBUTE, subgraph);
-  propagation.inject(context.active(), headers, setter);
+  injectTraceContext(headers);
 }

@@ -1,5 +1,5 @@
 import { TraceFlags, trace } from '@opentelemetry/api';
-import { tracingActive } from './process-tracing.js';
+import { tracingActive } from '../../common/tracing-active.js';
 
 /**
  * The id of the sampled trace the caller runs in, for the records that should lead to it

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DataProductDescriptor } from '../../../subgraphs/kit/descriptor.js';
+import { productSla, type DataProductDescriptor, type ProductSla } from '../../protocol/index.js';
 import { dataProducts } from '../../../subgraphs/index.js';
-import { productSla, type ProductSla } from '../../../subgraphs/kit/product-sla.js';
 import { freshnessOf, productFreshness, ttlSecondsOf } from './freshness.js';
 
 /** A real product's descriptor, as the registry would publish it, with another version. */

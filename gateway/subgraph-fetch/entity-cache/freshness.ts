@@ -1,6 +1,5 @@
 import { dataProducts } from '../../../subgraphs/index.js';
-import type { DataProductDescriptor } from '../../../subgraphs/kit/descriptor.js';
-import { productSla, type ProductSla } from '../../../subgraphs/kit/product-sla.js';
+import { productSla, type DataProductDescriptor, type ProductSla } from '../../protocol/index.js';
 
 /** What the cache needs to know of one product: how long its answers stay true, and which version answers. */
 export interface ProductFreshness {

@@ -1,6 +1,7 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '../../http/context.js';
-import { cacheInvalidateAdmin, cacheStatsAdmin } from './cache-admin.js';
+import { ANONYMOUS } from '../../auth/anonymous.js';
+import { cacheInvalidateAdmin, cacheStatsAdmin, registerCacheRoutes } from './cache-admin.js';
 import { createEntityCache } from './entity-cache.js';
 import { invalidationMatcher, InvalidationRequestSchema } from './invalidation.js';
 
@@ -55,27 +56,39 @@ describe('the admin routes of the cache', () => {
   const steward = { ...ANONYMOUS, sub: 'sam', anonymous: false, roles: ['data-steward'] };
 
   it('answer only admin and data-steward, with a code', async () => {
-    expect(cacheStatsAdmin(cache, ANONYMOUS)).toEqual({
+    const app = Fastify();
+    // The route's own checks; the real authenticate is http/admin-route.test.ts's.
+    registerCacheRoutes(app, {
+      authenticate: (authorization) => (authorization === 'Bearer sam' ? steward : ANONYMOUS),
+      cache,
+    });
+    const anonymous = await app.inject({
+      method: 'POST',
+      url: '/admin/cache/invalidate',
+      payload: { product: 'orders' },
+    });
+    expect({ status: anonymous.statusCode, body: anonymous.json() }).toEqual({
       status: 403,
       body: {
         error: {
           code: 'CACHE_FORBIDDEN',
-          message: 'the entity cache is administered with role admin or data-steward; anonymous has none',
+          message: 'POST /admin/cache/invalidate needs role admin or data-steward; anonymous has none',
         },
       },
     });
-    expect(cacheStatsAdmin(cache, steward)).toMatchObject({
-      status: 200,
-      body: { enabled: true, entries: 0, bytes: 0 },
-    });
+    const stats = await app.inject({ url: '/admin/cache', headers: { authorization: 'Bearer sam' } });
+    expect(stats.statusCode).toBe(200);
+    expect(stats.json()).toMatchObject({ enabled: true, entries: 0, bytes: 0 });
+    expect(cacheStatsAdmin(cache)).toMatchObject({ status: 200, body: { enabled: true } });
+    await app.close();
   });
 
   it('invalidate here without Redis, and name a bad field', async () => {
-    expect(await cacheInvalidateAdmin(cache, steward, { product: 'orders' })).toEqual({
+    expect(await cacheInvalidateAdmin(cache, { product: 'orders' })).toEqual({
       status: 200,
       body: { product: 'orders', invalidated: 0, replicas: null },
     });
-    expect(await cacheInvalidateAdmin(cache, steward, { product: 'orders', key: '1' })).toMatchObject({
+    expect(await cacheInvalidateAdmin(cache, { product: 'orders', key: '1' })).toMatchObject({
       status: 400,
       body: {
         error: { code: 'BAD_USER_INPUT', message: 'key: --key needs --type: a key is the key of one type' },

@@ -1,7 +1,7 @@
 import type { Logger } from '../../common/logger.js';
 import { failFastRedis } from '../../redis/fail-fast-redis.js';
 import { openRedis } from '../../redis/redis-connection.js';
-import type { DataProductDescriptor } from '../../../subgraphs/kit/descriptor.js';
+import type { DataProductDescriptor } from '../../protocol/index.js';
 import { createEntityCache } from './entity-cache.js';
 import { productFreshness } from './freshness.js';
 import type { CacheConfig, EntityCache } from './types.js';

@@ -1,10 +1,12 @@
 import { ErrorCode, StartupError } from '../../../gateway/common/errors.js';
 import type { Database } from '../database.js';
-import type { DataProductDescriptor } from '../descriptor.js';
-import { productSla } from '../product-sla.js';
+import {
+  productSla,
+  type DataProductDescriptor,
+  type FreshnessReading,
+} from '../../../gateway/protocol/index.js';
 import { productTables } from './product-tables.js';
 import { readOnlyQuery } from './read-only.js';
-import type { FreshnessReading } from './types.js';
 
 /**
  * Reads the newest value of the product's freshness element (`table.column`, from its

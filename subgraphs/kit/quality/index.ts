@@ -4,4 +4,3 @@ export { compileLibraryRule, type CompiledRule } from './compile-rule.js';
 export { assertSingleSelect } from './sql-guard.js';
 export { readOnlyQuery } from './read-only.js';
 export { meets, thresholdText } from './threshold.js';
-export type * from './types.js';

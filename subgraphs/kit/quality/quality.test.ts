@@ -3,13 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../gateway/common/errors.js';
 import { dataProducts } from '../../index.js';
 import { openDatabase, type Database } from '../database.js';
-import type { DataProductDescriptor } from '../descriptor.js';
+import type {
+  DataProductDescriptor,
+  LibraryRule,
+  QualityRule,
+  SqlRule,
+} from '../../../gateway/protocol/index.js';
 import { compileLibraryRule } from './compile-rule.js';
 import { probeFreshness } from './freshness-probe.js';
 import { readOnlyQuery } from './read-only.js';
 import { runQuality } from './run-quality.js';
 import { assertSingleSelect } from './sql-guard.js';
-import type { LibraryRule, QualityRule, SqlRule } from './types.js';
 
 /**
  * The quality runner against real databases — the PostgreSQL server of the tests and embedded

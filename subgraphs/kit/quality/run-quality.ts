@@ -1,12 +1,11 @@
 import { StartupError } from '../../../gateway/common/errors.js';
 import type { Database } from '../database.js';
-import type { DataProductDescriptor } from '../descriptor.js';
+import type { DataProductDescriptor, QualityResult, QualityRule } from '../../../gateway/protocol/index.js';
 import { compileLibraryRule } from './compile-rule.js';
 import { productTables, type ProductTables } from './product-tables.js';
 import { readOnlyQuery } from './read-only.js';
 import { assertSingleSelect } from './sql-guard.js';
 import { meets, thresholdText } from './threshold.js';
-import type { QualityRule, QualityResult } from './types.js';
 
 export interface QualityRunOptions {
   /** Bound of each rule's statement (SET LOCAL statement_timeout). */

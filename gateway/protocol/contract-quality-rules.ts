@@ -1,5 +1,6 @@
-import type { ContractProfile, QualityEntry } from '../contract-profile.js';
-import { OPERATORS, type QualityRule, type Threshold } from './types.js';
+import type { ContractProfile, QualityEntry } from './contract-profile.js';
+import { QUALITY_OPERATORS } from './quality-vocabulary.js';
+import type { QualityRule, Threshold } from './types.js';
 
 type Problems = { pointer: string; message: string }[];
 
@@ -25,7 +26,7 @@ export function qualityRules(contract: ContractProfile, problems: Problems): Qua
       }
       seen.set(entry.id, pointer);
       if (entry.type !== 'library' && entry.type !== 'sql') return;
-      const operator = OPERATORS.find((op) => entry[op] !== undefined)!;
+      const operator = QUALITY_OPERATORS.find((op) => entry[op] !== undefined)!;
       const threshold: Threshold = { operator, value: entry[operator] as Threshold['value'] };
       const common = {
         id: entry.id,

@@ -1,22 +1,27 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import type { GatewayContext } from '../http/context.js';
+import type { RequestState } from '../pipeline/request-state.js';
 import { ErrorCode } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { Principal } from '../common/types.js';
-import { failFastRedis, redisLifecycle } from '../redis/fail-fast-redis.js';
+import { failFastRedis, firstConnection } from '../redis/fail-fast-redis.js';
 import { limitError } from './limit-error.js';
 import type { RateLimitConfig } from './types.js';
 import type { RedisClient } from '../redis/redis-client.js';
 
-export interface UseRateLimitOptions {
+export interface RateLimiterOptions {
   config: RateLimitConfig;
   logger?: Logger | undefined;
+}
+
+export interface RateLimiter {
+  /** Takes one point of the principal's budget; throws 429 RATE_LIMITED beyond it. */
+  consume(state: RequestState): Promise<void>;
+  close(): void;
 }
 
 /**
@@ -25,14 +30,15 @@ export interface UseRateLimitOptions {
  * Retry-After. Anonymous callers share one budget. The counters are kept in Redis (shared by
  * every gateway replica); while Redis is down an in-memory limiter per replica stands in
  * (rate-limiter-flexible's insurance limiter), so an outage neither blocks nor unlimits traffic.
- * Runs in `didResolveOperation`, after authentication, once the operation is known.
+ * The first Redis connection is briefly waited for.
  */
-export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloServerPlugin<GatewayContext> {
+export async function openRateLimiter({ config, logger }: RateLimiterOptions): Promise<RateLimiter> {
   const memory = new RateLimiterMemory({ points: config.points, duration: config.windowSeconds });
   let redis: RedisClient | null = null;
   let limiter: RateLimiterAbstract = memory;
   if (config.redis) {
     redis = failFastRedis(config.redis, 'rate limit', logger);
+    await firstConnection(redis);
     limiter = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: config.prefix.replace(/:$/, ''),
@@ -43,27 +49,23 @@ export function useRateLimit({ config, logger }: UseRateLimitOptions): ApolloSer
     });
   }
   return {
-    ...redisLifecycle(redis),
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue }) {
-          // One @defer operation is one operation: its initial part counts it (defer/).
-          if (contextValue.deferPart?.role === 'deferred') return;
-          try {
-            await limiter.consume(keyOf(contextValue.principal));
-          } catch (outcome) {
-            if (!(outcome instanceof RateLimiterRes)) throw outcome;
-            const retryAfter = Math.max(1, Math.ceil(outcome.msBeforeNext / 1_000));
-            throw limitError(
-              ErrorCode.RATE_LIMITED,
-              `Rate limit of ${config.points} operations per ${config.windowSeconds} s exceeded; retry in ${retryAfter} s`,
-              { retryAfterSeconds: retryAfter },
-              { 'retry-after': String(retryAfter) },
-            );
-          }
-        },
-      };
+    async consume(state) {
+      // One @defer operation is one operation: its initial part counts it (defer/).
+      if (state.deferPart?.role === 'deferred') return;
+      try {
+        await limiter.consume(keyOf(state.principal));
+      } catch (outcome) {
+        if (!(outcome instanceof RateLimiterRes)) throw outcome;
+        const retryAfter = Math.max(1, Math.ceil(outcome.msBeforeNext / 1_000));
+        throw limitError(
+          ErrorCode.RATE_LIMITED,
+          `Rate limit of ${config.points} operations per ${config.windowSeconds} s exceeded; retry in ${retryAfter} s`,
+          { retryAfterSeconds: retryAfter },
+          { 'retry-after': String(retryAfter) },
+        );
+      }
     },
+    close: () => void redis?.disconnect(),
   };
 }
 

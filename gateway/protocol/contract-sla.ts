@@ -1,27 +1,5 @@
 import type { ContractProfile, SlaProperty } from './contract-profile.js';
-
-/**
- * A contract's `slaProperties` as the numbers the platform measures against. ODCS names the
- * properties; meshgate reads four of them:
- *
- * - `availability` (percent of fetches that succeed),
- * - `latency` with `valueExt: p95` (the 95th percentile of a subgraph fetch, `ms` or `s`),
- * - `errorRate` (percent of fetches that fail),
- * - `latency` without `valueExt`: freshness, ODCS's own sense of latency — how old the newest
- *   row may be — on the timestamp `element` (`table.column`) the probe reads; a product
- *   without a natural timestamp leaves `element` out.
- *
- * `maxAgeSeconds` comes from a `customProperties` entry of that name on a schema object
- * (the key is the type) or a property (`Type.field`): a type may promise fresher data than
- * its product.
- */
-export interface SlaTargets {
-  readonly availabilityPercent: number;
-  readonly latencyP95Ms: number;
-  readonly errorRatePercent: number;
-  readonly freshness: { readonly element: string | null; readonly maxLagSeconds: number };
-  readonly maxAgeSeconds: Readonly<Record<string, number>>;
-}
+import type { ProductSla } from './types.js';
 
 const SECONDS: Record<string, number> = {
   ms: 0.001,
@@ -40,7 +18,22 @@ const SECONDS: Record<string, number> = {
 
 type Problems = { pointer: string; message: string }[];
 
-export function contractSla(contract: ContractProfile, problems: Problems): SlaTargets | null {
+/**
+ * A contract's `slaProperties` as the numbers the platform measures against. ODCS names the
+ * properties; meshgate reads four of them:
+ *
+ * - `availability` (percent of fetches that succeed),
+ * - `latency` with `valueExt: p95` (the 95th percentile of a subgraph fetch, `ms` or `s`),
+ * - `errorRate` (percent of fetches that fail),
+ * - `latency` without `valueExt`: freshness, ODCS's own sense of latency — how old the newest
+ *   row may be — on the timestamp `element` (`table.column`) the probe reads; a product
+ *   without a natural timestamp leaves `element` out.
+ *
+ * `maxAgeSeconds` comes from a `customProperties` entry of that name on a schema object
+ * (the key is the type) or a property (`Type.field`): a type may promise fresher data than
+ * its product.
+ */
+export function contractSla(contract: ContractProfile, problems: Problems): ProductSla | null {
   const find = (what: string, match: (p: SlaProperty) => boolean) => {
     const index = contract.slaProperties.findIndex(match);
     if (index < 0) problems.push({ pointer: '/slaProperties', message: `needs ${what}` });

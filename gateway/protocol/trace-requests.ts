@@ -1,7 +1,5 @@
 import {
   context,
-  propagation,
-  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -16,8 +14,8 @@ import {
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { REQUEST_ID_ATTRIBUTE } from './attributes.js';
-import { tracingActive } from './process-tracing.js';
+import { tracingActive } from '../common/tracing-active.js';
+import { extractTraceContext, REQUEST_ID_ATTRIBUTE } from './trace-propagation.js';
 
 export interface TraceRequestsOptions {
   /** The server span's name: `POST /graphql` (the default) on the gateway, `subgraph orders` on a data product. */
@@ -39,8 +37,7 @@ export function traceRequests(app: FastifyInstance, path: string, options: Trace
   const spans = new WeakMap<FastifyRequest, { span: Span; ctx: Context }>();
   app.addHook('onRequest', (request, _reply, done) => {
     if (!tracingActive() || request.routeOptions.url !== path) return done();
-    // The caller's context only: nothing of this process's own context leaks into a request's trace.
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const parent = extractTraceContext(request.headers);
     const span = trace.getTracer('meshgate-server').startSpan(
       name,
       {

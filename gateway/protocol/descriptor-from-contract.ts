@@ -1,60 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { z } from 'zod';
-import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
+import { Classification } from './classification.js';
 import { ContractProfile, isEmailChannel, jsonPointer } from './contract-profile.js';
-import { contractSla, type SlaTargets } from './contract-sla.js';
-import { qualityRules } from './quality/contract-rules.js';
-import type { QualityRule } from './quality/types.js';
+import { contractSla } from './contract-sla.js';
+import { qualityRules } from './contract-quality-rules.js';
+import type { ContractProblem, ContractReading, DataProductDescriptor } from './types.js';
 
 /**
- * The data product descriptor: what the platform reads of a product's data contract
- * (`contract.odcs.yaml`, Open Data Contract Standard v3.1, the domain team's one source of
- * truth beside `schema.graphql`). Derived, never written: who owns the product, what it
- * promises (SLA), which fields hold personal (pii) or payment (pci) data, who approves
- * access, and its quality rules. It is JSON, so the registry publishes it as it is.
+ * How a data contract (`contract.odcs.yaml`, ODCS v3.1) becomes the descriptor the platform
+ * reads (types.ts). Part of the protocol, not of one side: the product's kit, the registry and
+ * the schema checks must derive the same descriptor from the same contract.
  */
-export const Classification = z.enum(['pii', 'pci', 'confidential']);
-export type Classification = z.infer<typeof Classification>;
-
 export const CONTRACT_FILE = 'contract.odcs.yaml';
-
-export interface DataProductDescriptor {
-  readonly name: string;
-  readonly domain: string;
-  readonly owner: { readonly team: string; readonly email: string };
-  readonly description: string;
-  readonly version: string;
-  readonly status: 'draft' | 'active' | 'deprecated' | 'retired';
-  /** The catalog's summary of the SLA: freshness as `15m`/`24h`/`7d`, availability in percent. */
-  readonly slo: { readonly freshness: string; readonly availability: number };
-  /** `Type.field` → classification, for the fields the contract classifies pii, pci or confidential. */
-  readonly classification: Readonly<Record<string, Classification>>;
-  readonly tags: readonly string[];
-  readonly support: readonly { channel: string; tool?: string; url?: string; scope?: string }[];
-  /** Who approves access to the product (ODCS roles; approvers split on commas). */
-  readonly roles: readonly {
-    role: string;
-    access: string;
-    firstLevelApprovers: string[];
-    secondLevelApprovers: string[];
-  }[];
-  /** The contract's `slaProperties` as numbers; read them through `productSla`. */
-  readonly sla: SlaTargets;
-  readonly quality: readonly QualityRule[];
-  /** The contract itself, as parsed: `meshgate contract export` prints it, a publish carries it. */
-  readonly contract: Readonly<Record<string, unknown>>;
-}
-
-export interface ContractProblem {
-  /** JSON pointer into the contract, `` for its root. */
-  readonly pointer: string;
-  readonly message: string;
-}
-
-export type ContractReading =
-  | { readonly ok: true; readonly descriptor: DataProductDescriptor }
-  | { readonly ok: false; readonly problems: readonly ContractProblem[] };
 
 /** The descriptor of a parsed contract, or what keeps meshgate from reading it. */
 export function descriptorFromContract(raw: unknown): ContractReading {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIBRARY_METRICS, OPERATORS } from './quality/types.js';
+import { LIBRARY_METRICS, QUALITY_OPERATORS } from './quality-vocabulary.js';
 
 /**
  * What meshgate requires of an ODCS v3.1 data contract on top of the standard: the parts the
@@ -22,7 +22,7 @@ const operatorShape = {
   mustBeLessOrEqualTo: z.number().optional(),
   mustBeBetween: between,
   mustNotBeBetween: between,
-} satisfies Record<(typeof OPERATORS)[number], z.ZodType>;
+} satisfies Record<(typeof QUALITY_OPERATORS)[number], z.ZodType>;
 
 export const QualityEntry = z
   .looseObject({
@@ -53,9 +53,13 @@ export const QualityEntry = z
   })
   .superRefine((rule, ctx) => {
     if (rule.type !== 'library' && rule.type !== 'sql') return;
-    const operators = OPERATORS.filter((op) => rule[op] !== undefined);
+    const operators = QUALITY_OPERATORS.filter((op) => rule[op] !== undefined);
     if (operators.length !== 1)
-      ctx.addIssue({ code: 'custom', message: `needs exactly one of ${OPERATORS.join(', ')}`, path: [] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `needs exactly one of ${QUALITY_OPERATORS.join(', ')}`,
+        path: [],
+      });
     if (rule.type === 'library' && !rule.metric)
       ctx.addIssue({ code: 'custom', message: 'a library rule needs a metric', path: ['metric'] });
     if (rule.type === 'sql' && !rule.query)

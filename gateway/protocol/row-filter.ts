@@ -1,47 +1,9 @@
 /**
- * The row-filter contract between the gateway and the data products. The gateway decides
- * which rows a principal may see (policy rules with `effect: filter`), evaluates everything
- * about the principal, and sends each data product, in the signed context token, a small
- * typed predicate over the target type's fields with literal values only: never SQL text,
- * never CEL. The product's kit compiles it to parameterised SQL (subgraphs/kit/row-filter.ts).
+ * Reading the row-filter predicate (types.ts: its grammar) from the token's `filters` claim.
+ * The gateway writes it (gateway/policy/row-filter.ts), a product reads it here and compiles
+ * it to parameterised SQL (subgraphs/kit/row-filter.ts): never SQL text, never CEL.
  */
-
-/** A literal a predicate compares with: what a GraphQL scalar or enum field holds. */
-export type FilterValue = string | number | boolean | null;
-
-export type CompareOperator = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
-
-/** A predicate over one row of a type; `field` is a GraphQL field name of that type. */
-export type RowPredicate =
-  | {
-      readonly kind: 'compare';
-      readonly field: string;
-      readonly op: CompareOperator;
-      readonly value: FilterValue;
-    }
-  | { readonly kind: 'in'; readonly field: string; readonly values: readonly FilterValue[] }
-  | { readonly kind: 'and'; readonly of: readonly RowPredicate[] }
-  | { readonly kind: 'or'; readonly of: readonly RowPredicate[] }
-  | { readonly kind: 'not'; readonly of: RowPredicate }
-  | { readonly kind: 'const'; readonly value: boolean };
-
-/** One filter rule as it applies to one principal: the rows of `type` it keeps. */
-export interface RowFilterClaim {
-  readonly type: string;
-  readonly rule: string;
-  readonly where: RowPredicate;
-}
-
-/** A filter rule that applied to a request: lineage records it, explain shows it. */
-export interface AppliedRowFilter {
-  readonly type: string;
-  readonly rule: string;
-  /** The data product that enforced it. */
-  readonly subgraph: string;
-}
-
-/** The filters of one request, per subgraph name: the `filters` claim of the context token. */
-export type RowFilterClaims = Readonly<Record<string, readonly RowFilterClaim[]>>;
+import type { CompareOperator, FilterValue, RowFilterClaim, RowFilterClaims, RowPredicate } from './types.js';
 
 const OPERATORS: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 

@@ -1,0 +1,16 @@
+import type { Stage } from '../pipeline/types.js';
+import type { Authenticate } from './types.js';
+
+/**
+ * The authenticate stage: the bearer JWT becomes the request's principal (anonymous without a
+ * token). A bad token, or none with AUTH_REQUIRED=true, refuses the request here with 401 and
+ * its code, before anything else runs.
+ */
+export function useAuthentication(authenticate: Authenticate): Stage {
+  return {
+    name: 'authenticate',
+    onRequest(state, request) {
+      state.principal = authenticate(request.headers.authorization);
+    },
+  };
+}
