@@ -66,7 +66,14 @@ export async function benchLineage(
     requestId: 'bench',
     startedAt: process.hrtime.bigint(),
     client: { name: 'bench', version: '1' },
-    principal: { sub: 'analyst-1', anonymous: false, roles: ['analyst'], scopes: [], attributes: {} },
+    principal: {
+      sub: 'analyst-1',
+      anonymous: false,
+      roles: ['analyst'],
+      scopes: [],
+      teams: [],
+      attributes: {},
+    },
     decisions: [{ coordinate: 'Customer.name', effect: 'mask', strategy: 'hash', rule: 'pii-pseudonymise' }],
     fetches: [{ subgraph: 'orders', durationMs: 1.2, entityCount: 0, ok: true }],
   };

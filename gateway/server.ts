@@ -28,13 +28,17 @@ import { createLineage, useLineage } from './lineage/index.js';
 import { createObservability } from './observability/index.js';
 import { acquireTracing, useTracing } from './observability/tracing/index.js';
 import { createSlo, sloProducts, useSlo, type QualityStore } from './health/index.js';
+import { probeTargets, startProductProbe, type ProductProbe } from './health/product-probe.js';
 import { openQualityStore } from './health/open-quality-store.js';
 import { createIncidents } from './alerts/create-incidents.js';
 import { useIncidents } from './alerts/use-incidents.js';
 import { useCatalog } from './catalog/use-catalog.js';
 import { grantSource, openAccessStore, useAccess } from './access/index.js';
+import { useMcp } from './mcp/index.js';
 import { openRegistry } from '../schema/registry/open-registry.js';
 import type { Registry } from '../schema/registry/types.js';
+import { openRegistryService } from '../schema/registry/service/open-registry-service.js';
+import { useRegistry } from '../schema/registry/service/use-registry.js';
 
 export interface RunningGateway {
   readonly url: string;
@@ -75,7 +79,8 @@ export async function startGateway(
     await resources
       .close()
       .catch((error: unknown) => logger.error({ err: error }, 'closing after a failed start'));
-    throw cause;
+    if (cause instanceof StartupError) throw cause;
+    throw new StartupError(ErrorCode.STARTUP_FAILED, `cannot start the gateway: ${firstLine(cause)}`, cause);
   }
 }
 
@@ -126,26 +131,18 @@ async function start(
   );
   const quality = services.quality ?? ownQuality?.store ?? null;
   const supergraph = useSupergraph(source, services.descriptors);
+  // Opened below, after the SLIs it records into; their status reads it from then on.
+  let probe: ProductProbe | null = null;
   const slo = resources.open(
     config.sli.enabled
       ? createSlo(config.sli, {
           logger,
           products: () => sloProducts(supergraph.model(), supergraph.descriptors()),
           quality,
+          probes: (product) => probe?.reading(product) ?? null,
         })
       : null,
     (s) => s.close(),
-  );
-  const incidents = resources.open(
-    slo && config.incidents.enabled
-      ? createIncidents(config.incidents, {
-          logger,
-          slo: slo.status,
-          quality,
-          lineage: lineage?.store ?? null,
-        })
-      : null,
-    (i) => i.close(),
   );
   const cache = resources.open(
     openEntityCache(config.cache, () => source.descriptors(), logger),
@@ -159,79 +156,106 @@ async function start(
       spoolPath: lineage.store.durable ? config.lineage.spoolPath : null,
     },
   });
+  // The scheduled health probe of every product's subgraph, off the request path: its outcomes
+  // count in the origin SLIs, and a product down N probes in a row opens an incident.
+  probe = resources.open(
+    config.probe.enabled
+      ? startProductProbe({
+          config: config.probe,
+          targets: () => probeTargets(supergraph.model(), config.subgraphUrls),
+          onProbe(product, ok) {
+            slo?.recorder.recordProbe(product, ok);
+            observability.probed(product, ok);
+          },
+        })
+      : null,
+    (p) => p.close(),
+  );
+  const incidents = resources.open(
+    slo && config.incidents.enabled
+      ? createIncidents(config.incidents, {
+          logger,
+          slo: slo.status,
+          quality,
+          lineage: lineage?.store ?? null,
+          probe,
+          cacheExpiry: cache ? (product) => cache.oldestExpiry(product) : undefined,
+        })
+      : null,
+    (i) => i.close(),
+  );
+  // The schema registry, opened on first use (the console's schema pages, the registry routes).
   let registry: Registry | null = null;
   resources.defer(() => registry?.close());
+  const openedRegistry = () => (registry ??= openRegistry(config.registry));
+  const consoleOptions = {
+    environment: config.environment,
+    stateDir: config.stateDir,
+    logger,
+    lineage: lineage?.store ?? null,
+    policyDir: config.security.policy.dir,
+  };
+
+  // Stages the MCP stage reads too: the engine /graphql decides with, the console's access service.
+  const policy = usePolicy({ policy: config.security.policy, stateDir: config.stateDir, logger, rules, grants: grants ?? undefined });
+  const access = useAccess({ config: config.access, store: accessStore, authenticate, supergraph });
 
   // The pipeline: one line per stage, in the order a request meets them.
+  // The pipeline: one line per stage, in the order a request meets them. Each is made only when
+  // the one before it was (a stage may open a connection), and joins the resource stack at once.
   const stages: Stage[] = [];
-  for (const made of [
+  for (const make of [
     // HTTP: body size, batch size, malformed JSON and content types refused with a code; /health.
-    useHttp({ limits: config.limits, onRefused: observability.refused }),
+    () => useHttp({ limits: config.limits, onRefused: observability.refused }),
     // A server span per /graphql request, continuing a client's traceparent (OTEL_* set).
-    useTracing(tracing),
+    () => useTracing(tracing),
     // authenticate: bearer JWT → principal (anonymous without one; 401 when AUTH_REQUIRED=true).
-    useAuthentication(authenticate),
+    () => useAuthentication(authenticate),
     // The console at /console: its session becomes the bearer token every route authenticates.
-    useConsole({
-      authenticate,
-      environment: config.environment,
-      stateDir: config.stateDir,
-      logger,
-      supergraph,
-      rules,
-      quality,
-      registry: () => (registry ??= openRegistry(config.registry)),
-      lineage: lineage?.store ?? null,
-      policyDir: config.security.policy.dir,
-    }),
+    () =>
+      useConsole({ ...consoleOptions, authenticate, supergraph, rules, quality, registry: openedRegistry }),
     // @defer: split into parts that each run this whole pipeline, streamed as multipart/mixed.
-    useDefer(),
+    () => useDefer(),
     // Persisted operations: APQ with the cache in Redis; SAFELIST=on refuses unpublished operations.
-    usePersisted({ config: config.persisted, logger }),
+    () => usePersisted({ config: config.persisted, logger }),
     // Limits: tokens, depth, aliases, root fields, cost, batches; the rate per principal.
-    useLimits({ limits: config.limits, logger }),
+    () => useLimits({ limits: config.limits, logger }),
     // The supergraph in service, its model for every stage, and /ready.
-    supergraph,
+    () => supergraph,
     // authorize ─▶ plan + execute ─▶ mask (MESHGATE_POLICY=off: none).
-    usePolicy({
-      policy: config.security.policy,
-      stateDir: config.stateDir,
-      logger,
-      rules,
-      grants: grants ?? undefined,
-    }),
+    () => policy,
     // The entity cache answers inside the subgraph fetch; its metrics, admin routes and reloads.
-    useEntityCache(cache, authenticate, observability.registry),
+    () => useEntityCache(cache, authenticate, observability.registry),
     // Lineage: one event per operation, queued off the request path (MESHGATE_LINEAGE=off: none).
-    ...(lineage
-      ? [
-          useLineage({
-            recorder: lineage.recorder,
-            store: lineage.store,
-            authenticate,
-            strict: config.lineage.strict,
-          }),
-        ]
-      : []),
+    () => useLineage({ lineage, authenticate, strict: config.lineage.strict }),
     // Metrics and the request log; /metrics.
-    observability.stage,
+    () => observability.stage,
     // SLIs per data product from each request's fetches; /admin/slo.
-    useSlo({ slo, authenticate, registry: observability.registry }),
+    () => useSlo({ slo, authenticate, registry: observability.registry }),
     // Incidents from burn alerts, quality and freshness (opened off the path); /admin/incidents.
-    useIncidents(incidents?.store ?? null, authenticate),
+    () => useIncidents(incidents?.store ?? null, authenticate),
     // The data product catalog: /catalog.
-    useCatalog({
-      config,
-      authenticate,
-      supergraph,
-      rules,
-      lineage: lineage?.store ?? null,
-      slo: slo?.status ?? null,
-    }),
+    () =>
+      useCatalog({
+        config,
+        authenticate,
+        supergraph,
+        rules,
+        lineage: lineage?.store ?? null,
+        slo: slo?.status ?? null,
+      }),
     // Access requests and grants: /admin/access-requests.
-    useAccess({ config: config.access, store: accessStore, authenticate, supergraph }),
+    () => access,
+    // MCP for AI agents at /mcp: catalog, own decisions and published operations as tools, each read run through this pipeline.
+    () => useMcp({ config, authenticate, supergraph, policy, access, rules, slo: slo?.status ?? null, registry: observability.registry, logger }),
+    // The registry's HTTP API at /registry/v1, as `meshgate registry serve` has it (REGISTRY_ROUTES=on).
+    () =>
+      useRegistry(
+        config.registry.routes ? openRegistryService(config, openedRegistry()) : null,
+        authenticate,
+      ),
   ])
-    stages.push(await resources.stage(made));
+    stages.push(await resources.stage(make()));
   const runner = stageRunner(stages);
 
   // Every subgraph fetch carries a short-lived context token the products verify (no bypass).
@@ -316,10 +340,10 @@ async function start(
   });
 
   const pipeline: Pipeline = {
-    execute: (httpGraphQLRequest, request, reply, deferPart) =>
+    execute: (httpGraphQLRequest, request, reply, deferPart, origin) =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest,
-        context: () => runner.createState(request, reply, deferPart),
+        context: () => runner.createState(request, reply, deferPart, origin),
       }),
   };
   await runner.registerRoutes(app, pipeline);

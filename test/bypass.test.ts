@@ -22,7 +22,14 @@ beforeAll(async () => {
 
 const config = testConfig();
 const key = contextTokenKey(config.security.contextToken, config.stateDir);
-const principal = { sub: 'mallory', anonymous: false, roles: ['data-steward'], scopes: [], attributes: {} };
+const principal = {
+  sub: 'mallory',
+  anonymous: false,
+  roles: ['data-steward'],
+  scopes: [],
+  teams: [],
+  attributes: {},
+};
 const claims = { anon: false, roles: ['data-steward'], scopes: [], attrs: {} };
 const validToken = () => createContextTokenSigner(key, 60).sign(principal);
 const forged = () =>

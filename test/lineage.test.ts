@@ -58,6 +58,7 @@ const persona = (sub: string, roles: string[]): Principal => ({
   anonymous: false,
   roles,
   scopes: [],
+  teams: [],
   attributes: {},
 });
 const PERSONAS: { principal: Principal; decisions: FieldDecision[] }[] = [
@@ -91,7 +92,7 @@ beforeAll(async () => {
     contextToken.ttlSeconds,
   );
   // The lineage stage alone, through the runner as the gateway runs it.
-  const runner = stageRunner([useLineage({ recorder })]);
+  const runner = stageRunner([useLineage({ lineage: { recorder, store } })]);
   const gateway = new ApolloGateway({
     supergraphSdl: SUPERGRAPH,
     buildService: ({ name }) =>

@@ -135,6 +135,7 @@ const principals = fc.oneof(
       anonymous: false,
       roles,
       scopes: [],
+      teams: [],
       attributes: purpose ? { purpose } : {},
     })),
 );

@@ -5,4 +5,4 @@ export { grantSource, type GrantSource } from './grant-source.js';
 export { grantSigner } from './grant-signature.js';
 export { registerAccessRoutes } from './access-routes.js';
 export type { AccessRequest, AccessStore, AuditEntry, Grantee } from './types.js';
-export { useAccess, type UseAccessOptions } from './use-access.js';
+export { useAccess, type AccessStage, type UseAccessOptions } from './use-access.js';

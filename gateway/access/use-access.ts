@@ -3,7 +3,7 @@ import type { Stage } from '../pipeline/types.js';
 import type { SupergraphStage } from '../supergraph/use-supergraph.js';
 import type { AccessConfig } from './access-config.js';
 import { registerAccessRoutes } from './access-routes.js';
-import { accessService } from './access-service.js';
+import { accessService, type AccessService } from './access-service.js';
 import type { AccessStore } from './types.js';
 
 export interface UseAccessOptions {
@@ -15,8 +15,13 @@ export interface UseAccessOptions {
   readonly supergraph: SupergraphStage;
 }
 
+/** The access-request stage, and its one service for the other entry points that file requests (mcp/). */
+export interface AccessStage extends Stage {
+  readonly service: AccessService;
+}
+
 /** The access-request stage: the console's requests, approvals, denials and audit log (access-routes.ts). */
-export function useAccess({ config, store, authenticate, supergraph }: UseAccessOptions): Stage {
+export function useAccess({ config, store, authenticate, supergraph }: UseAccessOptions): AccessStage {
   const service = accessService({
     store,
     config,
@@ -26,5 +31,6 @@ export function useAccess({ config, store, authenticate, supergraph }: UseAccess
   return {
     name: 'access',
     routes: (app) => registerAccessRoutes(app, { authenticate, service: () => service }),
+    service,
   };
 }

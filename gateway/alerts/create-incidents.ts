@@ -1,4 +1,6 @@
 import type { Logger } from '../common/logger.js';
+import { closeRedis } from '../redis/close-redis.js';
+import type { ProductProbe } from '../health/product-probe.js';
 import type { SloStatus } from '../health/slo-status.js';
 import type { QualityStore } from '../health/types.js';
 import { consumersOf } from '../lineage/consumers.js';
@@ -22,6 +24,10 @@ export interface IncidentsOptions {
   readonly quality?: QualityStore | null | undefined;
   readonly lineage?: LineageStore | null | undefined;
   readonly events?: IncidentEvents;
+  /** The scheduled probe (health/product-probe.ts): a product down opens an availability incident. */
+  readonly probe?: Pick<ProductProbe, 'downs'> | null | undefined;
+  /** When the oldest entry the entity cache holds for a product expires (epoch ms); null: none. */
+  readonly cacheExpiry?: ((product: string) => number | null) | undefined;
   /** Where incidents are listed: the generatorURL of notifications. */
   readonly adminUrl?: string;
 }
@@ -74,6 +80,15 @@ export function createIncidents(config: IncidentsConfig, options: IncidentsOptio
       // A fresh status each evaluation: a cached one would delay detection.
       sloStatus: () => options.slo.sloStatus(undefined, { maxAgeMs: 0 }),
       ...(options.quality && { quality: options.quality }),
+      ...(options.probe && { probes: () => options.probe!.downs() }),
+      shield: async (product: string, since: number) => {
+        const expiry = options.cacheExpiry?.(product) ?? null;
+        return {
+          readsServedFromCache: await options.slo.servedFromCache(product, since),
+          since: new Date(since).toISOString(),
+          oldestEntryExpiresAt: expiry === null ? null : new Date(expiry).toISOString(),
+        };
+      },
       ...(lineage && {
         consumers: async (product: string) =>
           consumersOf(
@@ -93,7 +108,7 @@ export function createIncidents(config: IncidentsConfig, options: IncidentsOptio
     async close() {
       stop();
       notifier?.close();
-      await redis?.quit().catch(() => redis.disconnect());
+      if (redis) await closeRedis(redis);
     },
   };
 }

@@ -39,6 +39,9 @@ function health(errors: number): ProductHealth {
     measured: {
       source: 'shared',
       windows: Object.fromEntries(WINDOWS.map((w) => [w, window(w)])) as Record<SloWindow, WindowSli>,
+      served: Object.fromEntries(WINDOWS.map((w) => [w, window(w)])) as Record<SloWindow, WindowSli>,
+      servedFromCache: Object.fromEntries(WINDOWS.map((w) => [w, 0])) as Record<SloWindow, number>,
+      probe: null,
       errorBudget: 0.001,
       errorBudgetRemaining: 0,
       alerts,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ProbeDown } from '../health/product-probe.js';
 import { MIN_ALERT_FETCHES } from '../health/slo-windows.js';
 import type { ProductHealth } from '../health/slo-types.js';
 import type { FreshnessReading, QualityResult } from '../health/types.js';
@@ -19,7 +20,27 @@ export interface IncidentSources {
   };
   /** Principals that read the product in the last 7 days (lineage); none when lineage is off. */
   consumers?(product: string): Promise<readonly string[]>;
+  /** The products this replica's scheduled probe finds down (health/product-probe.ts); none when it is off. */
+  probes?(): readonly ProbeDown[];
+  /**
+   * What the entity cache did for a product's consumers since `since` (epoch ms): the reads
+   * it answered, and when the oldest entry it holds for the product expires.
+   */
+  shield?(product: string, since: number): Promise<CacheShield>;
 }
+
+/** The cache's part in an availability incident's evidence. */
+export interface CacheShield {
+  /** Fetches of the product the entity cache answered whole since the incident started (every replica's with Redis). */
+  readonly readsServedFromCache: number;
+  readonly since: string;
+  /** When the oldest entry still cached for the product expires (this replica's L1): consumers are shielded until then at least; null with none cached. */
+  readonly oldestEntryExpiresAt: string | null;
+}
+
+/** Incidents about the product answering at all: their evidence says what the cache shielded. */
+const isAvailability = (c: IncidentCondition) =>
+  c.kind === 'availability' || (c.kind === 'slo' && c.condition === 'availability');
 
 export interface IncidentEvents {
   opened?(incident: Incident): void | Promise<void>;
@@ -36,8 +57,27 @@ export function findings(
   freshness: readonly FreshnessReading[],
   now: number,
   firstBad: (condition: IncidentCondition, fallback: number) => number,
+  downs: readonly ProbeDown[] = [],
 ): Finding[] {
   const found: Finding[] = [];
+  for (const d of downs)
+    found.push({
+      product: d.product,
+      kind: 'availability',
+      condition: 'probe',
+      // Down since its first failed probe: that is when it stopped answering.
+      startedAt: d.since,
+      evidence: {
+        probe: {
+          consecutiveFailures: d.consecutiveFailures,
+          threshold: d.threshold,
+          intervalMs: d.intervalMs,
+          failingSince: new Date(d.since).toISOString(),
+          lastError: d.lastError,
+          lastOkAt: d.lastOkAt === null ? null : new Date(d.lastOkAt).toISOString(),
+        },
+      },
+    });
   for (const h of healths) {
     const w = h.measured.windows;
     const page = h.measured.alerts.filter((a) => a.severity === 'page' && a.firing);
@@ -98,7 +138,8 @@ export function findings(
 
 /**
  * Opens an incident for every bad condition without one, and resolves open incidents whose
- * condition has cleared. Runs on a timer off the request path; every replica may run it, the
+ * condition has cleared. An availability incident's evidence says what the entity cache
+ * shielded (`cache`), refreshed while it is open and once more as it resolves. Runs on a timer off the request path; every replica may run it, the
  * store makes one incident per condition of them.
  */
 export function createIncidentEvaluator(
@@ -118,12 +159,27 @@ export function createIncidentEvaluator(
       sources.quality?.latestFreshness() ?? [],
       store.list({ open: true }),
     ]);
-    const bad = findings(healths, results, readings, now, (c, fallback) => firstSeen.get(key(c)) ?? fallback);
+    const downs = sources.probes?.() ?? [];
+    const bad = findings(
+      healths,
+      results,
+      readings,
+      now,
+      (c, fallback) => firstSeen.get(key(c)) ?? fallback,
+      // A run of failures another replica's passing probe already ended (it resolved the
+      // incident since) opens nothing: this replica has not probed again yet.
+      await stillDown(downs, open),
+    );
     const badKeys = new Set(bad.map(key));
     for (const k of firstSeen.keys()) if (!badKeys.has(k)) firstSeen.delete(k);
     for (const finding of bad) {
       if (!firstSeen.has(key(finding))) firstSeen.set(key(finding), finding.startedAt);
-      if (open.some((i) => key(i) === key(finding))) continue;
+      const already = open.find((i) => key(i) === key(finding));
+      if (already) {
+        // Still down: the count of reads the cache shielded grows with the outage.
+        if (isAvailability(already)) await refreshEvidence(already);
+        continue;
+      }
       const startedAt = Math.min(finding.startedAt, now);
       const candidate: Incident = {
         id: randomUUID(),
@@ -137,7 +193,9 @@ export function createIncidentEvaluator(
         resolvedAt: null,
         acknowledgedBy: null,
         acknowledgedAt: null,
-        evidence: finding.evidence,
+        evidence: isAvailability(finding)
+          ? { ...finding.evidence, cache: await shieldOf(finding.product, startedAt) }
+          : finding.evidence,
         consumers: (await sources.consumers?.(finding.product).catch(() => [])) ?? [],
         timeToDetectMs: now - startedAt,
         timeToNotifyMs: null,
@@ -148,9 +206,57 @@ export function createIncidentEvaluator(
     }
     for (const incident of open) {
       if (badKeys.has(key(incident))) continue;
+      // The last count, up to the repair, goes with the resolved notification.
+      if (isAvailability(incident)) await refreshEvidence(incident);
       const done = await store.resolve(incident, new Date(now));
       if (done) await events.resolved?.(done);
     }
+  }
+
+  async function shieldOf(product: string, since: number): Promise<CacheShield | null> {
+    return (await sources.shield?.(product, since).catch(() => null)) ?? null;
+  }
+
+  async function refreshEvidence(incident: Incident): Promise<void> {
+    const read = await shieldOf(incident.product, Date.parse(incident.startedAt));
+    if (!read) return;
+    const previous = incident.evidence.cache as CacheShield | null | undefined;
+    // Each replica knows its own L1: the oldest entry any of them reported is kept.
+    const expiries = [previous?.oldestEntryExpiresAt, read.oldestEntryExpiresAt].filter(
+      (e): e is string => typeof e === 'string',
+    );
+    const cache: CacheShield = {
+      ...read,
+      oldestEntryExpiresAt: expiries.length ? expiries.sort()[0]! : null,
+    };
+    if (
+      previous?.readsServedFromCache === cache.readsServedFromCache &&
+      previous.oldestEntryExpiresAt === cache.oldestEntryExpiresAt
+    )
+      return;
+    await store.update(incident.id, (i) =>
+      i.state === 'resolved' ? i : { ...i, evidence: { ...i.evidence, cache } },
+    );
+  }
+
+  async function stillDown(downs: readonly ProbeDown[], open: readonly Incident[]): Promise<ProbeDown[]> {
+    const unopened = downs.filter(
+      (d) => !open.some((i) => i.product === d.product && i.kind === 'availability' && i.condition === 'probe'),
+    );
+    if (unopened.length === 0) return [...downs];
+    const all = await store.list();
+    return downs.filter(
+      (d) =>
+        !unopened.includes(d) ||
+        !all.some(
+          (i) =>
+            i.product === d.product &&
+            i.kind === 'availability' &&
+            i.condition === 'probe' &&
+            i.resolvedAt !== null &&
+            Date.parse(i.resolvedAt) >= d.since,
+        ),
+    );
   }
 
   return {

@@ -1,5 +1,9 @@
-/** What raised an incident: a page burn alert (availability, latency), a blocking quality rule, or stale data. */
-export type IncidentKind = 'slo' | 'quality' | 'freshness';
+/**
+ * What raised an incident: a page burn alert (availability, latency), the scheduled probe
+ * finding the product down (`availability`, condition `probe`), a blocking quality rule, or
+ * stale data.
+ */
+export type IncidentKind = 'slo' | 'availability' | 'quality' | 'freshness';
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
 
 /** One condition an incident is about; at most one incident is open per condition, across replicas. */

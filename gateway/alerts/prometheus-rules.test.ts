@@ -44,8 +44,8 @@ describe('meshgate alerts rules', () => {
       'meshgate-payments',
       'meshgate-shipping',
     ]);
-    // Per product: 2 latency recordings, 4 burn pairs, latency, quality, freshness.
-    for (const group of rules.groups.slice(1)) expect(group.rules).toHaveLength(9);
+    // Per product: 2 latency recordings, 4 burn pairs, latency, down, quality, freshness.
+    for (const group of rules.groups.slice(1)) expect(group.rules).toHaveLength(10);
     const orders = rules.groups[3]!.rules.filter((r) => r.alert === 'DataProductErrorBudgetBurn');
     expect(orders.map((r) => `${r.labels!.severity} ${r.labels!.window}`)).toEqual([
       'page 1h/5m',
@@ -56,7 +56,7 @@ describe('meshgate alerts rules', () => {
 
     const check = promtool(['check', 'rules', 'rules.yml']);
     console.log(`$ promtool check rules rules.yml\n${check}`);
-    expect(check).toContain('SUCCESS: 52 rules found');
+    expect(check).toContain('SUCCESS: 57 rules found');
 
     copyFileSync(FIXTURE, join(dir, 'rules.test.yml'));
     const test = promtool(['test', 'rules', 'rules.test.yml']);

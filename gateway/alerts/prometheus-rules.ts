@@ -26,6 +26,7 @@ const FETCHES = 'meshgate_data_product_fetches_total';
 const DURATION = 'meshgate_data_product_fetch_duration_seconds';
 const QUALITY = 'meshgate_data_product_quality_pass_ratio';
 const FRESHNESS = 'meshgate_data_product_freshness_lag_seconds';
+const DOWN = 'meshgate_data_product_down';
 
 /** Every window a burn pair reads: one recording rule each, so alert expressions stay cheap. */
 const RATIO_WINDOWS = [...new Set(RULE_BURN_PAIRS.flatMap((p) => [p.long, p.short]))];
@@ -62,6 +63,11 @@ function annotations(product: string, summary: string, description: string): Rec
   return { summary, description, runbook: `meshgate slo --product ${product}` };
 }
 
+/**
+ * The origin view throughout: the fetches counter holds what reached each product (the
+ * gateway's entity cache hits are not in it) and its health probes (`source="probe"`), so a
+ * product down behind a warm cache still burns its budget here, as in the gateway's own SLOs.
+ */
 function recordingGroup(): { name: string; rules: Rule[] } {
   return {
     name: 'meshgate-data-product-slis',
@@ -117,6 +123,17 @@ function productGroup({ name, sla }: RuleProduct): { name: string; rules: Rule[]
       name,
       `${name} p95 fetch latency above ${sla.latencyP95Ms} ms (1h and 5m)`,
       `{{ $value | humanizePercentage }} of fetches over 1h took longer than ${le} s; the SLA allows 5%.`,
+    ),
+  });
+  // The scheduled probe found it down (N failed in a row), traffic or not, cache or not.
+  rules.push({
+    alert: 'DataProductDown',
+    expr: `${DOWN}${sel} == 1`,
+    labels: { severity: 'page', product: name, slo: 'availability' },
+    annotations: annotations(
+      name,
+      `${name} is down: its subgraph fails the gateway's health probes`,
+      `The gateway's scheduled health probe of ${name} failed several times in a row; consumers may be served from the entity cache until its entries expire.`,
     ),
   });
   rules.push({

@@ -1,12 +1,19 @@
-import type { Incident, IncidentStore } from './incident-types.js';
+import type { Incident, IncidentKind, IncidentStore } from './incident-types.js';
 import { memoryOutbox, type Notification, type NotificationOutbox } from './notification-outbox.js';
 
 export type NotificationStatus = 'firing' | 'resolved';
 
+const ALERT_NAMES: Readonly<Record<IncidentKind, string>> = Object.freeze({
+  slo: 'Slo',
+  availability: 'Availability',
+  quality: 'Quality',
+  freshness: 'Freshness',
+});
+
 /** An Alertmanager webhook body (version 4) for one incident, as a receiver of Alertmanager expects. */
 export function alertmanagerBody(incident: Incident, status: NotificationStatus, generatorURL: string) {
   const labels = {
-    alertname: `DataProduct${incident.kind === 'slo' ? 'Slo' : incident.kind === 'quality' ? 'Quality' : 'Freshness'}Incident`,
+    alertname: `DataProduct${ALERT_NAMES[incident.kind]}Incident`,
     product: incident.product,
     kind: incident.kind,
     condition: incident.condition,

@@ -6,5 +6,6 @@ export const ANONYMOUS: Principal = Object.freeze({
   anonymous: true,
   roles: Object.freeze([]),
   scopes: Object.freeze([]),
+  teams: Object.freeze([]),
   attributes: Object.freeze({}),
 });

@@ -28,6 +28,7 @@ export function principalFromClaims(
     anonymous: false,
     roles: Object.freeze(stringList(claimAt(claims, mapping.roles))),
     scopes: Object.freeze(stringList(claimAt(claims, mapping.scopes) ?? claims.scp)),
+    teams: Object.freeze(stringList(claimAt(claims, mapping.teams))),
     attributes: Object.freeze(attributes),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : undefined,
   });

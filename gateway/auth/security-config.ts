@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  REMOTE_ALGORITHMS,
+  consoleSsoConfig,
+  oidcEnv,
+  remoteIssuerConfig,
+  type ConsoleSsoConfig,
+  type RemoteIssuerConfig,
+} from './oidc-config.js';
 
 /**
  * The environment variables of the policy layer (authentication, policies, subgraph context
@@ -14,7 +22,7 @@ const seconds = z.coerce
 const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 /** JWT algorithms meshgate accepts; `none` is not in this list and never can be. */
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512'] as const;
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', ...REMOTE_ALGORITHMS] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 const algorithms = z.string().transform((text, ctx) => {
@@ -53,7 +61,8 @@ export const securityEnv = {
   JWT_JWKS_FILE: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).default('meshgate'),
   JWT_AUDIENCE: z.string().min(1).default('meshgate'),
-  JWT_CLOCK_TOLERANCE: seconds.default(30),
+  // Bounded: a larger skew would let an expired token live minutes longer.
+  JWT_CLOCK_TOLERANCE: seconds.max(300, 'must be at most 300').default(30),
   JWT_CLAIM_ROLES: z.string().min(1).default('roles'),
   JWT_CLAIM_SCOPES: z.string().min(1).default('scope'),
   JWT_CLAIM_ATTRIBUTES: claimMap.default({
@@ -63,6 +72,8 @@ export const securityEnv = {
     // A list claim (["DE", "AT"]): the countries a regional row filter keeps.
     countries: 'countries',
   }),
+  // The organisation's identity provider: OIDC discovery or a JWKS URL, the console's client (oidc-config.ts).
+  ...oidcEnv,
   MESHGATE_POLICY: z.enum(['on', 'off']).default('on'),
   POLICY_DIR: z.string().min(1).default('policies'),
   POLICY_MODE: z.enum(['enforce', 'reject', 'dry-run']).default('enforce'),
@@ -87,7 +98,22 @@ export interface AuthConfig {
   readonly issuer: string;
   readonly audience: string;
   readonly clockToleranceSeconds: number;
-  readonly claims: Readonly<{ roles: string; scopes: string; attributes: Readonly<Record<string, string>> }>;
+  readonly claims: ClaimMapping;
+  /** Tokens of the identity provider (OIDC_ISSUER or JWT_JWKS_URL); null: local keys only. */
+  readonly remote: RemoteIssuerConfig | null;
+  /** The console's single sign-on (OIDC_ISSUER + OIDC_CLIENT_ID); null: no SSO. */
+  readonly console: ConsoleSsoConfig | null;
+}
+
+/** Where the principal's pieces are in a token's claims: dotted paths (`realm_access.roles`). */
+export interface ClaimMapping {
+  /** Tried in order; the first holding a string is the subject (`sub`, then `client_id`). */
+  readonly subject: readonly string[];
+  readonly roles: string;
+  readonly scopes: string;
+  /** The teams the principal belongs to (registry ownership): an array or a space-separated string. */
+  readonly teams: string;
+  readonly attributes: Readonly<Record<string, string>>;
 }
 
 export interface PolicyConfig {
@@ -126,10 +152,14 @@ export function securityConfig(e: SecurityEnv, absolute: (path: string) => strin
       audience: e.JWT_AUDIENCE,
       clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE,
       claims: Object.freeze({
+        subject: Object.freeze([...e.JWT_CLAIM_SUBJECT]),
+        teams: e.JWT_CLAIM_TEAMS,
         roles: e.JWT_CLAIM_ROLES,
         scopes: e.JWT_CLAIM_SCOPES,
         attributes: Object.freeze({ ...e.JWT_CLAIM_ATTRIBUTES }),
       }),
+      remote: remoteIssuerConfig(e, { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }),
+      console: consoleSsoConfig(e),
     }),
     policy: Object.freeze({
       enabled: e.MESHGATE_POLICY === 'on',

@@ -7,6 +7,8 @@ export interface TokenRequest {
   sub: string;
   roles?: readonly string[];
   scopes?: readonly string[];
+  /** The teams the token acts for (JWT_CLAIM_TEAMS, an array): who may publish which data product. */
+  teams?: readonly string[];
   /** Principal attributes (purpose, region, clearance, …), written to their mapped claims; a list as a JSON array. */
   attributes?: Readonly<Record<string, AttributeValue>>;
   /** Lifetime in seconds. Default one hour. */
@@ -23,6 +25,7 @@ export function issueToken(auth: AuthConfig, stateDir: string, request: TokenReq
   setClaim(claims, auth.claims.roles, [...(request.roles ?? [])]);
   // RFC 6749 §3.3 / RFC 8693: `scope` is one space-separated string.
   setClaim(claims, auth.claims.scopes, (request.scopes ?? []).join(' '));
+  if (request.teams?.length) setClaim(claims, auth.claims.teams, [...request.teams]);
   for (const [name, value] of Object.entries(request.attributes ?? {}))
     setClaim(claims, auth.claims.attributes[name] ?? name, typeof value === 'string' ? value : [...value]);
   return jwt.sign(claims, secretFor('user-token', auth.secret, stateDir), {

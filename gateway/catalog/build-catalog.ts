@@ -4,6 +4,7 @@ import type { Consumer } from '../lineage/types.js';
 import type { ProductHealth } from '../health/slo-types.js';
 import type { PolicyRule } from '../policy/types.js';
 import type { SupergraphModel } from '../supergraph/supergraph-model.js';
+import { checkSubgraphHealth } from '../health/subgraph-health.js';
 import type { Catalog, CatalogEntry, CatalogField, CatalogType, SubgraphHealth } from './types.js';
 
 export interface CatalogSources {
@@ -33,7 +34,7 @@ export async function buildCatalog(sources: CatalogSources): Promise<Catalog> {
   const { ownership, classification } = model;
   const urls = { ...model.subgraphUrls, ...sources.subgraphUrls };
   const since = Date.now() - (sources.consumersWindowMs ?? 30 * DAY_MS);
-  const health = sources.health ?? checkHealth;
+  const health = sources.health ?? checkSubgraphHealth;
 
   const typesOf = (product: string): CatalogType[] =>
     Object.values(model.apiSchema.getTypeMap())
@@ -112,17 +113,4 @@ function coveringRules(
         rule.classifications.some((c) => classes.includes(c)),
     )
     .map((rule) => rule.id);
-}
-
-/** A subgraph is up when its `/health` answers 200 within two seconds. */
-async function checkHealth(url: string): Promise<SubgraphHealth> {
-  const started = performance.now();
-  try {
-    const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2_000) });
-    if (response.ok) return { status: 'up', latencyMs: Math.round(performance.now() - started) };
-    return { status: 'down', error: `HTTP ${response.status}` };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { status: 'down', error: cause ?? (error as Error).message };
-  }
 }

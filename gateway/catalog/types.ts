@@ -1,6 +1,7 @@
 import type { DataProductDescriptor } from '../protocol/index.js';
 import type { Consumer } from '../lineage/types.js';
 import type { ProductHealth } from '../health/slo-types.js';
+import type { SubgraphHealth } from '../health/subgraph-health.js';
 
 /** One field of a data product, as an analyst browsing the catalog sees it. */
 export interface CatalogField {
@@ -21,8 +22,8 @@ export interface CatalogType {
   readonly fields: readonly CatalogField[];
 }
 
-export type SubgraphHealth =
-  { readonly status: 'up'; readonly latencyMs: number } | { readonly status: 'down'; readonly error: string };
+// One probe, the health module's: the catalog's and the scheduled one's (health/product-probe.ts).
+export type { SubgraphHealth };
 
 /** A data product in the catalog: its descriptor, its API, who uses it, whether it is up. */
 export interface CatalogEntry {

@@ -24,6 +24,7 @@ export enum ErrorCode {
   SUPERGRAPH_INVALID = 'SUPERGRAPH_INVALID',
   COMPOSITION_FAILED = 'COMPOSITION_FAILED',
   PORT_IN_USE = 'PORT_IN_USE',
+  STARTUP_FAILED = 'STARTUP_FAILED',
   DATABASE_UNREACHABLE = 'DATABASE_UNREACHABLE',
   PROCESS_EXITED = 'PROCESS_EXITED',
   NOT_READY = 'NOT_READY',
@@ -47,6 +48,12 @@ export enum ErrorCode {
   REGISTRY_UNAVAILABLE = 'REGISTRY_UNAVAILABLE',
   PUBLISH_REJECTED = 'PUBLISH_REJECTED',
   NOTHING_TO_ROLL_BACK = 'NOTHING_TO_ROLL_BACK',
+  // The registry service: identity and ownership (issue 27).
+  REGISTRY_REQUEST_INVALID = 'REGISTRY_REQUEST_INVALID',
+  CONTRACT_SDL_MISMATCH = 'CONTRACT_SDL_MISMATCH',
+  REGISTRY_FORBIDDEN = 'REGISTRY_FORBIDDEN',
+  PRODUCT_NAME_TAKEN = 'PRODUCT_NAME_TAKEN',
+  TEAM_TRANSFER_FORBIDDEN = 'TEAM_TRANSFER_FORBIDDEN',
   CATALOG_FORBIDDEN = 'CATALOG_FORBIDDEN',
   // Limits, abuse and persisted operations (issue 8).
   DEPTH_LIMIT_EXCEEDED = 'DEPTH_LIMIT_EXCEEDED',
@@ -87,6 +94,14 @@ export enum ErrorCode {
   INCIDENT_PREFLIGHT_REQUIRED = 'INCIDENT_PREFLIGHT_REQUIRED',
   // One admin surface (issue "One request pipeline of stages", item 4).
   PREFLIGHT_REQUIRED = 'PREFLIGHT_REQUIRED',
+  // The MCP endpoint (issue 29): JSON-RPC errors carry these in `error.data.code`.
+  MCP_UNKNOWN_TOOL = 'MCP_UNKNOWN_TOOL',
+  MCP_INVALID_ARGUMENTS = 'MCP_INVALID_ARGUMENTS',
+  MCP_TOOL_DISABLED = 'MCP_TOOL_DISABLED',
+  MCP_UNKNOWN_RESOURCE = 'MCP_UNKNOWN_RESOURCE',
+  MCP_SESSION_REQUIRED = 'MCP_SESSION_REQUIRED',
+  MCP_SESSION_NOT_FOUND = 'MCP_SESSION_NOT_FOUND',
+  MCP_SESSION_FORBIDDEN = 'MCP_SESSION_FORBIDDEN',
 }
 
 /**
@@ -230,6 +245,12 @@ export const ERROR_CATALOGUE = {
     status: null,
     message: 'The port is in use',
   },
+  [ErrorCode.STARTUP_FAILED]: {
+    code: ErrorCode.STARTUP_FAILED,
+    kind: 'startup',
+    status: null,
+    message: 'The gateway could not start (e.g. its state directory is not writable)',
+  },
   [ErrorCode.DATABASE_UNREACHABLE]: {
     code: ErrorCode.DATABASE_UNREACHABLE,
     kind: 'startup',
@@ -324,27 +345,59 @@ export const ERROR_CATALOGUE = {
   },
   [ErrorCode.REGISTRY_CONFLICT]: {
     code: ErrorCode.REGISTRY_CONFLICT,
-    kind: 'startup',
-    status: null,
-    message: 'Another publish or rollback changed the registry meanwhile',
+    kind: 'client',
+    status: 409,
+    message: 'Another publish or rollback changed the registry meanwhile: publish again',
   },
   [ErrorCode.REGISTRY_UNAVAILABLE]: {
     code: ErrorCode.REGISTRY_UNAVAILABLE,
-    kind: 'startup',
-    status: null,
-    message: 'The registry cannot be read or written',
+    kind: 'dependency',
+    status: 503,
+    message: 'The registry cannot be read or written (its store is down or unreachable)',
   },
   [ErrorCode.PUBLISH_REJECTED]: {
     code: ErrorCode.PUBLISH_REJECTED,
-    kind: 'startup',
-    status: null,
+    kind: 'client',
+    status: 422,
     message: 'The change does not compose or fails a blocking check',
   },
   [ErrorCode.NOTHING_TO_ROLL_BACK]: {
     code: ErrorCode.NOTHING_TO_ROLL_BACK,
-    kind: 'startup',
-    status: null,
+    kind: 'client',
+    status: 409,
     message: 'The subgraph has no earlier version to go back to',
+  },
+  [ErrorCode.REGISTRY_REQUEST_INVALID]: {
+    code: ErrorCode.REGISTRY_REQUEST_INVALID,
+    kind: 'client',
+    status: 400,
+    message:
+      'A registry request is malformed: a product name (a-z, 0-9, -), its SDL and a valid ODCS data contract naming it are required',
+  },
+  [ErrorCode.CONTRACT_SDL_MISMATCH]: {
+    code: ErrorCode.CONTRACT_SDL_MISMATCH,
+    kind: 'client',
+    status: 422,
+    message: "The data contract's schema disagrees with the SDL it is published with",
+  },
+  [ErrorCode.REGISTRY_FORBIDDEN]: {
+    code: ErrorCode.REGISTRY_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message:
+      "The token's teams do not own this data product: only its team (the contract's team.name) or the role registry-admin may change it",
+  },
+  [ErrorCode.PRODUCT_NAME_TAKEN]: {
+    code: ErrorCode.PRODUCT_NAME_TAKEN,
+    kind: 'client',
+    status: 409,
+    message: 'The data product name is claimed by another team: choose another name',
+  },
+  [ErrorCode.TEAM_TRANSFER_FORBIDDEN]: {
+    code: ErrorCode.TEAM_TRANSFER_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: "Changing a data product's team.name (a transfer) needs the role registry-admin",
   },
   [ErrorCode.CATALOG_FORBIDDEN]: {
     code: ErrorCode.CATALOG_FORBIDDEN,
@@ -537,6 +590,48 @@ export const ERROR_CATALOGUE = {
     kind: 'startup',
     status: null,
     message: 'A grant file is expired, unsigned or tampered with: it is ignored, and the reason logged',
+  },
+  [ErrorCode.MCP_UNKNOWN_TOOL]: {
+    code: ErrorCode.MCP_UNKNOWN_TOOL,
+    kind: 'client',
+    status: 404,
+    message: 'No MCP tool of that name (tools/list lists them)',
+  },
+  [ErrorCode.MCP_INVALID_ARGUMENTS]: {
+    code: ErrorCode.MCP_INVALID_ARGUMENTS,
+    kind: 'client',
+    status: 400,
+    message: "The tool's arguments do not match its input schema",
+  },
+  [ErrorCode.MCP_TOOL_DISABLED]: {
+    code: ErrorCode.MCP_TOOL_DISABLED,
+    kind: 'client',
+    status: 403,
+    message: 'execute_graphql is off (MCP_EXECUTE_GRAPHQL=on turns it on); the published operations are tools',
+  },
+  [ErrorCode.MCP_UNKNOWN_RESOURCE]: {
+    code: ErrorCode.MCP_UNKNOWN_RESOURCE,
+    kind: 'client',
+    status: 404,
+    message: 'No MCP resource with that URI (resources/list lists them)',
+  },
+  [ErrorCode.MCP_SESSION_REQUIRED]: {
+    code: ErrorCode.MCP_SESSION_REQUIRED,
+    kind: 'client',
+    status: 400,
+    message: 'No mcp-session-id header: send initialize first',
+  },
+  [ErrorCode.MCP_SESSION_NOT_FOUND]: {
+    code: ErrorCode.MCP_SESSION_NOT_FOUND,
+    kind: 'client',
+    status: 404,
+    message: 'The MCP session is gone (closed, idle too long, or the gateway restarted): initialize again',
+  },
+  [ErrorCode.MCP_SESSION_FORBIDDEN]: {
+    code: ErrorCode.MCP_SESSION_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: 'The MCP session belongs to another principal',
   },
 } as const satisfies ErrorCatalogue;
 

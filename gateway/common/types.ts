@@ -12,6 +12,8 @@ export interface Principal {
   readonly anonymous: boolean;
   readonly roles: readonly string[];
   readonly scopes: readonly string[];
+  /** The teams the principal belongs to (JWT_CLAIM_TEAMS): a product's team publishes it in the registry. */
+  readonly teams: readonly string[];
   /** Claims mapped for policies: purpose, region, clearance, … ; a list for a claim that holds one (countries). */
   readonly attributes: Readonly<Record<string, AttributeValue>>;
   /** Seconds since the epoch; undefined for anonymous. */
@@ -44,6 +46,11 @@ export interface SubgraphFetch {
   /** Representations sent to `_entities`; 0 for a root-field fetch. */
   readonly entityCount: number;
   readonly ok: boolean;
+  /**
+   * The entity cache answered the whole fetch: no request reached the product. Such a fetch
+   * counts in the product's served SLIs, never in its origin SLIs (health/slo-types.ts).
+   */
+  readonly fromCache?: boolean;
 }
 
 export type Outcome = 'ok' | 'partial' | 'error' | 'rejected';

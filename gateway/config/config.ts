@@ -14,9 +14,12 @@ import { registryConfig, registryEnv, type RegistryConfig } from '../../schema/r
 import { hasHashTag, redisConfig, redisEnv, type RedisConnection } from '../redis/redis-config.js';
 import { qualityConfig, qualityEnv, type QualityConfig } from '../health/quality-config.js';
 import { sliConfig, sliEnv, type SliConfig } from '../health/sli-config.js';
+import { probeConfig, probeEnv, type ProbeConfig } from '../health/probe-config.js';
 import { tracingConfig, tracingEnv } from '../observability/tracing/tracing-config.js';
 import { incidentsConfig, incidentsEnv, type IncidentsConfig } from '../alerts/incidents-config.js';
 import { accessConfig, accessEnv, type AccessConfig } from '../access/access-config.js';
+import { mcpConfig, mcpEnv } from '../mcp/mcp-config.js';
+import type { McpConfig } from '../mcp/types.js';
 import type { TracingConfig } from '../observability/tracing/types.js';
 
 /**
@@ -80,6 +83,8 @@ const EnvSchema = z.object({
   ...cacheEnv,
   // SLIs from live traffic per data product: on/off, flush interval, Redis prefix (health/sli-config.ts).
   ...sliEnv,
+  // The scheduled health probe of every product's subgraph: on/off, interval, failures in a row (health/probe-config.ts).
+  ...probeEnv,
   // Quality rules and freshness probes of the data contracts, on a schedule (health/quality-config.ts).
   ...qualityEnv,
   // Incidents the gateway opens itself from burn rates and quality results (alerts/incidents-config.ts).
@@ -88,6 +93,8 @@ const EnvSchema = z.object({
   ...tracingEnv,
   // Access requests and their grants, policy as code in policies/grants/ (access/access-config.ts).
   ...accessEnv,
+  // The MCP endpoint for AI agents: on/off, execute_graphql, sessions (mcp/mcp-config.ts).
+  ...mcpEnv,
   /**
    * Graceful shutdown's bound: past it, what lineage holds in memory goes to the spool
    * (fsynced) and the process exits 0, whatever Redis or a slow client does.
@@ -143,6 +150,8 @@ export interface MeshgateConfig {
   readonly cache: CacheConfig;
   /** SLI recording: on/off, Redis (every replica adds to one number) or memory, flush interval. */
   readonly sli: SliConfig;
+  /** The scheduled health probe: on/off, interval, the failures in a row that make a product down. */
+  readonly probe: ProbeConfig;
   /** The contracts' quality rules and freshness probes: schedule, statement timeout, history. */
   readonly quality: QualityConfig;
   /** Incidents from burn alerts, blocking quality rules and stale data: on/off, interval, Redis or memory. */
@@ -153,6 +162,8 @@ export interface MeshgateConfig {
   readonly shutdownTimeoutMs: number;
   /** Access requests, their audit log and grants: where grants live, their signing key, the store. */
   readonly access: AccessConfig;
+  /** The MCP endpoint: on/off (on in development), execute_graphql, session bounds, the RFC 9728 metadata. */
+  readonly mcp: McpConfig;
 }
 
 /** CLI flags; each overrides its environment variable. */
@@ -216,6 +227,7 @@ export function loadConfig(
     persisted: persistedConfig(e, absolute, redis),
     cache: cacheConfig(e, redis),
     sli: sliConfig(e, redis),
+    probe: probeConfig(e),
     quality: qualityConfig(e, redis),
     incidents: incidentsConfig(e, redis),
     tracing: tracingConfig(e),
@@ -225,6 +237,7 @@ export function loadConfig(
       { absolute, policyDir: absolute(e.POLICY_DIR), stateDir: absolute(e.MESHGATE_STATE_DIR) },
       redis,
     ),
+    mcp: mcpConfig(e, e.NODE_ENV, e.JWT_ISSUER),
   });
 }
 

@@ -10,12 +10,15 @@ import type { SliConfig } from './sli-config.js';
 import { sliRecorder, type SliRecorder } from './sli-recorder.js';
 import { createSloStatus, type SloProduct, type SloStatus } from './slo-status.js';
 import type { QualityStore } from './types.js';
+import type { ProbeReading } from './slo-types.js';
 
 export interface SloOptions {
   readonly logger: Logger;
   /** The products in service with their descriptors (read at each status: a publish shows at once). */
   readonly products: () => readonly { name: string; descriptor: DataProductDescriptor | null }[];
   readonly quality?: QualityStore | null | undefined;
+  /** The scheduled probe's reading of a product (product-probe.ts); absent with MESHGATE_PROBE=off. */
+  readonly probes?: ((product: string) => ProbeReading | null) | undefined;
 }
 
 export interface Slo {
@@ -52,7 +55,7 @@ export function createSlo(config: SliConfig, options: SloOptions): Slo {
   });
   const products = (): SloProduct[] =>
     options.products().map(({ name, descriptor }) => ({ name, sla: descriptor ? slaOf(descriptor) : null }));
-  const status = createSloStatus({ sli: recorder, products, quality: options.quality });
+  const status = createSloStatus({ sli: recorder, products, quality: options.quality, probes: options.probes });
   return {
     recorder,
     status,
@@ -80,8 +83,8 @@ export function readSloFromRedis(
   const status = createSloStatus({
     sli: {
       storeKind: 'redis',
-      read: async (product, tier, from, to) => ({
-        buckets: await store.read(product, tier, from, to),
+      read: async (product, tier, from, to, series) => ({
+        buckets: await store.read(product, tier, from, to, series),
         source: 'shared',
       }),
     },

@@ -1,10 +1,15 @@
 import type { ProductSla } from '../protocol/index.js';
 import type { FreshnessReading, QualityResult } from './types.js';
-import type { BurnAlert, HealthState, SloWindow, WindowSli } from './slo-types.js';
+import type { BurnAlert, HealthState, ProbeReading, SloWindow, WindowSli } from './slo-types.js';
 
 export interface HealthInput {
   readonly declared: ProductSla | null;
+  /** The origin view (what reached the product): what the SLA is judged on. */
   readonly windows: Readonly<Record<SloWindow, WindowSli>>;
+  /** The served view (what consumers got, cache hits included); the origin view's when absent. */
+  readonly served?: Readonly<Record<SloWindow, WindowSli>> | undefined;
+  /** The scheduled probe's reading; absent or null where none runs. */
+  readonly probe?: ProbeReading | null | undefined;
   readonly alerts: readonly BurnAlert[];
   readonly errorBudgetRemaining: number | null;
   /** The latest result of each rule; null when no quality store is configured. */
@@ -24,7 +29,8 @@ export const LATENCY_SLO = 0.95;
 const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio >= 0.999 ? 3 : 2)}%`;
 
 /**
- * One health signal from SLOs and quality. Failing: a page-severity burn alert fires, the
+ * One health signal from SLOs, the probe and quality. Failing: the scheduled probe finds the
+ * product down, a page-severity burn alert fires, the
  * 30-day error budget is spent, the data is staler than its bound, or a blocking (severity
  * error) quality rule fails. Degraded: the ticket alert fires, the latency SLO is missed over
  * the last hour, a warning rule fails, or a measurement is missing. Healthy otherwise. Every
@@ -36,6 +42,17 @@ export function productHealthOf(input: HealthInput): { state: HealthState; reaso
   const { declared, windows } = input;
 
   if (!declared) degraded.push('no descriptor: no SLA to measure against');
+  const served = input.served ?? windows;
+  if (input.probe?.state === 'down') {
+    const { probe } = input;
+    const shielded = served['5m'];
+    failing.push(
+      `down: ${probe.consecutiveFailures} health probes in a row failed since ${probe.failingSince ?? 'unknown'} (${probe.lastError ?? 'no answer'})` +
+        (shielded.fetches > 0 && shielded.availability !== null
+          ? `; consumers served at ${percent(shielded.availability)} over 5m (entity cache)`
+          : ''),
+    );
+  }
   for (const alert of input.alerts.filter((a) => a.firing)) {
     const long = windows[alert.long];
     const short = windows[alert.short];
@@ -51,7 +68,8 @@ export function productHealthOf(input: HealthInput): { state: HealthState; reaso
     degraded.push(
       `latency SLO missed: ${percent(hour.latencyGoodRatio)} of fetches within ${declared.latencyP95Ms} ms over 1h (objective ${percent(LATENCY_SLO)}; p95 ≈ ${fmt(hour.latencyMs.p95)} ms)`,
     );
-  if (windows['30d'].fetches === 0)
+  // Traffic is what consumers sent (the served view): probes alone are no traffic.
+  if (served['30d'].fetches === 0)
     degraded.push('no traffic measured in 30d: availability and latency unknown');
   if (input.source === 'replica' && input.sharedStore)
     degraded.push("SLI store (Redis) unreachable: these numbers are this replica's only");

@@ -33,6 +33,12 @@ export function addFetch(counts: SliCounts, durationMs: number, ok: boolean): vo
   counts.buckets[bucketIndex(durationMs)]!++;
 }
 
+/** Adds an outcome without a latency (a health probe: it is no query, its time says nothing of one). */
+export function addOutcome(counts: SliCounts, ok: boolean): void {
+  if (ok) counts.ok++;
+  else counts.errors++;
+}
+
 export function mergeCounts(into: SliCounts, from: SliCounts): SliCounts {
   into.ok += from.ok;
   into.errors += from.errors;

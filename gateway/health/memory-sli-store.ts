@@ -1,19 +1,21 @@
 import { emptyCounts, mergeCounts } from './latency-histogram.js';
 import { TIERS } from './sli-tiers.js';
-import type { SliBatch, SliBucket, SliStore, TierName } from './slo-types.js';
+import type { SliBatch, SliBucket, SliSeries, SliStore, TierName } from './slo-types.js';
 
 /** Batch ids remembered to refuse a repeat: far more than can be in doubt at once. */
 const SEEN_IDS = 10_000;
 
 /**
  * The SLI store without REDIS_URL (and each replica's own copy beside Redis): buckets in a
- * map per product and tier, pruned past each tier's retention as batches arrive.
+ * map per product, tier and series, pruned past each tier's retention as batches arrive.
  */
 export function memorySliStore(now: () => number = Date.now): SliStore {
   const buckets = new Map<string, Map<number, SliBucket>>();
   const seen = new Set<string>();
-  const tierOf = (product: string, tier: TierName) => {
-    const key = `${product}\u0000${tier}`;
+  const keyOf = (product: string, tier: TierName, series: SliSeries = 'origin') =>
+    `${product}\u0000${tier}\u0000${series}`;
+  const tierOf = (product: string, tier: TierName, series: SliSeries | undefined) => {
+    const key = keyOf(product, tier, series);
     let map = buckets.get(key);
     if (!map) buckets.set(key, (map = new Map()));
     return map;
@@ -25,7 +27,7 @@ export function memorySliStore(now: () => number = Date.now): SliStore {
       seen.add(batch.id);
       if (seen.size > SEEN_IDS) seen.delete(seen.values().next().value!);
       for (const delta of batch.deltas) {
-        const map = tierOf(batch.product, delta.tier);
+        const map = tierOf(batch.product, delta.tier, batch.series);
         const bucket = map.get(delta.start);
         if (bucket) mergeCounts(bucket.counts, delta.counts);
         else
@@ -38,8 +40,8 @@ export function memorySliStore(now: () => number = Date.now): SliStore {
       prune(now());
       return 'applied';
     },
-    async read(product, tier, from, to) {
-      const map = buckets.get(`${product}\u0000${tier}`);
+    async read(product, tier, from, to, series) {
+      const map = buckets.get(keyOf(product, tier, series));
       if (!map) return [];
       return [...map.values()]
         .filter((b) => b.start >= from && b.start <= to)

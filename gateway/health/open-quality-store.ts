@@ -1,4 +1,5 @@
 import { FAIL_FAST, openRedis, type RedisBehaviour } from '../redis/redis-connection.js';
+import { closeRedis } from '../redis/close-redis.js';
 import type { QualityConfig } from './quality-config.js';
 import { memoryQualityStore, redisQualityStore } from './quality-store.js';
 import type { QualityStore } from './types.js';
@@ -15,7 +16,7 @@ export function openQualityStore(
   return {
     store: redisQualityStore(redis, config),
     close: async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   };
 }

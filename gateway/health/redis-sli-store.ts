@@ -1,7 +1,7 @@
 import type { RedisClient } from '../redis/redis-client.js';
 import { emptyCounts, LATENCY_BOUNDS_MS } from './latency-histogram.js';
 import { TIERS } from './sli-tiers.js';
-import type { SliBatch, SliBucket, SliCounts, SliStore, TierName } from './slo-types.js';
+import type { SliBatch, SliBucket, SliCounts, SliSeries, SliStore, TierName } from './slo-types.js';
 
 /**
  * Adds one product's batch of bucket deltas atomically and at most once.
@@ -36,15 +36,17 @@ type ScriptClient = RedisClient & {
 };
 
 /**
- * SLI buckets in Redis, shared by every replica: one hash per product, tier and bucket start
- * with fields `ok`, `err`, `us` (duration sum, µs) and `b0`…`bN` (latency buckets), each
+ * SLI buckets in Redis, shared by every replica: one hash per product, series (`origin`
+ * unnamed in the key, `cache`, `probe`), tier and bucket start with fields `ok`, `err`, `us` (duration sum, µs) and `b0`…`bN` (latency buckets), each
  * added to with HINCRBY and expiring past its tier's retention.
  */
 export function redisSliStore(redis: RedisClient, prefix = 'meshgate:sli:'): SliStore {
   const client = redis as ScriptClient;
   if (typeof client.meshgateSliAdd !== 'function')
     redis.defineCommand('meshgateSliAdd', { lua: ADD_BATCH_SCRIPT });
-  const key = (product: string, tier: TierName, start: number) => `${prefix}{${product}}:${tier}:${start}`;
+  // `origin` keeps the layout it had before the other series existed.
+  const key = (product: string, tier: TierName, start: number, series: SliSeries = 'origin') =>
+    series === 'origin' ? `${prefix}{${product}}:${tier}:${start}` : `${prefix}{${product}}:${series}:${tier}:${start}`;
   return {
     kind: 'redis',
     async add(batch: SliBatch) {
@@ -52,19 +54,19 @@ export function redisSliStore(redis: RedisClient, prefix = 'meshgate:sli:'): Sli
       const args: (string | number)[] = [MARKER_TTL_MS];
       for (const delta of batch.deltas) {
         const pairs = fieldsOf(delta.counts);
-        keys.push(key(batch.product, delta.tier, delta.start));
+        keys.push(key(batch.product, delta.tier, delta.start, batch.series));
         args.push(TIERS[delta.tier].retentionMs + TIERS[delta.tier].sizeMs, pairs.length / 2, ...pairs);
       }
       const applied = await client.meshgateSliAdd(keys.length, ...keys, ...args);
       return applied === 1 ? 'applied' : 'duplicate';
     },
-    async read(product, tier, from, to) {
+    async read(product, tier, from, to, series) {
       const size = TIERS[tier].sizeMs;
       const starts: number[] = [];
       for (let start = from; start <= to; start += size) starts.push(start);
       if (starts.length === 0) return [];
       const pipeline = redis.pipeline();
-      for (const start of starts) pipeline.hgetall(key(product, tier, start));
+      for (const start of starts) pipeline.hgetall(key(product, tier, start, series));
       const answers = (await pipeline.exec()) ?? [];
       const buckets: SliBucket[] = [];
       answers.forEach(([error, hash], i) => {

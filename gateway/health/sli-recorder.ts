@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SubgraphFetch } from '../common/types.js';
-import { addFetch, emptyCounts, mergeCounts } from './latency-histogram.js';
+import { addFetch, addOutcome, emptyCounts, mergeCounts } from './latency-histogram.js';
 import { memorySliStore } from './memory-sli-store.js';
 import { bucketStart, TIER_NAMES, TIERS } from './sli-tiers.js';
-import type { SliBatch, SliBucket, SliCounts, SliStore, TierName } from './slo-types.js';
+import type { SliBatch, SliBucket, SliCounts, SliSeries, SliStore, TierName } from './slo-types.js';
 
 export interface SliRecorderOptions {
   store: SliStore;
@@ -31,12 +31,17 @@ export interface SliReading {
 }
 
 export interface SliRecorder {
-  /** The request path: adds a request's fetches to this replica's current 10-s bucket. */
+  /**
+   * The request path: adds a request's fetches to this replica's current 10-s bucket, a fetch
+   * the entity cache answered whole to the product's `cache` series, any other to `origin`.
+   */
   record(fetches: readonly SubgraphFetch[]): void;
+  /** The scheduled probe: one probe's outcome, in the product's `probe` series (no latency). */
+  recordProbe(product: string, ok: boolean): void;
   /** Sends what was recorded to the store; never throws (a failed flush keeps its deltas). */
   flush(): Promise<void>;
-  /** The store's buckets; this replica's own when the shared store cannot be read. */
-  read(product: string, tier: TierName, from: number, to: number): Promise<SliReading>;
+  /** The store's buckets (of `origin` by default); this replica's own when the shared store cannot be read. */
+  read(product: string, tier: TierName, from: number, to: number, series?: SliSeries): Promise<SliReading>;
   readonly stats: SliRecorderStats;
   readonly storeKind: SliStore['kind'];
   /** Stops the timer and flushes once more. */
@@ -68,7 +73,7 @@ export function sliRecorder(options: SliRecorderOptions): SliRecorder {
   const local = store.kind === 'memory' ? null : memorySliStore(now);
   const replica = randomUUID();
   let sequence = 0;
-  // product → fine bucket start → counts: what record() writes to.
+  // series key (seriesKey) → fine bucket start → counts: what record() writes to.
   let current = new Map<string, Map<number, SliCounts>>();
   let fineStart = -1;
   let fineBuckets = new Map<string, SliCounts>();
@@ -81,40 +86,57 @@ export function sliRecorder(options: SliRecorderOptions): SliRecorder {
   const timer = setInterval(() => void recorder.flush(), options.flushIntervalMs);
   timer.unref();
 
+  /** The start of the current fine bucket (a new bucket starts a new map). */
+  const fineNow = (): number => {
+    const time = now();
+    const start = time - (time % TIERS['10s'].sizeMs);
+    if (start !== fineStart) {
+      fineStart = start;
+      fineBuckets = new Map();
+    }
+    return start;
+  };
+  /** The counts of a series key in the fine bucket starting at `start` (from `fineNow()`). */
+  const countsOf = (key: string, start: number): SliCounts => {
+    let counts = fineBuckets.get(key);
+    if (!counts) {
+      counts = emptyCounts();
+      fineBuckets.set(key, counts);
+      let byStart = current.get(key);
+      if (!byStart) current.set(key, (byStart = new Map()));
+      byStart.set(start, counts);
+    }
+    return counts;
+  };
+
   const recorder: SliRecorder = {
     record(fetches) {
       if (fetches.length === 0) return;
-      const time = now();
-      const start = time - (time % TIERS['10s'].sizeMs);
-      if (start !== fineStart) {
-        fineStart = start;
-        fineBuckets = new Map();
-      }
-      for (const fetch of fetches) {
-        let counts = fineBuckets.get(fetch.subgraph);
-        if (!counts) {
-          counts = emptyCounts();
-          fineBuckets.set(fetch.subgraph, counts);
-          let byStart = current.get(fetch.subgraph);
-          if (!byStart) current.set(fetch.subgraph, (byStart = new Map()));
-          byStart.set(start, counts);
-        }
-        addFetch(counts, fetch.durationMs, fetch.ok);
-      }
+      const start = fineNow();
+      for (const fetch of fetches)
+        addFetch(
+          countsOf(fetch.fromCache ? cacheKeyOf(fetch.subgraph) : fetch.subgraph, start),
+          fetch.durationMs,
+          fetch.ok,
+        );
       recorded += fetches.length;
+    },
+    recordProbe(product, ok) {
+      addOutcome(countsOf(`${product}${SEPARATOR}probe`, fineNow()), ok);
+      recorded += 1;
     },
     flush() {
       // One flush at a time, in order: a read waits for the flush before it (its own fetches included).
       chain = chain.then(flushOnce).catch(() => undefined);
       return chain;
     },
-    async read(product, tier, from, to) {
+    async read(product, tier, from, to, series = 'origin') {
       await recorder.flush();
-      if (!local) return { buckets: await store.read(product, tier, from, to), source: 'replica' };
+      if (!local) return { buckets: await store.read(product, tier, from, to, series), source: 'replica' };
       try {
-        return { buckets: await store.read(product, tier, from, to), source: 'shared' };
+        return { buckets: await store.read(product, tier, from, to, series), source: 'shared' };
       } catch {
-        return { buckets: await local.read(product, tier, from, to), source: 'replica' };
+        return { buckets: await local.read(product, tier, from, to, series), source: 'replica' };
       }
     },
     get stats() {
@@ -134,8 +156,9 @@ export function sliRecorder(options: SliRecorderOptions): SliRecorder {
     fineBuckets = new Map();
     fineStart = -1;
     const time = now();
-    for (const [product, byStart] of taken) {
-      const outbox = outboxOf(product);
+    for (const [key, byStart] of taken) {
+      const { product, series } = parseKey(key);
+      const outbox = outboxOf(key);
       const taking: SliBucket[] = [];
       for (const [start, counts] of byStart)
         for (const tier of TIER_NAMES) {
@@ -147,10 +170,11 @@ export function sliRecorder(options: SliRecorderOptions): SliRecorder {
           else outbox.unsent.set(key, { tier, start: tierStart, counts: mergeCounts(emptyCounts(), counts) });
         }
       // This replica's own copy takes every delta once, whatever the shared store does.
-      await local?.add({ id: `local:${++sequence}`, product, deltas: taking });
+      await local?.add({ id: `local:${++sequence}`, product, series, deltas: taking });
     }
     let failure: unknown = null;
-    for (const [product, outbox] of outboxes) {
+    for (const [key, outbox] of outboxes) {
+      const { product, series } = parseKey(key);
       // Past its tier's retention a delta would expire at once: an outage that long drops it.
       for (const [key, delta] of outbox.unsent)
         if (delta.start + TIERS[delta.tier].sizeMs + TIERS[delta.tier].retentionMs < time)
@@ -164,7 +188,7 @@ export function sliRecorder(options: SliRecorderOptions): SliRecorder {
         if (outbox.unsent.size === 0) continue;
         const deltas = [...outbox.unsent.values()];
         outbox.unsent = new Map();
-        const batch = { id: `${replica}:${++sequence}`, product, deltas, fetches: fetchesOf(deltas) };
+        const batch = { id: `${replica}:${++sequence}`, product, series, deltas, fetches: fetchesOf(deltas) };
         outbox.inDoubt = batch;
         await store.add(batch);
         stored += batch.fetches;
@@ -178,11 +202,29 @@ export function sliRecorder(options: SliRecorderOptions): SliRecorder {
     degraded = failure !== null;
   }
 
-  function outboxOf(product: string): Outbox {
-    let outbox = outboxes.get(product);
-    if (!outbox) outboxes.set(product, (outbox = { unsent: new Map(), inDoubt: null }));
+  function outboxOf(key: string): Outbox {
+    let outbox = outboxes.get(key);
+    if (!outbox) outboxes.set(key, (outbox = { unsent: new Map(), inDoubt: null }));
     return outbox;
   }
+}
+
+/**
+ * A series' key in the recorder's maps: the product's name for `origin` (the request path's
+ * common case builds no string), `<product>\u0000<series>` for the others.
+ */
+const SEPARATOR = '\u0000';
+const cacheKeys = new Map<string, string>();
+function cacheKeyOf(product: string): string {
+  let key = cacheKeys.get(product);
+  if (key === undefined) cacheKeys.set(product, (key = `${product}${SEPARATOR}cache`));
+  return key;
+}
+
+function parseKey(key: string): { product: string; series: SliSeries } {
+  const at = key.indexOf(SEPARATOR);
+  if (at < 0) return { product: key, series: 'origin' };
+  return { product: key.slice(0, at), series: key.slice(at + 1) as SliSeries };
 }
 
 /** Fetches in a batch, counted on its finest tier (each fetch is in every tier once). */

@@ -35,11 +35,29 @@ export function sloGauges(registry: Registry, slo: SloStatus, recorder: Pick<Sli
 
   gauge(
     'meshgate_data_product_availability_ratio',
-    'Fetches that succeeded ÷ all, per window',
+    'Origin view: fetches that reached the product (and its probes) that succeeded ÷ all, per window',
     ['product', 'window'],
     (g, h) => {
       for (const window of SLO_WINDOWS)
         each(h.measured.windows[window].availability, (v) => g.set({ product: h.product, window }, v));
+    },
+  );
+  gauge(
+    'meshgate_data_product_served_availability_ratio',
+    'Served view: fetches consumers got answered ÷ all, entity cache hits included, per window',
+    ['product', 'window'],
+    (g, h) => {
+      for (const window of SLO_WINDOWS)
+        each(h.measured.served?.[window].availability ?? null, (v) => g.set({ product: h.product, window }, v));
+    },
+  );
+  gauge(
+    'meshgate_data_product_down',
+    '1 while the scheduled health probe finds the product down (N failed probes in a row), 0 while up',
+    ['product'],
+    (g, h) => {
+      const probe = h.measured.probe;
+      if (probe && probe.state !== 'unknown') g.set({ product: h.product }, probe.state === 'down' ? 1 : 0);
     },
   );
   gauge(

@@ -26,10 +26,23 @@ export interface SliBucket {
   readonly counts: SliCounts;
 }
 
+/**
+ * Which of a product's counts a bucket holds. `origin`: fetches that reached the product;
+ * `cache`: fetches the entity cache answered whole (none reached it); `probe`: the gateway's
+ * scheduled health probes of it (outcomes only, no latency: a probe is not a query). The two
+ * views of a product are sums of them: origin = origin + probe, served = origin + cache.
+ */
+export type SliSeries = 'origin' | 'cache' | 'probe';
+
+/** A product seen from the product (what reached it) or from its consumers (what they got). */
+export type SliView = 'origin' | 'served';
+
 /** One flush of one product's deltas: a store adds it exactly once, whatever retries it sees. */
 export interface SliBatch {
   readonly id: string;
   readonly product: string;
+  /** Absent: `origin`. */
+  readonly series?: SliSeries;
   readonly deltas: readonly SliBucket[];
 }
 
@@ -39,8 +52,8 @@ export interface SliStore {
   readonly kind: 'redis' | 'memory';
   /** Adds a batch once: a batch id already applied is a no-op (`duplicate`). */
   add(batch: SliBatch): Promise<'applied' | 'duplicate'>;
-  /** The non-empty buckets of a tier with `from <= start <= to`, oldest first. */
-  read(product: string, tier: TierName, from: number, to: number): Promise<SliBucket[]>;
+  /** The non-empty buckets of a tier with `from <= start <= to`, oldest first (of `origin` by default). */
+  read(product: string, tier: TierName, from: number, to: number, series?: SliSeries): Promise<SliBucket[]>;
   close(): Promise<void>;
 }
 
@@ -82,6 +95,20 @@ export interface BurnAlert {
 
 export type HealthState = 'healthy' | 'degraded' | 'failing';
 
+/** The scheduled health probe of a product's subgraph (health/product-probe.ts), as this gateway last saw it. */
+export interface ProbeReading {
+  /** `down` once `threshold` probes in a row failed; `up` after one that passed; `unknown` before the first. */
+  readonly state: 'up' | 'down' | 'unknown';
+  readonly consecutiveFailures: number;
+  /** Failed probes in a row that make the product down (MESHGATE_PROBE_FAILURES). */
+  readonly threshold: number;
+  /** The first failed probe of the current run of failures; null while up. */
+  readonly failingSince: string | null;
+  readonly lastError: string | null;
+  readonly lastOkAt: string | null;
+  readonly checkedAt: string | null;
+}
+
 /** One product's promises against what was measured: the health signal and its reasons. */
 export interface ProductHealth {
   readonly product: string;
@@ -93,7 +120,21 @@ export interface ProductHealth {
   readonly measured: {
     /** `shared`: every replica's fetches (Redis); `replica`: this process only (memory, or Redis unreachable). */
     readonly source: 'shared' | 'replica';
+    /**
+     * The origin view: fetches that reached the product and the gateway's probes of it (their
+     * outcomes count in availability, not in latency); cache hits excluded. The SLA, the error
+     * budget, the burn alerts, incidents and the promtool rules read this view.
+     */
     readonly windows: Readonly<Record<SloWindow, WindowSli>>;
+    /**
+     * The served view: what consumers got, fetches the entity cache answered included, probes
+     * not. Within the contract's freshness a cache keeps it at 100% while the origin is down.
+     */
+    readonly served: Readonly<Record<SloWindow, WindowSli>>;
+    /** Of the served fetches, those the entity cache answered whole (none reached the product), per window. */
+    readonly servedFromCache: Readonly<Record<SloWindow, number>>;
+    /** The scheduled probe's last word on the product; null where none runs (MESHGATE_PROBE=off, the CLI on Redis). */
+    readonly probe: ProbeReading | null;
     /** The error budget allowed: the smaller of 1 − availability and the error-rate target, as a ratio. */
     readonly errorBudget: number | null;
     /** Budget left over 30 days: 1 − errors ÷ (fetches × budget); 1 without fetches, negative when overspent. */

@@ -27,14 +27,22 @@ export async function createLineage(
   logger: Logger,
 ): Promise<{ store: LineageStore; recorder: LineageRecorder }> {
   const store = await lineageStore(config);
-  const recorder = new LineageRecorder({
-    store,
-    spoolPath: config.spoolPath,
-    queueSize: config.queueSize,
-    flushIntervalMs: config.flushIntervalMs,
-    spoolIntervalMs: config.spoolIntervalMs,
-    logger,
-  });
+  let recorder: LineageRecorder;
+  try {
+    recorder = new LineageRecorder({
+      store,
+      spoolPath: config.spoolPath,
+      queueSize: config.queueSize,
+      flushIntervalMs: config.flushIntervalMs,
+      spoolIntervalMs: config.spoolIntervalMs,
+      logger,
+    });
+  } catch (error) {
+    // The spool cannot be opened (e.g. the state directory is not writable): the store's
+    // connection must not outlive the failed start (test/start-failure.test.ts).
+    await store.close();
+    throw error;
+  }
   logger.info(
     { store: store.kind, strict: config.strict, spool: store.durable ? config.spoolPath : null },
     'lineage recording on',

@@ -12,7 +12,7 @@ export interface EventInput {
     RequestState,
     'requestId' | 'startedAt' | 'client' | 'principal' | 'decisions' | 'fetches'
   > &
-    Partial<Pick<RequestState, 'rowFilters'>>;
+    Partial<Pick<RequestState, 'rowFilters' | 'origin'>>;
   readonly operation: LineageEvent['operation'];
   readonly reads: readonly FieldRead[];
   /** How the request ended (http/request-outcome.ts): the metrics read the same object. */
@@ -29,6 +29,8 @@ export function lineageEvent({ context, operation, reads, response }: EventInput
     ...traceIdField(),
     principal: principalOf(context.principal),
     client: { name: context.client.name ?? null, version: context.client.version ?? null },
+    // An agent's read (an MCP tool call): which tool, so governance tells it from a person's.
+    ...(context.origin && { origin: { kind: context.origin.kind, tool: context.origin.tool } }),
     operation,
     fields: fieldsOf(reads, context.decisions),
     // The rows were filtered: which rules, on which types (the predicates' values stay out).

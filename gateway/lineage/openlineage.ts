@@ -59,6 +59,8 @@ export function toOpenLineage(
           // The trace that served it (OpenTelemetry on), and the row filters the products applied.
           ...(event.traceId && { traceId: event.traceId }),
           ...(event.rowFilters && { rowFilters: event.rowFilters }),
+          // An MCP tool call's read: the tool (the client is `mcp:<name>/<version>`).
+          ...(event.origin && { origin: event.origin }),
         },
         ...(failed && {
           errorMessage: {

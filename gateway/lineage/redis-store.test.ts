@@ -12,7 +12,14 @@ const REDIS = 'redis://127.0.0.1:6379';
 const PREFIX = `meshgate-test:redis-store:${process.pid}:`;
 afterAll(() => deleteKeys(REDIS, PREFIX));
 
-const who = (sub: string): Principal => ({ sub, anonymous: false, roles: [], scopes: [], attributes: {} });
+const who = (sub: string): Principal => ({
+  sub,
+  anonymous: false,
+  roles: [],
+  scopes: [],
+  teams: [],
+  attributes: {},
+});
 const read = (coordinate: string, product: string): FieldRead => ({
   path: coordinate.toLowerCase(),
   coordinate,

@@ -1,4 +1,5 @@
 import type { Result } from 'ioredis';
+import { closeRedis } from '../redis/close-redis.js';
 import { LRUCache } from 'lru-cache';
 import { ErrorCode, StartupError } from '../common/errors.js';
 import { matches } from './filter.js';
@@ -271,7 +272,7 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisLinea
     write,
     query,
     async close() {
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   };
 }

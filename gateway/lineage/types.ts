@@ -24,6 +24,12 @@ export interface FieldRead {
   readonly type: string;
 }
 
+/** The entry point an agent's read came through, and the MCP tool that made it. */
+export interface LineageOrigin {
+  readonly kind: 'mcp';
+  readonly tool: string;
+}
+
 export interface LineageField extends FieldRead {
   readonly decision: LineageDecision;
 }
@@ -42,6 +48,11 @@ export interface LineageEvent {
     readonly roles: readonly string[];
   };
   readonly client: { readonly name: string | null; readonly version: string | null };
+  /**
+   * Set when the operation did not come to /graphql: an MCP tool call (`client.name` is then
+   * `mcp:<client>/<version>` from the MCP initialize handshake). Absent for /graphql.
+   */
+  readonly origin?: LineageOrigin;
   /** The hash is sha256 of the document text; variable values are never recorded. */
   readonly operation: {
     readonly name: string | null;

@@ -11,10 +11,12 @@ import type { LineageRecorder } from './recorder.js';
 import type { FieldRead, LineageEvent, LineageStore } from './types.js';
 
 export interface UseLineageOptions {
-  /** Where events go: the recorder queues them and writes them off the request path. */
-  readonly recorder: LineageRecorder;
-  /** The store the recorder writes to: read by GET /admin/lineage. */
-  readonly store?: LineageStore | undefined;
+  /**
+   * The recorder, which queues events and writes them off the request path, and the store it
+   * writes to (read by GET /admin/lineage); null with MESHGATE_LINEAGE=off: a stage that does
+   * nothing.
+   */
+  readonly lineage: { readonly recorder: LineageRecorder; readonly store: LineageStore } | null;
   /** For GET /admin/lineage, authenticated as /graphql is; no route without it. */
   readonly authenticate?: Authenticate | undefined;
   /** Respond only once the event is persisted (stored, or fsynced in the spool). Default false. */
@@ -26,14 +28,15 @@ export interface UseLineageOptions {
  * GraphQL had it too: 401, malformed). Field ownership comes from the supergraph in service.
  * The recorder belongs to whoever opened it (server.ts closes it, flushing the queue).
  */
-export function useLineage({ recorder, store, authenticate, strict = false }: UseLineageOptions): Stage {
+export function useLineage({ lineage, authenticate, strict = false }: UseLineageOptions): Stage {
+  if (!lineage) return { name: 'lineage' };
+  const { recorder, store } = lineage;
   let ownership: Ownership | null = null;
   return {
     name: 'lineage',
-    ...(store &&
-      authenticate && {
-        routes: (app) => registerLineageRoutes(app, { authenticate, store }),
-      }),
+    ...(authenticate && {
+      routes: (app) => registerLineageRoutes(app, { authenticate, store }),
+    }),
     onSchemaChange(model) {
       ownership = model.ownership;
     },

@@ -4,7 +4,14 @@ import { sampleEvent } from '../../test/support/lineage-event.js';
 import type { FieldRead } from './types.js';
 import { parseWire, serialize, shapeLine, withShape } from './wire.js';
 
-const analyst: Principal = { sub: 'ana', anonymous: false, roles: ['analyst'], scopes: [], attributes: {} };
+const analyst: Principal = {
+  sub: 'ana',
+  anonymous: false,
+  roles: ['analyst'],
+  scopes: [],
+  teams: [],
+  attributes: {},
+};
 const READS: FieldRead[] = Array.from({ length: 20 }, (_, i) => ({
   path: `orders.customer.field${i}`,
   coordinate: `Customer.field${i % 10}`,

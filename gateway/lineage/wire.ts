@@ -32,7 +32,9 @@ export function serialize(event: LineageEvent): SerializedEvent {
     (event.traceId ? `"traceId":${JSON.stringify(event.traceId)},` : '') +
     `"principal":${sharedJson(event.principal)},` +
     (event.rowFilters ? `"rowFilters":${sharedJson(event.rowFilters)},` : '') +
-    `"client":${JSON.stringify(event.client)},"operation":${sharedJson(event.operation)},` +
+    `"client":${JSON.stringify(event.client)},` +
+    (event.origin ? `"origin":${JSON.stringify(event.origin)},` : '') +
+    `"operation":${sharedJson(event.operation)},` +
     `"fetches":${JSON.stringify(event.fetches)},"outcome":${JSON.stringify(event.outcome)},` +
     `"errorCodes":${JSON.stringify(event.errorCodes)},"durationMs":${JSON.stringify(event.durationMs)},` +
     `"shape":${JSON.stringify(shape.id)}}`;

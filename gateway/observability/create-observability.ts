@@ -90,8 +90,13 @@ export function createObservability({
       metrics.fetchDuration.observe({ subgraph: fetch.subgraph }, fetch.durationMs / 1_000);
       if (!fetch.ok) metrics.fetchErrors.inc({ subgraph: fetch.subgraph });
       if (products) {
-        products.fetches.inc({ product: fetch.subgraph, outcome: fetch.ok ? 'ok' : 'error' });
-        products.fetchDuration.observe({ product: fetch.subgraph }, fetch.durationMs / 1_000);
+        const outcome = fetch.ok ? 'ok' : 'error';
+        products.served.inc({ product: fetch.subgraph, outcome, source: fetch.fromCache ? 'cache' : 'origin' });
+        // A fetch the cache answered whole never reached the product: not in its origin SLIs.
+        if (!fetch.fromCache) {
+          products.fetches.inc({ product: fetch.subgraph, outcome });
+          products.fetchDuration.observe({ product: fetch.subgraph }, fetch.durationMs / 1_000);
+        }
       }
     },
     onResponse(state, answer) {
@@ -100,5 +105,9 @@ export function createObservability({
     },
   };
 
-  return { ...observability, stage };
+  /** One scheduled health probe's outcome (health/product-probe.ts): in the origin view's counter. */
+  const probed = (product: string, ok: boolean) =>
+    products?.fetches.inc({ product, outcome: ok ? 'ok' : 'error', source: 'probe' });
+
+  return { ...observability, stage, probed };
 }

@@ -64,17 +64,25 @@ export type GatewayMetrics = ReturnType<typeof createMetrics>;
  */
 export function dataProductMetrics(registry: Registry, boundsMs: readonly number[]) {
   return {
+    // The origin view: what reached the product. A probe's sample carries `source="probe"`; a
+    // query's none, so that `sum by (product)` over outcome reads both, as the gateway's SLOs do.
     fetches: new Counter({
       name: 'meshgate_data_product_fetches_total',
-      help: 'Subgraph fetches per data product by outcome (ok, error): the availability SLI',
-      labelNames: ['product', 'outcome'] as const,
+      help: 'Origin view: subgraph fetches that reached each data product (cache hits excluded) and its health probes (source="probe"), by outcome (ok, error): the availability SLI',
+      labelNames: ['product', 'outcome', 'source'] as const,
       registers: [registry],
     }),
     fetchDuration: new Histogram({
       name: 'meshgate_data_product_fetch_duration_seconds',
-      help: 'Subgraph fetch latency per data product: the latency SLI',
+      help: 'Origin view: latency of the subgraph fetches that reached each data product: the latency SLI',
       labelNames: ['product'] as const,
       buckets: boundsMs.map((ms) => ms / 1_000),
+      registers: [registry],
+    }),
+    served: new Counter({
+      name: 'meshgate_data_product_served_fetches_total',
+      help: 'Served view: subgraph fetches of each data product as consumers got them, by outcome and source (origin, cache)',
+      labelNames: ['product', 'outcome', 'source'] as const,
       registers: [registry],
     }),
   };

@@ -11,6 +11,19 @@ export interface DeferPart {
   readonly operation: DocumentNode;
 }
 
+/**
+ * Where a request came from when it did not come over HTTP to /graphql: an entry point of its
+ * own that runs operations through the pipeline (mcp/). Lineage records it, so governance can
+ * tell what an agent read from what a person read.
+ */
+export interface RequestOrigin {
+  readonly kind: 'mcp';
+  /** The MCP client as the initialize handshake named it: the request's ClientInfo. */
+  readonly client: ClientInfo;
+  /** The MCP tool whose call ran the operation. */
+  readonly tool: string;
+}
+
 /** Row filters as the authorize stage worked them out: once per request, read by the fetches and lineage. */
 const NO_ROW_FILTERS: AppliedRowFilters = Object.freeze({
   claims: Object.freeze({}),
@@ -42,6 +55,8 @@ export class RequestState {
     readonly client: ClientInfo,
     /** Set by the @defer stage on each part of an operation it split. */
     readonly deferPart: DeferPart | null = null,
+    /** Set by an entry point other than /graphql (mcp/); null for /graphql itself. */
+    readonly origin: RequestOrigin | null = null,
     /** `process.hrtime.bigint()` on arrival, for durations. */
     readonly startedAt: bigint = process.hrtime.bigint(),
   ) {}

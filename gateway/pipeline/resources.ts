@@ -38,7 +38,8 @@ export class Resources {
   }
 
   /** Closes everything in reverse order; a second call does nothing. */
-  close(): Promise<void> {
-    return this.stack.disposeAsync();
+  async close(): Promise<void> {
+    // The ponyfill answers synchronously (undefined) when nothing it ran was asynchronous.
+    await this.stack.disposeAsync();
   }
 }

@@ -15,7 +15,7 @@ import { requestIdFrom } from '../http/request-id.js';
 import { outcomeOfRefusal, outcomeOfResponse } from '../http/request-outcome.js';
 import { operationAnalyser } from '../operation/operation-analysis.js';
 import type { SupergraphModel } from '../supergraph/supergraph-model.js';
-import { RequestState, type DeferPart } from './request-state.js';
+import { RequestState, type DeferPart, type RequestOrigin } from './request-state.js';
 import type { Answer, ApolloSettings, Execute, Pipeline, ResolvedOperation, Stage } from './types.js';
 
 /** Runs the stages' hooks, in list order, at the points of a request where Apollo Server and fastify call it. */
@@ -25,8 +25,16 @@ export interface StageRunner {
   readonly plugin: ApolloServerPlugin<RequestState>;
   /** What the stages set in Apollo's own parse, validation and persisted-query steps, merged. */
   readonly apollo: ApolloSettings;
-  /** The context function: a request's state, created once, then the request hooks. */
-  createState(request: FastifyRequest, reply: FastifyReply, deferPart?: DeferPart): Promise<RequestState>;
+  /**
+   * The context function: a request's state, created once, then the request hooks. An
+   * `origin` (an MCP tool call) names the client instead of the apollographql-client-* headers.
+   */
+  createState(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    deferPart?: DeferPart,
+    origin?: RequestOrigin,
+  ): Promise<RequestState>;
   /** The gateway's executor inside the stages' authorize hooks (the first listed outermost). */
   wrapExecutor(executor: GatewayExecutor): GatewayExecutor;
   /** Called by the subgraph data source as each fetch of a plan finishes. */
@@ -134,16 +142,17 @@ export function stageRunner(stages: readonly Stage[]): StageRunner {
         };
       },
     },
-    async createState(request, reply, deferPart) {
+    async createState(request, reply, deferPart, origin) {
       const requestId = requestIdFrom(request.headers['x-request-id']);
       void reply.header('x-request-id', requestId);
       const state = new RequestState(
         requestId,
-        {
+        origin?.client ?? {
           name: header(request.headers['apollographql-client-name']),
           version: header(request.headers['apollographql-client-version']),
         },
         deferPart ?? null,
+        origin ?? null,
       );
       for (const stage of onRequest) await stage.onRequest(state, request, reply);
       return state;

@@ -11,7 +11,7 @@ import type { RequestOutcome } from '../http/request-outcome.js';
 import type { OperationAnalysis } from '../operation/types.js';
 import type { SupergraphModel } from '../supergraph/supergraph-model.js';
 import type { SubgraphFetch } from '../common/types.js';
-import type { DeferPart, RequestState } from './request-state.js';
+import type { DeferPart, RequestOrigin, RequestState } from './request-state.js';
 
 /**
  * The operation of a request once GraphQL resolved it, with its analysis (operation/): made
@@ -51,12 +51,16 @@ export interface Answer {
 
 /** The whole pipeline, for a stage that is an entry point of its own. */
 export interface Pipeline {
-  /** Runs one GraphQL request over HTTP semantics through every stage, as POST /graphql does. */
+  /**
+   * Runs one GraphQL request over HTTP semantics through every stage, as POST /graphql does.
+   * `origin`: the entry point that is not /graphql (an MCP tool call), recorded on the state.
+   */
   execute(
     http: HTTPGraphQLRequest,
     request: FastifyRequest,
     reply: FastifyReply,
     deferPart?: DeferPart,
+    origin?: RequestOrigin,
   ): Promise<HTTPGraphQLResponse>;
 }
 

@@ -16,7 +16,14 @@ beforeAll(() => {
   engine = referenceEngine(model);
 });
 
-const analyst: Principal = { sub: 'ana', anonymous: false, roles: ['analyst'], scopes: [], attributes: {} };
+const analyst: Principal = {
+  sub: 'ana',
+  anonymous: false,
+  roles: ['analyst'],
+  scopes: [],
+  teams: [],
+  attributes: {},
+};
 const authorize = (principal: Principal, query: string, on: GraphQLSchema = schema) => {
   const document = parse(query);
   const operation = document.definitions.find(

@@ -62,6 +62,7 @@ const user = (scopes: string[], extra: Partial<Principal> = {}): Principal => ({
   anonymous: false,
   roles: [],
   scopes,
+  teams: [],
   attributes: {},
   ...extra,
 });

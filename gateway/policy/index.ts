@@ -1,4 +1,4 @@
-export { usePolicy, type UsePolicyOptions } from './use-policy.js';
+export { usePolicy, type PolicyStage, type UsePolicyOptions } from './use-policy.js';
 export { compilePolicy, CLASSIFICATIONS } from './policy-engine.js';
 export { readPolicyFiles, parsePolicyFile } from './policy-file.js';
 export { indexSupergraph, type SchemaIndex } from './schema-index.js';

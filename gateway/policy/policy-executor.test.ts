@@ -28,12 +28,20 @@ beforeAll(() => {
 });
 
 const CUSTOMER = ORDER_22_CUSTOMER;
-const analyst: Principal = { sub: 'ana', anonymous: false, roles: ['analyst'], scopes: [], attributes: {} };
+const analyst: Principal = {
+  sub: 'ana',
+  anonymous: false,
+  roles: ['analyst'],
+  scopes: [],
+  teams: [],
+  attributes: {},
+};
 const steward: Principal = {
   sub: 'stew',
   anonymous: false,
   roles: ['data-steward'],
   scopes: [],
+  teams: [],
   attributes: {},
 };
 

@@ -18,6 +18,7 @@ const regional: Principal = {
   anonymous: false,
   roles: ['analyst'],
   scopes: [],
+  teams: [],
   attributes: { countries: ['DE', 'AT'] },
 };
 const analyst: Principal = { ...regional, sub: 'ana', attributes: {} };

@@ -22,7 +22,14 @@ beforeAll(() => {
 });
 
 const CUSTOMER = { name: 'Tim Dijkstra', email: 'tim.dijkstra4219@example.com', phone: '+49 30 3410261' };
-const analyst: Principal = { sub: 'ana', anonymous: false, roles: ['analyst'], scopes: [], attributes: {} };
+const analyst: Principal = {
+  sub: 'ana',
+  anonymous: false,
+  roles: ['analyst'],
+  scopes: [],
+  teams: [],
+  attributes: {},
+};
 
 /** The gateway's executor, standing in: answers from CUSTOMER over the API schema. */
 function standIn() {

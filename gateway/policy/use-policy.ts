@@ -7,7 +7,7 @@ import { engineLifecycle } from './engine-lifecycle.js';
 import { introspectionGate } from './introspection-gate.js';
 import { createMasker } from './mask-value.js';
 import { policyExecutor } from './policy-executor.js';
-import type { GrantRules, PolicyRule } from './types.js';
+import type { GrantRules, PolicyEngine, PolicyRule } from './types.js';
 
 export interface UsePolicyOptions {
   /** MESHGATE_POLICY, POLICY_MODE, the introspection setting and the hash-mask key. */
@@ -25,6 +25,12 @@ export interface UsePolicyOptions {
   readonly introspectionCacheSize?: number;
 }
 
+/** The policy stage, and the engine it decides with, for the entry points that explain decisions (mcp/). */
+export interface PolicyStage extends Stage {
+  /** The engine of the supergraph in service, grants included; undefined before a load, and with MESHGATE_POLICY=off. */
+  engine(): PolicyEngine | undefined;
+}
+
 /**
  * The policy stage: authorize ─▶ plan + execute ─▶ mask around the gateway's executor
  * (policy-executor.ts); introspection answered from the schema filtered to the principal
@@ -34,9 +40,9 @@ export interface UsePolicyOptions {
  * The schema-dependent checks run when the first supergraph loads, and a failure refuses
  * start-up with POLICY_INVALID.
  */
-export function usePolicy(options: UsePolicyOptions): Stage {
+export function usePolicy(options: UsePolicyOptions): PolicyStage {
   const { policy, logger } = options;
-  if (!policy.enabled) return { name: 'policy' };
+  if (!policy.enabled) return { name: 'policy', engine: () => undefined };
   const mask = createMasker(secretFor('hash-mask', policy.hashKey, options.stateDir));
   const engines = engineLifecycle({ rules: options.rules, logger, grants: options.grants });
   return {
@@ -49,5 +55,6 @@ export function usePolicy(options: UsePolicyOptions): Stage {
       mask,
     }),
     onSchemaChange: (model) => engines.schemaChanged(model),
+    engine: engines.current,
   };
 }

@@ -17,6 +17,7 @@ const principal: Principal = {
   anonymous: false,
   roles: ['analyst'],
   scopes: ['read'],
+  teams: [],
   attributes: { region: 'eu' },
 };
 const filters: RowFilterClaims = {

@@ -84,6 +84,8 @@ export function createContextTokenVerifier(
         anonymous: payload.anon === true,
         roles: strings(payload.roles),
         scopes: strings(payload.scopes),
+        // Teams are the registry's business: the context token does not carry them to products.
+        teams: [],
         attributes:
           typeof payload.attrs === 'object' && payload.attrs !== null
             ? (payload.attrs as Record<string, string | string[]>)

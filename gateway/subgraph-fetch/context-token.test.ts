@@ -10,6 +10,7 @@ const principal = (sub: string): Principal => ({
   anonymous: false,
   roles: ['analyst'],
   scopes: ['read'],
+  teams: [],
   attributes: { region: 'eu' },
 });
 

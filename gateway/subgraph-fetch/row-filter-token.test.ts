@@ -19,6 +19,7 @@ const principal: Principal = {
   anonymous: false,
   roles: ['analyst'],
   scopes: [],
+  teams: [],
   attributes: { countries: ['DE', 'AT'] },
 };
 const claims = {

@@ -83,7 +83,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
     const started = performance.now();
     const representations = options.request.variables?.representations;
     const state = options.context instanceof RequestState ? options.context : null;
-    const record = (ok: boolean, cacheHits?: number) => {
+    const record = (ok: boolean, cacheHits?: number, fromCache?: boolean) => {
       // Only a client request has a state; the gateway's own health checks do not.
       if (!state) return;
       const fetch: SubgraphFetch | CachedSubgraphFetch = {
@@ -92,6 +92,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
         entityCount: Array.isArray(representations) ? representations.length : 0,
         ok,
         ...(cacheHits !== undefined && { cacheHits }),
+        ...(fromCache && { fromCache }),
       };
       if (this.onFetch) this.onFetch(state, fetch);
       else state.fetches.push(fetch);
@@ -106,7 +107,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
               : { ...options, request: { ...options.request, variables: { ...variables } } },
           ),
         );
-        record(!answer.response.errors?.length, answer.cacheHits);
+        record(!answer.response.errors?.length, answer.cacheHits, !answer.fetched);
         return answer.response;
       }
       const response = await super.process(options);
@@ -168,6 +169,7 @@ const GATEWAY_PRINCIPAL = Object.freeze({
   anonymous: false,
   roles: Object.freeze(['gateway']),
   scopes: Object.freeze([]),
+  teams: Object.freeze([]),
   attributes: Object.freeze({}),
 });
 

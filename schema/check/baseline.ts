@@ -26,6 +26,11 @@ export function readBaselineSchema(source: BaselineSource): { label: string; vie
     source.ref !== undefined
       ? [`${SUPERGRAPH} at ${source.ref}`, git(source.root, ['show', `${source.ref}:${SUPERGRAPH}`])]
       : [source.schemaFile ?? SUPERGRAPH, readText(source.schemaFile ?? `${source.root}/${SUPERGRAPH}`)];
+  return baselineFromText(label, text);
+}
+
+/** A baseline given as text (the supergraph a registry has in service), named `label` in messages. */
+export function baselineFromText(label: string, text: string): { label: string; view: SchemaView } {
   try {
     return { label, view: schemaView(text) };
   } catch (cause) {

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { readPolicyAndGrantFiles } from '../../gateway/policy/grant-rule.js';
-import { readBaselinePolicies, readBaselineSchema } from './baseline.js';
+import { baselineFromText, readBaselinePolicies, readBaselineSchema } from './baseline.js';
 import { checkComposition } from './composition-check.js';
 import { parseWindow, readGovernanceConfig } from './governance-config.js';
 import { placer } from './placement.js';
@@ -14,7 +14,12 @@ import { policyTargetsRule } from './rules/policy-targets.js';
 import type { RuleContext, StandardsRule } from './rules/rule-context.js';
 import { weakerAccessRule } from './rules/weaker-access.js';
 import { checkSchemaChanges } from './schema-changes.js';
-import { loadSubgraphs, type ProposedSubgraph } from './subgraph-sources.js';
+import {
+  inputsFromSources,
+  loadSubgraphs,
+  type ProposedSubgraph,
+  type SubgraphSourceInput,
+} from './subgraph-sources.js';
 import type { CheckReport, Finding, GovernanceConfig, Severity, UsageSource } from './types.js';
 
 export interface CheckOptions {
@@ -24,11 +29,22 @@ export interface CheckOptions {
   readonly governanceFile: string;
   /** `--subgraph NAME --schema FILE [--descriptor FILE]`: one subgraph replaced or added. */
   readonly proposed?: ProposedSubgraph | undefined;
+  /**
+   * The subgraphs from memory instead of the tree (a registry: what it has in service with the
+   * proposal in place), and the one that changes. Nothing is then read from `subgraphs/`.
+   */
+  readonly sources?:
+    { readonly subgraphs: readonly SubgraphSourceInput[]; readonly changed: string } | undefined;
   /** `--base REF`, `--base-schema FILE`, `--base-policies DIR`; the committed supergraph otherwise. */
   readonly base: {
     readonly ref?: string | undefined;
     readonly schemaFile?: string | undefined;
     readonly policyDir?: string | undefined;
+    /**
+     * The supergraph in service, as text (a registry's); `sdl` null: nothing is in service, so
+     * nothing can break and the proposal is its own baseline.
+     */
+    readonly supergraph?: { readonly label: string; readonly sdl: string | null } | undefined;
   };
   /** The proposed policies (POLICY_DIR). */
   readonly policyDir: string;
@@ -63,22 +79,34 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
           ...fileConfig,
           usage: { ...fileConfig.usage, window: options.window, windowMs: parseWindow(options.window) },
         };
-  const inputs = loadSubgraphs(options.root, options.proposed);
-  const place = placer(inputs, options.proposed?.name);
+  const inputs = options.sources
+    ? inputsFromSources(options.sources.subgraphs)
+    : loadSubgraphs(options.root, options.proposed);
+  const changed = options.sources?.changed ?? options.proposed?.name;
+  const place = placer(inputs, changed);
   const policyDir = relative(options.root, options.policyDir) || '.';
   const findings: Finding[] = [];
 
   const composition = checkComposition(inputs, config, place);
   findings.push(...composition.findings);
-  let baselineLabel = options.base.ref ?? options.base.schemaFile ?? 'schema/supergraph.graphql';
+  let baselineLabel =
+    options.base.ref ??
+    options.base.schemaFile ??
+    options.base.supergraph?.label ??
+    'schema/supergraph.graphql';
   let policiesLabel = policyDir;
   if (composition.view) {
     const proposed = composition.view;
-    const baseline = readBaselineSchema({
-      root: options.root,
-      ref: options.base.ref,
-      schemaFile: options.base.schemaFile,
-    });
+    const given = options.base.supergraph;
+    const baseline = given
+      ? given.sdl === null
+        ? { label: given.label, view: proposed }
+        : baselineFromText(given.label, given.sdl)
+      : readBaselineSchema({
+          root: options.root,
+          ref: options.base.ref,
+          schemaFile: options.base.schemaFile,
+        });
     // Grants (policies/grants/) are checked like any rule: a new grant is a new allow rule.
     const policies = readPolicyAndGrantFiles(options.policyDir);
     const basePolicies = readBaselinePolicies({
@@ -119,9 +147,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   return {
     context: {
       baseline: baselineLabel,
-      proposed: options.proposed
-        ? `subgraph ${options.proposed.name} from ${relative(options.root, options.proposed.schemaPath)}`
-        : 'the subgraphs of this tree',
+      proposed: options.sources
+        ? `subgraph ${options.sources.changed} with the ${options.sources.subgraphs.length - 1} other subgraph(s) in service`
+        : options.proposed
+          ? `subgraph ${options.proposed.name} from ${relative(options.root, options.proposed.schemaPath)}`
+          : 'the subgraphs of this tree',
       usage: options.usage?.description ?? 'none (no REDIS_URL, no --lineage file)',
       window: config.usage.window,
       policies: policiesLabel,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LineCounter, parse, parseDocument } from 'yaml';
+import { LineCounter, parse, parseDocument, stringify } from 'yaml';
 import {
   CONTRACT_FILE,
   descriptorFromContract,
@@ -54,6 +54,36 @@ export interface ProposedSubgraph {
   readonly descriptorPath?: string | undefined;
 }
 
+/**
+ * A subgraph given in memory, not read from the tree: what a registry holds in service, or a
+ * proposal it was sent. `label` stands for the file in findings (`registry:orders`).
+ */
+export interface SubgraphSourceInput {
+  readonly name: string;
+  readonly sdl: string;
+  /** The data contract as parsed (YAML or JSON); null when the version carries none. */
+  readonly contract: unknown;
+  readonly label: string;
+}
+
+/** The inputs of a check from memory: nothing is read from any directory. */
+export function inputsFromSources(sources: readonly SubgraphSourceInput[]): SubgraphInput[] {
+  return [...sources]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((source) => {
+      const file = `${source.label}/${CONTRACT_FILE}`;
+      return {
+        name: source.name,
+        sdl: source.sdl,
+        schemaFile: `${source.label}/schema.graphql`,
+        descriptor:
+          source.contract === null || source.contract === undefined
+            ? { file, exists: false, raw: null, valid: null, problems: [] }
+            : descriptorInputFromText(file, stringify(source.contract), source.sdl),
+      };
+    });
+}
+
 export function loadSubgraphs(root: string, proposed?: ProposedSubgraph): SubgraphInput[] {
   const dir = join(root, 'subgraphs');
   const names = readdirSync(dir, { withFileTypes: true })
@@ -102,7 +132,10 @@ function readInput(path: string, flag: string): string {
 function readDescriptorInput(root: string, path: string, sdl: string | null): DescriptorInput {
   const file = relative(root, path);
   if (!existsSync(path)) return { file, exists: false, raw: null, valid: null, problems: [] };
-  const text = readFileSync(path, 'utf8');
+  return descriptorInputFromText(file, readFileSync(path, 'utf8'), sdl);
+}
+
+function descriptorInputFromText(file: string, text: string, sdl: string | null): DescriptorInput {
   let raw: unknown;
   try {
     raw = parse(text);

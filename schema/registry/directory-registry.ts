@@ -1,8 +1,10 @@
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { pollSupergraph } from './poll.js';
+import { selectAudit } from './audit-log.js';
 import type {
+  AuditEntry,
   PublishedSubgraph,
   PublishedSupergraph,
   Registry,
@@ -22,7 +24,7 @@ const LOCK_STALE_MS = 30_000;
  * The embedded registry: a local directory, for one machine (`npm start`, a developer's
  * gateway). Versions are immutable files; `state.json` points at the ones in service.
  *
- *   subgraphs/<name>/<version>.json   supergraphs/<version>.json   state.json
+ *   subgraphs/<name>/<version>.json   supergraphs/<version>.json   state.json   audit.jsonl
  */
 export function directoryRegistry(dir: string, pollMs: number): Registry {
   const file = (...parts: string[]) => join(dir, ...parts);
@@ -70,6 +72,12 @@ export function directoryRegistry(dir: string, pollMs: number): Registry {
     }
   }
 
+  /** One JSON line per entry, appended (under the lock): the log is never rewritten. */
+  async function appendAudit(entry: AuditEntry): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    await appendFile(file('audit.jsonl'), `${JSON.stringify(entry)}\n`);
+  }
+
   const registry: Registry = {
     kind: 'directory',
     location: dir,
@@ -112,7 +120,17 @@ export function directoryRegistry(dir: string, pollMs: number): Registry {
         await writeAtomically(file('supergraphs', `${commit.supergraph.version}.json`), commit.supergraph);
         current.supergraph = commit.supergraph.version;
         await writeAtomically(file('state.json'), current);
+        if (commit.audit) await appendAudit(commit.audit);
       }),
+    appendAudit: (entry) => withLock(() => appendAudit(entry)),
+    async audit(query = {}) {
+      const text = await readFile(file('audit.jsonl'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return '';
+        throw error;
+      });
+      const lines = text.split('\n').filter(Boolean);
+      return selectAudit(lines.map((line) => JSON.parse(line) as AuditEntry).reverse(), query);
+    },
     watch: (onSupergraph, onError) => pollSupergraph(registry, pollMs, onSupergraph, onError),
     close: async () => undefined,
   };

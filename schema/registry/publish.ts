@@ -1,9 +1,10 @@
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { invariant } from '../../gateway/common/invariant.js';
 import type { DataProductDescriptor } from '../../gateway/protocol/index.js';
+import type { Finding } from '../check/index.js';
 import { composeSupergraph, type CompositionFinding, type SubgraphSource } from '../compose.js';
 import { supergraphRecord } from './supergraph-record.js';
-import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryState } from './types.js';
+import type { AuditEntry, PublishedSubgraph, PublishedSupergraph, Registry, RegistryState } from './types.js';
 
 /** A domain team's proposed version of its subgraph. */
 export interface SubgraphProposal {
@@ -22,7 +23,30 @@ export type ChangeCheck = (change: {
   subgraphs: readonly (SubgraphSource & { descriptor: DataProductDescriptor | null })[];
   /** The subgraph that changes. */
   changed: string;
-}) => Promise<{ passed: boolean; report: string }>;
+}) => Promise<{ passed: boolean; report: string; findings?: readonly Finding[] }>;
+
+/**
+ * What a write must pass besides composition, and what it records. Both run inside each
+ * attempt, against the state that attempt read, so a concurrent claim or transfer is seen.
+ */
+export interface WriteOptions {
+  /** The governance checks of a publish (not run for a rollback). */
+  readonly check?: ChangeCheck | undefined;
+  /**
+   * May this write go ahead? `inService`: the product's version in service (undefined: a new
+   * name); `next`: the version the write puts in service. Throws a StartupError with the
+   * refusal's code otherwise (REGISTRY_FORBIDDEN, PRODUCT_NAME_TAKEN, ...).
+   */
+  readonly authorize?:
+    ((inService: PublishedSubgraph | undefined, next: PublishedSubgraph) => void) | undefined;
+  /** The audit line stored in the same commit as the write. */
+  readonly audit?: ((subgraph: PublishedSubgraph) => AuditEntry) | undefined;
+  /**
+   * `meshgate check` against a registry: everything a publish does but the commit. The outcome
+   * says `published: true` for a change that would be, and nothing is stored.
+   */
+  readonly dryRun?: boolean | undefined;
+}
 
 export type PublishOutcome =
   | {
@@ -30,10 +54,17 @@ export type PublishOutcome =
       readonly subgraph: PublishedSubgraph;
       readonly supergraph: PublishedSupergraph;
       readonly report: string;
+      /** The governance checks' findings (none for a rollback). */
+      readonly findings: readonly Finding[];
     }
-  | { readonly published: false; readonly errors: readonly CompositionFinding[]; readonly report: string };
+  | {
+      readonly published: false;
+      readonly errors: readonly CompositionFinding[];
+      readonly report: string;
+      readonly findings: readonly Finding[];
+    };
 
-const ATTEMPTS = 3;
+const ATTEMPTS = 5;
 
 /**
  * `meshgate publish`: composes the proposal with everything in service, runs the checks
@@ -44,7 +75,7 @@ const ATTEMPTS = 3;
 export async function publishSubgraph(
   registry: Registry,
   proposal: SubgraphProposal,
-  check?: ChangeCheck,
+  options: WriteOptions = {},
 ): Promise<PublishOutcome> {
   return withRetries(async () => {
     const state = await registry.state();
@@ -54,6 +85,10 @@ export async function publishSubgraph(
       version: Math.max(0, ...previous.map((s) => s.version)) + 1,
       publishedAt: new Date().toISOString(),
     };
+    options.authorize?.(
+      state.subgraphs.find((s) => s.name === proposal.name),
+      subgraph,
+    );
     const next = [...state.subgraphs.filter((s) => s.name !== proposal.name), subgraph];
     return commitIfValid(
       registry,
@@ -62,7 +97,7 @@ export async function publishSubgraph(
       [subgraph],
       `publish ${subgraph.name} v${subgraph.version}`,
       proposal.publishedBy,
-      check,
+      options,
       proposal.name,
     );
   });
@@ -76,6 +111,7 @@ export async function rollbackSubgraph(
   registry: Registry,
   name: string,
   by: string,
+  options: Omit<WriteOptions, 'check'> = {},
 ): Promise<PublishOutcome> {
   return withRetries(async () => {
     const state = await registry.state();
@@ -89,6 +125,7 @@ export async function rollbackSubgraph(
         `subgraph "${name}" has no earlier version in ${registry.location}`,
       );
     }
+    options.authorize?.(current, previous);
     const next = state.subgraphs.map((s) => (s.name === name ? previous : s));
     return commitIfValid(
       registry,
@@ -97,6 +134,7 @@ export async function rollbackSubgraph(
       [previous],
       `rollback ${name} v${current.version} to v${previous.version}`,
       by,
+      options,
     );
   });
 }
@@ -108,7 +146,7 @@ async function commitIfValid(
   changed: readonly PublishedSubgraph[],
   reason: string,
   by: string,
-  check?: ChangeCheck,
+  { check, audit, dryRun }: WriteOptions,
   changedName?: string,
 ): Promise<PublishOutcome> {
   const composition = composeSupergraph(subgraphs);
@@ -116,13 +154,15 @@ async function commitIfValid(
     const report = composition.errors
       .map((e) => `error[${e.code}] (${e.subgraphs.join(', ') || 'supergraph'}): ${e.message}`)
       .join('\n');
-    return { published: false, errors: composition.errors, report };
+    return { published: false, errors: composition.errors, report, findings: [] };
   }
   let report = '';
+  let findings: readonly Finding[] = [];
   if (check && changedName) {
     const outcome = await check({ baseline: state.supergraph?.sdl ?? null, subgraphs, changed: changedName });
     report = outcome.report;
-    if (!outcome.passed) return { published: false, errors: [], report };
+    findings = outcome.findings ?? [];
+    if (!outcome.passed) return { published: false, errors: [], report, findings };
   }
   const supergraph = supergraphRecord({
     version: (state.supergraph?.version ?? 0) + 1,
@@ -131,10 +171,14 @@ async function commitIfValid(
     publishedBy: by,
     reason,
   });
-  await registry.commit({ subgraphs: changed, supergraph }, state.supergraph?.version ?? 0);
   const [subgraph] = changed;
   invariant(subgraph, 'a commit changes at least one subgraph');
-  return { published: true, subgraph, supergraph, report };
+  if (!dryRun)
+    await registry.commit(
+      { subgraphs: changed, supergraph, audit: audit?.(subgraph) },
+      state.supergraph?.version ?? 0,
+    );
+  return { published: true, subgraph, supergraph, report, findings };
 }
 
 async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {

@@ -2,7 +2,14 @@ import { openRedis, type RedisBehaviour } from '../../gateway/redis/redis-connec
 import type { RedisConnection } from '../../gateway/redis/redis-config.js';
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
 import { pollSupergraph } from './poll.js';
-import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryCommit } from './types.js';
+import { AUDIT_KEEP, AUDIT_PAGE, selectAudit } from './audit-log.js';
+import type {
+  AuditEntry,
+  PublishedSubgraph,
+  PublishedSupergraph,
+  Registry,
+  RegistryCommit,
+} from './types.js';
 
 /**
  * The shared registry in Redis: every gateway of a deployment watches the same keys, so they
@@ -14,6 +21,7 @@ import type { PublishedSubgraph, PublishedSupergraph, Registry, RegistryCommit }
  *   <prefix>supergraph             string current version
  *   <prefix>supergraphs            hash  version → PublishedSupergraph JSON
  *   <prefix>updates                pub/sub channel: the new version
+ *   <prefix>audit                  list   AuditEntry JSON, newest first, capped at AUDIT_KEEP
  */
 export function redisRegistry(connection: RedisConnection, prefix: string, pollMs: number): Registry {
   // Fail fast rather than wait forever while Redis is down: a gateway polling the registry
@@ -92,11 +100,38 @@ export function redisRegistry(connection: RedisConnection, prefix: string, pollM
           JSON.stringify(commit.supergraph),
         );
         transaction.set(key('supergraph'), String(commit.supergraph.version));
+        if (commit.audit) {
+          transaction.lpush(key('audit'), JSON.stringify(commit.audit));
+          transaction.ltrim(key('audit'), 0, AUDIT_KEEP - 1);
+        }
         transaction.publish(key('updates'), String(commit.supergraph.version));
         if ((await transaction.exec()) === null) throw conflict;
       } finally {
         client.disconnect();
       }
+    },
+    async appendAudit(entry: AuditEntry) {
+      await redis
+        .multi()
+        .lpush(key('audit'), JSON.stringify(entry))
+        .ltrim(key('audit'), 0, AUDIT_KEEP - 1)
+        .exec();
+    },
+    async audit(query = {}) {
+      // Read in pages, newest first, until the query has its lines or the log ends.
+      const found: AuditEntry[] = [];
+      const wanted = query.limit ?? 100;
+      for (let start = 0; start < AUDIT_KEEP && found.length < wanted; start += AUDIT_PAGE) {
+        const lines = await redis.lrange(key('audit'), start, start + AUDIT_PAGE - 1);
+        found.push(
+          ...selectAudit(
+            lines.map((line) => JSON.parse(line) as AuditEntry),
+            { ...query, limit: wanted - found.length },
+          ),
+        );
+        if (lines.length < AUDIT_PAGE) break;
+      }
+      return found;
     },
     watch(onSupergraph, onError) {
       const poller = pollSupergraph(registry, pollMs, onSupergraph, onError);

@@ -19,6 +19,17 @@ export const registryEnv = {
     .int()
     .min(100, 'must be at least 100')
     .default(2_000),
+  /** `meshgate registry serve`: the port of the registry service's HTTP API. */
+  REGISTRY_PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be an integer')
+    .min(0, 'must be from 0 to 65535')
+    .max(65_535, 'must be from 0 to 65535')
+    .default(4400),
+  /** The gateway also serves the registry's HTTP API at /registry/v1 (off: only `meshgate registry serve`). */
+  REGISTRY_ROUTES: z.enum(['on', 'off']).default('off'),
+  /** The governance standards a publish must pass; default: meshgate's own schema/governance.yaml. */
+  REGISTRY_GOVERNANCE_FILE: z.string().min(1).optional(),
 };
 
 type RegistryEnv = z.infer<z.ZodObject<typeof registryEnv>>;
@@ -28,6 +39,12 @@ export interface RegistryConfig {
   readonly prefix: string;
   readonly dir: string;
   readonly pollMs: number;
+  /** The registry service's port (`meshgate registry serve`). */
+  readonly port: number;
+  /** Whether the gateway mounts the registry's HTTP API too. */
+  readonly routes: boolean;
+  /** The governance standards a publish must pass; undefined: meshgate's own. */
+  readonly governanceFile: string | undefined;
 }
 
 export function registryConfig(
@@ -41,5 +58,8 @@ export function registryConfig(
     prefix: e.REGISTRY_PREFIX,
     dir: e.REGISTRY_DIR ? absolute(e.REGISTRY_DIR) : join(stateDir, 'registry'),
     pollMs: e.REGISTRY_POLL_MS,
+    port: e.REGISTRY_PORT,
+    routes: e.REGISTRY_ROUTES === 'on',
+    governanceFile: e.REGISTRY_GOVERNANCE_FILE ? absolute(e.REGISTRY_GOVERNANCE_FILE) : undefined,
   });
 }

@@ -38,6 +38,38 @@ export interface RegistryCommit {
   /** Subgraphs whose current version changes: a new version, or an older one (rollback). */
   readonly subgraphs: readonly PublishedSubgraph[];
   readonly supergraph: PublishedSupergraph;
+  /** The audit line of the write, stored with it: a version in service always has one. */
+  readonly audit?: AuditEntry | undefined;
+}
+
+/**
+ * One line of the registry's audit log: every write (publish, rollback), refused ones
+ * included, with who asked (the token's subject and teams) and what came of it.
+ */
+export interface AuditEntry {
+  /** ISO 8601. */
+  readonly time: string;
+  readonly action: 'publish' | 'rollback';
+  /** The token's subject. */
+  readonly subject: string;
+  /** The teams the token named. */
+  readonly teams: readonly string[];
+  /** The team that owns the product after the write, or would have (the contract's team.name). */
+  readonly team: string | null;
+  readonly product: string;
+  /** The subgraph version put in service; null when refused. */
+  readonly version: number | null;
+  readonly outcome: 'published' | 'rolled-back' | 'refused';
+  /** The error catalogue's code of a refusal; null when it succeeded. */
+  readonly code: string | null;
+  readonly message: string;
+}
+
+/** Which audit lines to read, newest first. */
+export interface AuditQuery {
+  readonly product?: string | undefined;
+  /** Default 100. */
+  readonly limit?: number | undefined;
 }
 
 /**
@@ -58,6 +90,10 @@ export interface Registry {
    * each other's change.
    */
   commit(commit: RegistryCommit, expectedVersion: number): Promise<void>;
+  /** Appends a line to the audit log (a refused write; a stored one goes in with its commit). */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** The audit log, newest first. */
+  audit(query?: AuditQuery): Promise<AuditEntry[]>;
   /**
    * Calls `onSupergraph` with the supergraph in service now and after every change, and the
    * subgraphs in service with it (their descriptors describe the data products): pushed

@@ -25,6 +25,7 @@ describe('requireGatewayContext', () => {
     anonymous: false,
     roles: ['analyst'],
     scopes: [],
+    teams: [],
     attributes: { purpose: 'x' },
   };
   const claims = { anon: false, roles: [], scopes: [], attrs: {} };

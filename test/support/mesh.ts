@@ -17,11 +17,14 @@ export function testConfig(env: Record<string, string> = {}): MeshgateConfig {
   // The e2e tests watch the products live: a product going down, its SLIs, its quality. So their
   // gateways read through no entity cache (on by default), except where a test turns it on
   // (test/entity-cache.test.ts) or asks for the defaults (gateway/config/config.test.ts).
+  // Nor do they probe on a timer (on by default): a probe's outcome counts in the origin SLIs,
+  // which they count exactly; test/probe-outage.test.ts and product-probe.test.ts probe.
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
     MESHGATE_CACHE: 'off',
+    MESHGATE_PROBE: 'off',
     ...env,
   });
 }

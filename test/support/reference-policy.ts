@@ -20,5 +20,5 @@ export function referenceEngine(model: SupergraphModel = referenceModel()): Poli
 
 /** A signed-in principal with these roles (no scopes, no attributes unless given). */
 export function principal(sub: string, roles: string[], attributes: Record<string, string> = {}): Principal {
-  return { sub, anonymous: false, roles, scopes: [], attributes };
+  return { sub, anonymous: false, roles, scopes: [], teams: [], attributes };
 }

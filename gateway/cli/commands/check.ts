@@ -15,6 +15,8 @@ import {
 import { loadConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import { lineageStore } from '../../lineage/create-lineage.js';
+import { callRegistry, refused, registryOption, tokenOption } from '../registry-client.js';
+import { productBody } from './registry.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FORMATS = {
@@ -37,6 +39,9 @@ interface CheckFlags {
   format: string;
   out?: string;
   annotate?: boolean;
+  contract?: string;
+  registry?: string;
+  token?: string;
 }
 
 /**
@@ -66,9 +71,13 @@ export function registerCheckCommand(program: Command): void {
     .option('--format <format>', `report format: ${Object.keys(FORMATS).join(', ')}`, 'markdown')
     .option('--out <file>', 'write the report to this file instead of stdout')
     .option('--annotate', 'also print GitHub annotations to stdout')
+    .option('--contract <file>', 'same as --descriptor')
+    .addOption(registryOption())
+    .addOption(tokenOption())
     .action(async (flags: CheckFlags) => {
       try {
-        process.exitCode = await check(flags);
+        process.exitCode =
+          flags.registry === undefined ? await check(flags) : await checkAgainstRegistry(flags);
       } catch (error) {
         if (!(error instanceof StartupError)) throw error;
         console.error(`meshgate: error[${error.code}]: ${error.message}`);
@@ -122,6 +131,35 @@ async function check(flags: CheckFlags): Promise<number> {
   } finally {
     await usage?.close();
   }
+}
+
+/**
+ * `meshgate check --registry URL`: the registry runs the checks a publish would (composition
+ * with what is in service, governance, ownership) and stores nothing. Reads only the files
+ * passed. Exit 0 pass, 1 the change would be rejected, 2 any other refusal.
+ */
+async function checkAgainstRegistry(flags: CheckFlags): Promise<number> {
+  if (flags.subgraph === undefined || flags.schema === undefined)
+    throw new StartupError(ErrorCode.BAD_USER_INPUT, '--registry needs --subgraph, --schema and --contract');
+  const answer = await callRegistry(flags, {
+    method: 'POST',
+    path: `/products/${encodeURIComponent(flags.subgraph)}/check`,
+    body: productBody({
+      ...flags,
+      subgraph: flags.subgraph,
+      schema: flags.schema,
+      contract: flags.contract ?? flags.descriptor,
+    }),
+  });
+  const report = typeof answer.body.report === 'string' ? answer.body.report : '';
+  const text =
+    flags.format === 'json' ? `${JSON.stringify(answer.body, null, 2)}\n` : report ? `${report}\n` : '';
+  if (flags.out !== undefined) writeFileSync(resolve(flags.out), text);
+  else process.stdout.write(text);
+  if (answer.ok) return 0;
+  const error = refused(answer, 'check');
+  if (error.code === ErrorCode.PUBLISH_REJECTED) return 1;
+  throw error;
 }
 
 /** `--lineage FILE`, else the Redis lineage store when there is Redis (unreachable → cannot run), else none. */

@@ -123,6 +123,8 @@ function render(h: ProductHealth): string {
     h.declared
       ? `  declared: availability ${h.declared.availabilityPercent}%, p95 ≤ ${h.declared.latencyP95Ms} ms, errors ≤ ${h.declared.errorRatePercent}%, freshness ≤ ${h.declared.freshness.maxLagSeconds} s`
       : '  declared: no descriptor',
+    `  probe: ${probeLine(m.probe)}`,
+    '  origin (fetches that reached the product, and its probes; the SLA, budget and alerts read this view)',
     `  ${'window'.padEnd(7)}${'fetches'.padStart(9)}${'availability'.padStart(14)}${'p95 ms'.padStart(9)}${'≤target'.padStart(10)}${'burn'.padStart(8)}${'per s'.padStart(9)}`,
   ];
   for (const window of SLO_WINDOWS) {
@@ -131,10 +133,33 @@ function render(h: ProductHealth): string {
       `  ${window.padEnd(7)}${String(w.fetches).padStart(9)}${pct(w.availability).padStart(14)}${num(w.latencyMs.p95).padStart(9)}${pct(w.latencyGoodRatio).padStart(10)}${num(w.burnRate, 2).padStart(8)}${num(w.throughputPerSecond, 2).padStart(9)}`,
     );
   }
+  // A gateway from before the two views answers without `served`.
+  if (m.served) {
+    lines.push(
+      '  served (what consumers got, entity cache hits included)',
+      `  ${'window'.padEnd(7)}${'fetches'.padStart(9)}${'availability'.padStart(14)}${'p95 ms'.padStart(9)}${'from cache'.padStart(12)}`,
+    );
+    for (const window of SLO_WINDOWS) {
+      const w = m.served[window];
+      lines.push(
+        `  ${window.padEnd(7)}${String(w.fetches).padStart(9)}${pct(w.availability).padStart(14)}${num(w.latencyMs.p95).padStart(9)}${String(m.servedFromCache?.[window] ?? '–').padStart(12)}`,
+      );
+    }
+  }
   lines.push(
     `  error budget: ${m.errorBudget === null ? '–' : pct(m.errorBudget)} of fetches; ${pct(m.errorBudgetRemaining)} left over 30d`,
     `  alerts: ${m.alerts.map((a) => `${a.severity} ${a.long}+${a.short} >${a.factor}×: ${a.firing ? 'FIRING' : 'ok'}`).join('; ')}`,
     `  freshness lag: ${m.freshnessLagSeconds === null ? 'not measured' : `${Math.round(m.freshnessLagSeconds)} s`}; quality: ${m.qualityPassRatio === null ? 'not measured' : `${pct(m.qualityPassRatio)} passed`}`,
   );
   return lines.join('\n');
+}
+
+function probeLine(probe: ProductHealth['measured']['probe'] | undefined): string {
+  if (!probe) return 'not probed here (MESHGATE_PROBE=off, or read from Redis: ask a gateway with --gateway)';
+  if (probe.state === 'unknown') return 'not probed yet';
+  if (probe.state === 'up')
+    return probe.consecutiveFailures > 0
+      ? `up (${probe.consecutiveFailures} failed in a row of ${probe.threshold} allowed: ${probe.lastError ?? ''})`
+      : `up (last checked ${probe.checkedAt ?? '–'})`;
+  return `DOWN: ${probe.consecutiveFailures} probes in a row failed since ${probe.failingSince ?? '–'} (${probe.lastError ?? 'no answer'}); last up ${probe.lastOkAt ?? 'never'}`;
 }

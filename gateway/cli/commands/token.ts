@@ -15,6 +15,11 @@ export function registerTokenCommand(program: Command): void {
     .option('--roles <roles>', 'comma- or space-separated roles', '')
     .option('--scopes <scopes>', 'space-separated OAuth scopes', '')
     .option(
+      '--teams <teams>',
+      'comma- or space-separated teams the token acts for: the registry lets a team publish the products its contracts name',
+      '',
+    )
+    .option(
       '--attr <name=value>',
       'a principal attribute such as purpose=support; a list with commas: countries=DE,AT (repeatable)',
       collect,
@@ -44,6 +49,7 @@ export function registerTokenCommand(program: Command): void {
           sub,
           roles: words(roles),
           scopes: words(options.scopes),
+          teams: words(options.teams),
           attributes,
           ttlSeconds: duration(options.ttl),
         }),
@@ -60,6 +66,7 @@ interface TokenOptions {
   sub?: string;
   roles: string;
   scopes: string;
+  teams: string;
   attr: string[];
   ttl: string;
   console?: boolean;

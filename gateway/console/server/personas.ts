@@ -6,7 +6,7 @@ import { ANONYMOUS } from '../../auth/anonymous.js';
  * principals built here, not tokens, since explaining a policy needs no signature.
  */
 const persona = (sub: string, roles: string[], attributes: Record<string, string> = {}): Principal =>
-  Object.freeze({ sub, anonymous: false, roles, scopes: [], attributes });
+  Object.freeze({ sub, anonymous: false, roles, scopes: [], teams: [], attributes });
 
 export const CONSOLE_PERSONAS: Readonly<Record<string, Principal>> = Object.freeze({
   anonymous: ANONYMOUS,

@@ -9,6 +9,7 @@ const principal = (expiresAt?: number): Principal => ({
   anonymous: false,
   roles: ['analyst'],
   scopes: [],
+  teams: [],
   attributes: {},
   expiresAt,
 });

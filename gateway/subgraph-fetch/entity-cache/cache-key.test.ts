@@ -16,6 +16,7 @@ const principal = (sub: string, roles: string[]) => ({
   anonymous: false,
   roles,
   scopes: [],
+  teams: [],
   attributes: { purpose: 'support' },
 });
 

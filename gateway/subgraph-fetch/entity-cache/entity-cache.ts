@@ -168,6 +168,13 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
         replica,
       };
     },
+    oldestExpiry(subgraph) {
+      const ttl = cache.ttlMs(subgraph);
+      const oldest = l1.oldestFetchedAt(subgraph);
+      // An entry past its TTL is never served: it shields no one.
+      const expiry = oldest === null || ttl <= 0 ? null : oldest + ttl;
+      return expiry !== null && expiry > now() ? expiry : null;
+    },
     async close() {
       subscriber?.disconnect();
     },

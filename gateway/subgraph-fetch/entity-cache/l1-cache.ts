@@ -64,6 +64,15 @@ export class L1Cache {
     return doomed.length;
   }
 
+  /** The fetch time of the oldest entry of `subgraph`; null with none. O(entries). */
+  oldestFetchedAt(subgraph: string): number | null {
+    let oldest: number | null = null;
+    for (const entry of this.lru.values())
+      if (entry.meta.subgraph === subgraph && (oldest === null || entry.fetchedAt < oldest))
+        oldest = entry.fetchedAt;
+    return oldest;
+  }
+
   clear(): void {
     this.lru.clear();
   }

@@ -110,6 +110,11 @@ export interface EntityCache {
    */
   invalidate(request: InvalidationRequest): Promise<{ invalidated: number; replicas: number | null }>;
   stats(): CacheStats;
+  /**
+   * When the oldest entry of `subgraph` this process holds (L1) expires, epoch ms; null with
+   * none. Scans L1: for an incident's evidence (how long consumers stay shielded), off the path.
+   */
+  oldestExpiry(subgraph: string): number | null;
   close(): Promise<void>;
 }
 
