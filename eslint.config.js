@@ -56,7 +56,6 @@ export default tseslint.config(
       'gateway/cli/commands/alerts.ts', // alert rules from the example's SLAs
       'gateway/cli/commands/contract.ts', // contract export/check of an example product
       'gateway/cli/commands/quality.ts', // quality runs on the example's databases
-      'gateway/cli/commands/registry.ts', // registry publish of the example's products
       'gateway/cli/reference-descriptors.ts', // the example's descriptors for file-supergraph commands (lazy import)
       // Unit tests that take the example mesh as their fixture.
       'gateway/health/quality-schedule.test.ts',

@@ -6,13 +6,21 @@ import { defineConfig } from 'vitest/config';
 const graphqlCjs = createRequire(import.meta.url).resolve('graphql');
 
 /**
- * Two projects: unit tests beside the code run in parallel; end-to-end tests in test/ run in
- * one worker, one file after another, without isolation, so they share one started mesh
- * (test/support/mesh.ts) instead of seeding and starting five subgraphs per file.
+ * Two projects: unit tests beside the code, and end-to-end tests in test/ that start services.
+ * Both share the machine's workers (one group: vitest runs projects with different worker
+ * counts one after the other): most e2e time is spent waiting on servers and child
+ * processes, so a third worker keeps two cores busy.
+ *
+ * The e2e files run in parallel workers without isolation: each worker starts one shared mesh
+ * (test/support/mesh.ts) and keeps it across its files, instead of seeding and starting five
+ * subgraphs per file. Every file uses free ports, its own Redis key prefix and its own state
+ * directory, so files run side by side. The meshes load a seeded PGlite copy written
+ * once by the global setup (test/support/pglite-templates.ts).
  */
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlCjs }] },
   test: {
+    maxWorkers: 3,
     projects: [
       {
         extends: true,
@@ -32,10 +40,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
           pool: 'forks',
-          maxWorkers: 1,
           isolate: false,
-          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 180_000,
         },

@@ -10,6 +10,7 @@ import type { LineageEvent } from '../gateway/lineage/types.js';
 import { runMeshgate } from './support/cli.js';
 import { graphql, testConfig } from './support/mesh.js';
 import { gatewayOver, personaHeaders, type Persona } from './support/personas.js';
+import { pgliteTemplates } from './support/pglite-templates.js';
 
 /**
  * The entity cache end to end, on a mesh of its own (it updates rows, and the shared mesh's
@@ -25,7 +26,7 @@ beforeAll(async () => {
   mesh = await startMesh(
     testConfig({ MESHGATE_CACHE: 'on', MESHGATE_CACHE_TTL_MAX: String(TTL_MS / 1_000) }),
     createLogger('silent'),
-    { ports: 'free', persistent: false },
+    { ports: 'free', persistent: false, templates: pgliteTemplates() },
   );
   base = mesh.gateway.url.replace(/\/graphql$/, '');
 });

@@ -124,7 +124,7 @@ async function restart(name: string): Promise<void> {
     { stdout: output, stderr: output },
   );
   restarted.push(child);
-  await child.ready(120_000);
+  await child.ready(120_000, undefined);
 }
 
 /** The popular query on gateway-1 until stopped, counting answers with payments in them. */

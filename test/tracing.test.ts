@@ -7,6 +7,7 @@ import type { LineageEvent } from '../gateway/lineage/types.js';
 import { graphql, testConfig } from './support/mesh.js';
 import { captureLogger, type LogLine } from './support/ops.js';
 import { personaHeaders } from './support/personas.js';
+import { pgliteTemplates } from './support/pglite-templates.js';
 
 /** A span as the OTLP/HTTP JSON exporter posts it (the fields this test reads). */
 interface OtlpSpan {
@@ -81,7 +82,7 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     mesh = await startMesh(
       testConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' }),
       captured.logger,
-      { ports: 'free', persistent: false },
+      { ports: 'free', persistent: false, templates: pgliteTemplates() },
     );
   }, 120_000);
 

@@ -1,23 +1,5 @@
 import { Command } from 'commander';
-import { registerAccessCommand } from './commands/access.js';
-import { registerAlertsCommand } from './commands/alerts.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerCacheCommand } from './commands/cache.js';
-import { registerCatalogCommand } from './commands/catalog.js';
-import { registerComposeCommand } from './commands/compose.js';
-import { registerContractCommand } from './commands/contract.js';
-import { registerDistributedCommand } from './commands/distributed.js';
-import { registerGatewayCommand } from './commands/gateway.js';
-import { registerIncidentsCommand } from './commands/incidents.js';
-import { registerLineageCommand } from './commands/lineage.js';
-import { registerPolicyCommand } from './commands/policy.js';
-import { registerProductCommand } from './commands/product.js';
-import { registerQualityCommand } from './commands/quality.js';
-import { registerRegistryCommands } from './commands/registry.js';
-import { registerSloCommand } from './commands/slo.js';
-import { registerStartCommand } from './commands/start.js';
-import { registerSubgraphCommand } from './commands/subgraph.js';
-import { registerTokenCommand } from './commands/token.js';
+import { commandModulesFor } from './commands/index.js';
 import { ErrorCode, StartupError } from '../common/errors.js';
 
 /** `meshgate`, the package's command. Each subcommand lives in `commands/`, one file each. */
@@ -34,27 +16,9 @@ const program = new Command('meshgate')
     if (file) process.env.MESHGATE_CONFIG = file;
   });
 
-for (const register of [
-  registerStartCommand,
-  registerGatewayCommand,
-  registerSubgraphCommand,
-  registerComposeCommand,
-  registerCheckCommand,
-  registerDistributedCommand,
-  registerLineageCommand,
-  registerRegistryCommands,
-  registerCatalogCommand,
-  registerSloCommand,
-  registerProductCommand,
-  registerContractCommand,
-  registerQualityCommand,
-  registerTokenCommand,
-  registerPolicyCommand,
-  registerCacheCommand,
-  registerAlertsCommand,
-  registerIncidentsCommand,
-  registerAccessCommand,
-]) {
+// Only the invoked command's module is imported (commands/index.ts says why).
+const modules = commandModulesFor(process.argv.slice(2));
+for (const register of await Promise.all(modules.map((m) => m.load()))) {
   register(program);
 }
 

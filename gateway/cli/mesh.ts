@@ -23,6 +23,11 @@ export interface MeshOptions {
   ports: 'default' | 'free';
   /** Keep PGlite data in the state directory (seeded once), or in memory. */
   persistent: boolean;
+  /**
+   * In memory only: each product's seeded PGlite data directory to start from, by product
+   * name (DatabaseOptions.template); a product without one is seeded as usual.
+   */
+  templates?: ReadonlyMap<string, Blob> | undefined;
 }
 
 /**
@@ -49,6 +54,7 @@ export async function startMesh(
           options.persistent && !config.databaseUrl
             ? join(config.stateDir, 'pglite', product.name)
             : undefined,
+        template: options.persistent ? undefined : options.templates?.get(product.name),
       });
       subgraphs.push(started);
       logger.info(

@@ -1,11 +1,9 @@
-import Fastify from 'fastify';
 import { Option } from 'commander';
-import { createAuthenticate } from '../auth/index.js';
 import { ErrorCode, StartupError } from '../common/errors.js';
-import { loadConfig } from '../config/config.js';
-import { openRegistryService } from '../../schema/registry/service/open-registry-service.js';
-import { REGISTRY_API, registerRegistryRoutes } from '../../schema/registry/service/registry-routes.js';
 import { answerCode, requestAdmin, type AdminAnswer } from './admin-request.js';
+
+/** The registry API's base path (schema/registry/service/registry-routes.ts), without importing the service. */
+const REGISTRY_API = '/registry/v1';
 
 /** `--registry URL` / MESHGATE_REGISTRY_URL: the registry service a team talks to. */
 export const registryOption = () =>
@@ -86,6 +84,16 @@ async function overHttp(target: RegistryTarget, base: string): Promise<Sender> {
 
 async function inProcess(target: RegistryTarget): Promise<Sender> {
   if (target.token === undefined) throw noToken();
+  // Loaded only here: a team talking to a registry URL never loads the service's code.
+  const [{ default: Fastify }, { createAuthenticate }, { loadConfig }, { openRegistryService }, routes] =
+    await Promise.all([
+      import('fastify'),
+      import('../auth/index.js'),
+      import('../config/config.js'),
+      import('../../schema/registry/service/open-registry-service.js'),
+      import('../../schema/registry/service/registry-routes.js'),
+    ]);
+  const { registerRegistryRoutes } = routes;
   const config = loadConfig();
   const service = openRegistryService(config);
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });

@@ -31,6 +31,10 @@ export enum ErrorCode {
   // Policy layer (issue 3).
   TOKEN_INVALID = 'TOKEN_INVALID',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
+  // The organisation's identity provider (issue 28).
+  IDENTITY_PROVIDER_UNAVAILABLE = 'IDENTITY_PROVIDER_UNAVAILABLE',
+  CONSOLE_SSO_FAILED = 'CONSOLE_SSO_FAILED',
+  CONSOLE_TOKEN_PASTE_DISABLED = 'CONSOLE_TOKEN_PASTE_DISABLED',
   UNAUTHORIZED_FIELD_OR_TYPE = 'UNAUTHORIZED_FIELD_OR_TYPE',
   CONTEXT_TOKEN_INVALID = 'CONTEXT_TOKEN_INVALID',
   POLICY_INVALID = 'POLICY_INVALID',
@@ -281,6 +285,27 @@ export const ERROR_CATALOGUE = {
     kind: 'refusal',
     status: 401,
     message: 'Authentication required: send Authorization: Bearer <token>',
+  },
+  [ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE]: {
+    code: ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE,
+    // 401, not 503: the request is refused for want of a verifiable token; it never hangs on the provider.
+    kind: 'refusal',
+    status: 401,
+    message:
+      "The identity provider's keys cannot be fetched, so the bearer token cannot be verified now: retry later",
+  },
+  [ErrorCode.CONSOLE_SSO_FAILED]: {
+    code: ErrorCode.CONSOLE_SSO_FAILED,
+    kind: 'client',
+    status: 401,
+    message:
+      'Sign-in with the identity provider failed (expired or replayed sign-in, refused code, or a token the gateway does not accept): sign in again',
+  },
+  [ErrorCode.CONSOLE_TOKEN_PASTE_DISABLED]: {
+    code: ErrorCode.CONSOLE_TOKEN_PASTE_DISABLED,
+    kind: 'client',
+    status: 403,
+    message: 'Signing in to the console by pasting a token is for development only: sign in with the identity provider',
   },
   [ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE]: {
     code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE,

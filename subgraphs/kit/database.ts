@@ -20,6 +20,8 @@ export interface Database extends Queryable {
   readonly stats: { statements: number };
   /** Runs `work` in one transaction on one connection. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** PGlite only: the whole data directory as a tarball (PGlite's `dumpDataDir`), to start copies from. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,12 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite only: the directory that keeps the data between starts; in memory when absent. */
   dataDir?: string | undefined;
+  /**
+   * PGlite in memory only: a data directory dumped by `dumpDataDir` to start from (PGlite's
+   * `loadDataDir`). Seeding the 50,000-order world costs tens of seconds of CPU in PGlite;
+   * the tests start many meshes and clone one seeded copy instead.
+   */
+  template?: Blob | undefined;
 }
 
 /** Opens the domain's database: a real PostgreSQL server when a URL is given, else PGlite. */
@@ -39,14 +47,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   return options.url
     ? openPostgres(options.url, options.schema)
-    : openPglite(options.schema, options.dataDir);
+    : openPglite(options.schema, options.dataDir, options.template);
 }
 
-async function openPglite(schema: string, dataDir: string | undefined): Promise<Database> {
+async function openPglite(
+  schema: string,
+  dataDir: string | undefined,
+  template: Blob | undefined,
+): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir && template) {
+    throw new StartupError(ErrorCode.CONFIG_INVALID, 'a PGlite template is for an in-memory database only');
+  }
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir);
+    db = template ? await PGlite.create({ loadDataDir: template }) : await PGlite.create(dataDir);
     // PGlite is one connection, so a session-level search_path holds for every statement.
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
   } catch (cause) {
@@ -84,6 +99,7 @@ async function openPglite(schema: string, dataDir: string | undefined): Promise<
           exec: async (script) => void (await tx.exec(script)),
         }),
       ),
+    dumpDataDir: () => db.dumpDataDir('none'),
     close: () => db.close(),
   };
 }

@@ -12,18 +12,23 @@ export interface SeedScripts {
 /** The shared deterministic world every domain seeds its slice of (see the file's header). */
 const SEED_WORLD = readFileSync(new URL('./seed-world.sql', import.meta.url), 'utf8');
 
+/** What a seeded schema records of its scripts: a change to any of them seeds it anew. */
+export function seedHash(scripts: SeedScripts): string {
+  return createHash('sha256')
+    .update(SEED_WORLD)
+    .update(scripts.ddl)
+    .update('\0')
+    .update(scripts.seed)
+    .digest('hex');
+}
+
 /**
  * Creates and seeds the domain's schema on first start, and again whenever schema.sql or
  * seed.sql change (their hash is kept in `_meshgate_seed`). An advisory lock makes replicas
  * that start together seed once: the second waits, then finds the hash and leaves the data be.
  */
 export async function ensureSeeded(db: Database, scripts: SeedScripts): Promise<'seeded' | 'present'> {
-  const hash = createHash('sha256')
-    .update(SEED_WORLD)
-    .update(scripts.ddl)
-    .update('\0')
-    .update(scripts.seed)
-    .digest('hex');
+  const hash = seedHash(scripts);
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`meshgate-seed:${db.schema}`]);
     const [present] = await tx.query<{ n: number }>(

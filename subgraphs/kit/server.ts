@@ -20,6 +20,8 @@ export interface SubgraphServerOptions {
   databaseUrl?: string | undefined;
   /** PGlite only: where the data is kept; in memory when absent. */
   dataDir?: string | undefined;
+  /** PGlite in memory only: a seeded data directory to start from (DatabaseOptions.template). */
+  template?: Blob | undefined;
   /** Key of the gateway's context tokens (no bypass): from CONTEXT_TOKEN_SECRET, or the development key. */
   contextKey: KeyObject;
   /** One line per request with the gateway's `x-request-id`, so a fetch correlates with the gateway's log. None when absent. */
@@ -43,7 +45,12 @@ export async function startSubgraph(
   product: DataProduct,
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
-  const db = await openDatabase({ schema: product.name, url: options.databaseUrl, dataDir: options.dataDir });
+  const db = await openDatabase({
+    schema: product.name,
+    url: options.databaseUrl,
+    dataDir: options.dataDir,
+    template: options.template,
+  });
   try {
     const seeded = await ensureSeeded(db, product.sql);
     const app = Fastify({ logger: false });

@@ -3,10 +3,11 @@ import { contextTokenKey } from '../../gateway/subgraph-fetch/context-token.js';
 import { loadConfig, type MeshgateConfig } from '../../gateway/config/config.js';
 import { createLogger } from '../../gateway/common/logger.js';
 import { startMesh, type RunningMesh } from '../../gateway/cli/mesh.js';
+import { pgliteTemplates } from './pglite-templates.js';
 
 /**
- * The end-to-end tests share one started mesh per storage mode: the e2e project runs its
- * files in one worker without isolation, so this module's cache lives across files.
+ * The end-to-end tests share one started mesh per storage mode: the e2e project's workers
+ * run their files without isolation, so this module's cache lives across a worker's files.
  */
 const meshes = new Map<string, Promise<RunningMesh>>();
 
@@ -35,10 +36,14 @@ export function testContextKey(): KeyObject {
   return contextTokenKey(config.security.contextToken, config.stateDir);
 }
 
-/** The mesh on embedded PGlite (in memory), started once. */
+/** The mesh on embedded PGlite (in memory, loaded from the seeded templates), started once. */
 export function sharedMesh(): Promise<RunningMesh> {
   return memo('pglite', () =>
-    startMesh(testConfig(), createLogger('silent'), { ports: 'free', persistent: false }),
+    startMesh(testConfig(), createLogger('silent'), {
+      ports: 'free',
+      persistent: false,
+      templates: pgliteTemplates(),
+    }),
   );
 }
 

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../common/logger.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
-import { startRegistryServer } from '../../../schema/registry/service/serve-registry.js';
 import {
   callRegistry,
   refused,
@@ -163,6 +162,7 @@ export function registerRegistryCommands(program: Command): void {
       const port = options.port === undefined ? undefined : Number(options.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535))
         throw new StartupError(ErrorCode.CONFIG_INVALID, `--port ${options.port}: must be from 0 to 65535`);
+      const { startRegistryServer } = await import('../../../schema/registry/service/serve-registry.js');
       const server = await startRegistryServer(config, logger, { port });
       console.log(`meshgate registry: ${server.url}/registry/v1`);
       stopOnSignal(logger, server, { timeoutMs: config.shutdownTimeoutMs });
