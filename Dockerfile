@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for every meshgate service: `meshgate gateway` (the default command) and
-# `meshgate subgraph NAME`. The TypeScript sources run through tsx, a runtime dependency, so
-# there is no build stage. docker-compose.yml runs this image for the whole topology.
+# `meshgate subgraph NAME`. It runs the compiled JavaScript (dist/, from gateway/cli/bin/build.mjs
+# with esbuild, a runtime dependency), no TypeScript loader. docker-compose.yml runs this image
+# for the whole topology.
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -10,13 +11,13 @@ WORKDIR /app
 
 # Dependencies first: a source change does not reinstall them.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-COPY tsconfig.json ./
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY schema ./schema
 COPY policies ./policies
+RUN node gateway/cli/bin/build.mjs
 
 # Local state (the lineage spool) belongs to the unprivileged user the services run as.
 RUN mkdir -p /var/lib/meshgate && chown node:node /var/lib/meshgate

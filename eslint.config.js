@@ -5,9 +5,16 @@ import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.meshgate/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.meshgate/**', 'bench/results/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // The plain JavaScript that runs before anything is compiled (the bin, the build) runs in Node.
+  {
+    files: ['gateway/cli/bin/*.js', 'gateway/cli/bin/*.mjs'],
+    languageOptions: {
+      globals: { URL: 'readonly', console: 'readonly', performance: 'readonly', process: 'readonly' },
+    },
+  },
   {
     files: ['**/*.ts', 'gateway/console/web/**/*.tsx'],
     plugins: { 'import-x': importX },

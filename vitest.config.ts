@@ -32,6 +32,7 @@ export default defineConfig({
             'schema/**/*.test.ts',
             'policies/**/*.test.ts',
           ],
+          globalSetup: ['test/support/build-setup.ts'],
           testTimeout: 30_000,
         },
       },
@@ -40,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: ['test/support/build-setup.ts', 'test/support/global-setup.ts'],
           pool: 'forks',
           isolate: false,
           testTimeout: 60_000,

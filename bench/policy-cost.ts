@@ -113,7 +113,7 @@ export async function measurePolicyCost(
   const lines: CostLine[] = [];
   for (const { label, token } of principals) {
     const header = token ? `Bearer ${token}` : undefined;
-    const principal = authenticate(header);
+    const principal = await authenticate(header);
     const request = requestFor(principal);
     const baseline = await perRequest(() => bare(request));
     const withPolicy = await perRequest(() => wrapped(request));
@@ -126,9 +126,10 @@ export async function measurePolicyCost(
       microseconds: await perRequest(() => authenticate(header)),
     });
   }
+  const anonymous = await authenticate(undefined);
   lines.push({
     label: 'context token (signed once per principal, reused)',
-    microseconds: await perRequest(() => signer.sign(authenticate(undefined))),
+    microseconds: await perRequest(() => signer.sign(anonymous)),
   });
   return lines;
 }

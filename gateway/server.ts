@@ -94,6 +94,8 @@ async function start(
   const tracing = resources.open(acquireTracing(config.tracing), (t) => t.release());
   const source = resources.open(supergraphSource(config, logger), (s) => s.stop());
   const authenticate = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir });
+  // /ready tells the identity provider's state: its tokens fail with a code while it is down, the rest serves.
+  source.readiness.identityProvider = authenticate.identityProvider;
   if (config.environment === 'production') warnOnDevelopmentKeys(config.security, logger);
   const rules = readPolicyFiles(config.security.policy.dir);
 
@@ -189,6 +191,7 @@ async function start(
   resources.defer(() => registry?.close());
   const openedRegistry = () => (registry ??= openRegistry(config.registry));
   const consoleOptions = {
+    sso: config.security.auth.console,
     environment: config.environment,
     stateDir: config.stateDir,
     logger,

@@ -200,8 +200,13 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "gateway\/cli\/bin\/meshgate\.js"\]$/m);
   });
 
-  it('has every package the product code imports in dependencies (tsx included), not devDependencies', () => {
-    const imported = new Set<string>(['tsx']);
+  it('compiles the sources at build time and runs them with no TypeScript loader', () => {
+    expect(dockerfile).toMatch(/^RUN node gateway\/cli\/bin\/build\.mjs$/m);
+    expect(packageJson.dependencies).not.toHaveProperty('tsx');
+  });
+
+  it('has every package the product code imports in dependencies (esbuild included), not devDependencies', () => {
+    const imported = new Set<string>(['esbuild']);
     const walk = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
         e.isDirectory()

@@ -142,4 +142,79 @@ describe('incident evaluator', () => {
     await evaluator.evaluate(now + 20_000);
     expect((await store.list()).map((i) => `${i.state} ${i.timeToRepairMs}`)).toEqual(['resolved 50000']);
   });
+
+  it('opens an availability incident from the probe with no traffic, counts what the cache shielded, and never re-opens from a run another replica saw end', async () => {
+    const prefix = `meshgate:test:incidents:{${randomUUID()}}:`;
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const down = {
+      product: 'payments',
+      consecutiveFailures: 3,
+      threshold: 3,
+      since: t0 - 900,
+      lastError: 'ECONNREFUSED',
+      lastOkAt: t0 - 1_200,
+      intervalMs: 300,
+    };
+    let shielded = 40;
+    // Replica A still sees the run of failures; replica B's probe passed after the restart.
+    let downsA = [down];
+    let downsB = [down];
+    const opened: Incident[] = [];
+    const resolved: Incident[] = [];
+    const [a, b] = [() => downsA, () => downsB].map((downs, i) =>
+      createIncidentEvaluator(
+        redisStore(prefix),
+        {
+          sloStatus: async () => [],
+          probes: downs,
+          shield: async (_product, since) => ({
+            readsServedFromCache: shielded,
+            since: new Date(since).toISOString(),
+            // Only replica A's L1 holds payments' entries.
+            oldestEntryExpiresAt: i === 0 ? '2026-01-01T00:15:00.000Z' : null,
+          }),
+        },
+        { opened: (x) => void opened.push(x), resolved: (x) => void resolved.push(x) },
+      ),
+    );
+    await b!.evaluate(t0);
+    await a!.evaluate(t0 + 300);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({
+      product: 'payments',
+      kind: 'availability',
+      condition: 'probe',
+      startedAt: '2025-12-31T23:59:59.100Z',
+      timeToDetectMs: 900,
+      evidence: {
+        probe: { consecutiveFailures: 3, threshold: 3, lastError: 'ECONNREFUSED' },
+        cache: { readsServedFromCache: 40, since: '2025-12-31T23:59:59.100Z', oldestEntryExpiresAt: null },
+      },
+    });
+    const store = redisStore(prefix);
+    // A's evaluation filled in its cache's expiry; B's null does not erase it.
+    shielded = 250;
+    await b!.evaluate(t0 + 600);
+    expect((await store.list({ open: true }))[0]!.evidence.cache).toEqual({
+      readsServedFromCache: 250,
+      since: '2025-12-31T23:59:59.100Z',
+      oldestEntryExpiresAt: '2026-01-01T00:15:00.000Z',
+    });
+
+    downsB = [];
+    shielded = 300;
+    await b!.evaluate(t0 + 10_000);
+    expect(resolved.map((i) => [i.id, i.timeToRepairMs, (i.evidence.cache as { readsServedFromCache: number }).readsServedFromCache])).toEqual([
+      [opened[0]!.id, 10_900, 300],
+    ]);
+    // A has not probed again: its run began before the resolution, so nothing re-opens.
+    await a!.evaluate(t0 + 10_100);
+    expect(opened).toHaveLength(1);
+    // Down again later: a new run, a new incident.
+    downsA = [{ ...down, since: t0 + 20_000 }];
+    await a!.evaluate(t0 + 21_000);
+    expect(opened.map((i) => i.startedAt)).toEqual(['2025-12-31T23:59:59.100Z', '2026-01-01T00:00:20.000Z']);
+    const keys = await clients[0]!.keys(`${prefix}*`);
+    await clients[0]!.del(...keys);
+  });
 });

@@ -2,8 +2,10 @@ import { ANONYMOUS } from './anonymous.js';
 import { ErrorCode } from '../common/errors.js';
 import { AuthenticationError } from './authentication-error.js';
 import { createJwtVerifier } from './jwt-verifier.js';
+import { discoveredJwksUri } from './oidc-discovery.js';
+import { remoteKeySet, type RemoteKeySet } from './remote-key-set.js';
 import type { AuthConfig } from './security-config.js';
-import type { Authenticate } from './types.js';
+import type { Authenticate, Authenticator } from './types.js';
 import { loadVerificationKeys } from './verification-keys.js';
 import { inSpan } from '../observability/tracing/in-span.js';
 
@@ -15,12 +17,15 @@ export interface AuthenticationOptions {
 
 /**
  * The authenticate stage: `Authorization: Bearer <JWT>` → a verified principal. No header
- * gives the anonymous principal, or 401 UNAUTHENTICATED when `AUTH_REQUIRED=true`. Keys are
- * resolved once, here, so a bad key configuration refuses start-up.
+ * gives the anonymous principal, or 401 UNAUTHENTICATED when `AUTH_REQUIRED=true`. Local keys
+ * are resolved once, here, so a bad key configuration refuses start-up; the identity
+ * provider's keys are fetched in the background from here on (a provider that is down does
+ * not stop the gateway: its tokens get 401 IDENTITY_PROVIDER_UNAVAILABLE until it answers).
  */
-export function createAuthenticate({ auth, stateDir }: AuthenticationOptions): Authenticate {
-  const verify = createJwtVerifier({ auth, keys: loadVerificationKeys(auth, stateDir) });
-  const authenticate: Authenticate = (authorization) => {
+export function createAuthenticate({ auth, stateDir }: AuthenticationOptions): Authenticator {
+  const remote = auth.remote ? providerKeys(auth.remote) : null;
+  const verify = createJwtVerifier({ auth, keys: loadVerificationKeys(auth, stateDir), remote });
+  const authenticate: Authenticate = async (authorization) => {
     if (authorization === undefined || authorization.trim() === '') {
       if (auth.required) throw new AuthenticationError(ErrorCode.UNAUTHENTICATED, 'missing');
       return ANONYMOUS;
@@ -30,10 +35,27 @@ export function createAuthenticate({ auth, stateDir }: AuthenticationOptions): A
     return verify(match[1]!);
   };
   // The span carries the subject only, never the token or its claims.
-  return (authorization) =>
-    inSpan('meshgate.authenticate', {}, (span) => {
-      const principal = authenticate(authorization);
+  const traced: Authenticate = (authorization) =>
+    inSpan('meshgate.authenticate', {}, async (span) => {
+      const principal = await authenticate(authorization);
       span.setAttributes({ 'enduser.id': principal.sub, 'meshgate.anonymous': principal.anonymous });
       return principal;
     });
+  return Object.assign(traced, { identityProvider: () => remote?.status() ?? null });
+}
+
+function providerKeys(remote: NonNullable<AuthConfig['remote']>): RemoteKeySet {
+  const keys = remoteKeySet({
+    issuer: remote.issuer,
+    jwksUri:
+      remote.jwksUrl !== undefined
+        ? () => Promise.resolve(remote.jwksUrl!)
+        : discoveredJwksUri(remote.issuer, remote.timeoutMs),
+    refreshMs: remote.refreshSeconds * 1000,
+    cooldownMs: remote.cooldownSeconds * 1000,
+    timeoutMs: remote.timeoutMs,
+  });
+  // Warm the cache now, so the first request finds the keys; a failure is reported at /ready.
+  void keys.refresh();
+  return keys;
 }

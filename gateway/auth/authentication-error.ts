@@ -8,10 +8,13 @@ import type { TokenFailure } from './types.js';
  */
 export class AuthenticationError extends MeshgateGraphQLError {
   constructor(
-    readonly code: ErrorCode.TOKEN_INVALID | ErrorCode.UNAUTHENTICATED,
+    readonly code:
+      | ErrorCode.TOKEN_INVALID
+      | ErrorCode.UNAUTHENTICATED
+      | ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE,
     reason: TokenFailure | 'missing',
   ) {
-    super(code, code === ErrorCode.UNAUTHENTICATED ? messageOf(code) : `Invalid bearer token (${reason})`, {
+    super(code, code === ErrorCode.TOKEN_INVALID ? `Invalid bearer token (${reason})` : messageOf(code), {
       reason,
       http: httpExtension(code, { 'www-authenticate': 'Bearer' }),
     });

@@ -3,4 +3,4 @@ export { createAuthenticate, type AuthenticationOptions } from './authenticate.j
 export { useAuthentication } from './use-authentication.js';
 export { secretFor, developmentKey } from './dev-key.js';
 export { issueToken, type TokenRequest } from './token-issuer.js';
-export type { Authenticate, TokenFailure } from './types.js';
+export type { Authenticate, Authenticator, IdentityProviderStatus, TokenFailure } from './types.js';

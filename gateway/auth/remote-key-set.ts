@@ -1,10 +1,4 @@
-import {
-  createLocalJWKSet,
-  errors,
-  type FlattenedJWSInput,
-  type JSONWebKeySet,
-  type JWSHeaderParameters,
-} from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { IdentityProviderStatus } from './types.js';
 
 /** The identity provider's keys could not be had at all (never fetched, provider down). */
@@ -24,7 +18,7 @@ export interface RemoteKeySetOptions {
 
 export interface RemoteKeySet {
   /** jose's key resolver (`jwtVerify(token, keySet.getKey)`): the key of the token's `kid` and `alg`. */
-  getKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey>;
+  readonly getKey: JWTVerifyGetKey;
   /** Changes whenever a fetch brings a different key set: verified-token caches drop their entries. */
   generation(): number;
   /** Fetches now unless one is under way (start-up warms the cache with it); never throws. */
@@ -53,6 +47,7 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
   let published = '';
   let generation = 0;
   let fetchedAt: number | null = null;
+  let attemptAt = Number.NEGATIVE_INFINITY;
   /** Last fetch started for an unknown `kid` (or for no keys): the cooldown's clock. */
   let kidFetchAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | null = null;
@@ -68,6 +63,7 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
     }));
 
   async function fetchKeys(): Promise<void> {
+    attemptAt = now();
     try {
       jwksUri = await options.jwksUri();
       fetches++;
@@ -107,8 +103,9 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
         await fetchForKid();
         if (!keys) throw new KeysUnavailable(lastError?.message ?? 'no keys fetched yet');
       } else if (fetchedAt === null || now() - fetchedAt >= options.refreshMs) {
-        // Stale: refreshed behind this request, which the keys in hand still serve.
-        if (!inFlight && (lastError === null || !coolingDown())) void refresh();
+        // Stale: refreshed behind this request, which the keys in hand still serve; while the
+        // provider is down, retried once per cooldown, not once per request.
+        if (!inFlight && now() - attemptAt >= Math.min(options.cooldownMs, options.refreshMs)) void refresh();
       }
       try {
         return await keys(header, token);

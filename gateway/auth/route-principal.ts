@@ -15,7 +15,7 @@ export async function routePrincipal(
   reply: FastifyReply,
 ): Promise<Principal | null> {
   try {
-    return authenticate(request.headers.authorization);
+    return await authenticate(request.headers.authorization);
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
     await reply

@@ -9,8 +9,8 @@ import type { Authenticate } from './types.js';
 export function useAuthentication(authenticate: Authenticate): Stage {
   return {
     name: 'authenticate',
-    onRequest(state, request) {
-      state.principal = authenticate(request.headers.authorization);
+    async onRequest(state, request) {
+      state.principal = await authenticate(request.headers.authorization);
     },
   };
 }

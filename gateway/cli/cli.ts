@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { commandModulesFor } from './commands/index.js';
-import { ErrorCode, StartupError } from '../common/errors.js';
+import { COMMAND_MODULES, invokedModule } from './commands/index.js';
 
 /** `meshgate`, the package's command. Each subcommand lives in `commands/`, one file each. */
 const program = new Command('meshgate')
@@ -16,14 +15,20 @@ const program = new Command('meshgate')
     if (file) process.env.MESHGATE_CONFIG = file;
   });
 
-// Only the invoked command's module is imported (commands/index.ts says why).
-const modules = commandModulesFor(process.argv.slice(2));
-for (const register of await Promise.all(modules.map((m) => m.load()))) {
-  register(program);
-}
+// Only the invoked command's module is imported (commands/index.ts says why); without one,
+// every command is listed from its summary, and nothing else is loaded.
+const invoked = invokedModule(process.argv.slice(2));
+if (invoked) (await invoked.load())(program);
+else
+  for (const module of COMMAND_MODULES)
+    module.names.forEach((name, i) => program.command(name).description(module.summaries[i] ?? ''));
 
-/** One line naming the problem and a non-zero exit; never a stack dump. */
-function fail(error: unknown): never {
+/**
+ * One line naming the problem and a non-zero exit; never a stack dump. The error catalogue
+ * (and graphql with it) is loaded here, not at start: `meshgate --help` needs neither.
+ */
+async function fail(error: unknown): Promise<never> {
+  const { ErrorCode, StartupError } = await import('../common/errors.js');
   if (error instanceof StartupError) {
     console.error(`meshgate: error[${error.code}]: ${error.message}`);
   } else {

@@ -37,7 +37,7 @@ describe('GET /admin/lineage', () => {
     // The route's own checks; the real authenticate is http/admin-route.test.ts's.
     const who: Record<string, Principal> = { 'Bearer alice': principal('alice', ['analyst']) };
     registerLineageRoutes(app, {
-      authenticate: (authorization) => who[authorization ?? ''] ?? ANONYMOUS,
+      authenticate: async (authorization) => who[authorization ?? ''] ?? ANONYMOUS,
       store: await storeWith(),
     });
     for (const authorization of [undefined, 'Bearer alice']) {

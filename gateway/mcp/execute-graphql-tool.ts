@@ -31,8 +31,9 @@ export function executeGraphqlTool(): McpTool {
         EXECUTE_GRAPHQL,
         {
           query: String(args.query),
-          variables: (args.variables as Record<string, unknown> | undefined) ?? undefined,
-          operationName: typeof args.operationName === 'string' ? args.operationName : undefined,
+          // The input schema checked their types: an object and a string when present.
+          ...(args.variables !== undefined && { variables: args.variables as Record<string, unknown> }),
+          ...(typeof args.operationName === 'string' && { operationName: args.operationName }),
         },
         call,
       ),

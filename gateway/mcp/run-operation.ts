@@ -4,8 +4,8 @@ import type { ToolCall, ToolOutcome } from './types.js';
 
 export interface GraphQLBody {
   readonly query: string;
-  readonly variables?: Readonly<Record<string, unknown>> | undefined;
-  readonly operationName?: string | undefined;
+  readonly variables?: Readonly<Record<string, unknown>>;
+  readonly operationName?: string;
 }
 
 interface GraphQLResult {

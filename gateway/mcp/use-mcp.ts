@@ -128,7 +128,7 @@ export function useMcp(options: UseMcpOptions): Stage {
   const handle = async (request: FastifyRequest, reply: FastifyReply, pipeline: Pipeline) => {
     let principal: Principal;
     try {
-      principal = authenticate(request.headers.authorization);
+      principal = await authenticate(request.headers.authorization);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       void reply.header('www-authenticate', bearerChallenge(request, error.code === ErrorCode.TOKEN_INVALID));

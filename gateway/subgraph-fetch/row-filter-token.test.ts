@@ -33,7 +33,7 @@ const claims = {
 };
 
 describe('list attributes', () => {
-  it('travel from `meshgate token --attr countries=DE,AT` to the principal as a list', () => {
+  it('travel from `meshgate token --attr countries=DE,AT` to the principal as a list', async () => {
     const config = loadConfig({ MESHGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'meshgate-attr-')) });
     const token = issueToken(config.security.auth, config.stateDir, {
       sub: 'rea',
@@ -42,7 +42,7 @@ describe('list attributes', () => {
     });
     expect(jwt.decode(token)).toMatchObject({ countries: ['DE', 'AT'], purpose: 'analysis' });
     const authenticate = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir });
-    expect(authenticate(`Bearer ${token}`).attributes).toEqual({
+    expect((await authenticate(`Bearer ${token}`)).attributes).toEqual({
       countries: ['DE', 'AT'],
       purpose: 'analysis',
     });

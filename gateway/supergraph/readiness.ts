@@ -1,3 +1,4 @@
+import type { IdentityProviderStatus } from '../auth/types.js';
 import type { SupergraphModel } from './supergraph-model.js';
 
 /** A supergraph the gateway refused to serve, and why: shown in `/ready` until a good one loads. */
@@ -19,6 +20,12 @@ export class Readiness {
   supergraph: { source: string; id: string | null; version: number | null; loadedAt: string | null };
   lastRejected: RejectedSupergraph | null = null;
   registryError: { message: string; at: string } | null = null;
+  /**
+   * The identity provider's keys (auth/remote-key-set.ts), when tokens come from one. Not part
+   * of `ready`: a gateway whose provider is down still serves anonymous requests and the tokens
+   * whose keys it has cached, so it stays in the load balancer and says why tokens fail.
+   */
+  identityProvider: (() => IdentityProviderStatus | null) | null = null;
 
   constructor(source: string) {
     this.supergraph = { source, id: null, version: null, loadedAt: null };
@@ -40,6 +47,7 @@ export class Readiness {
       supergraph: this.supergraph,
       ...(this.lastRejected && { lastRejected: this.lastRejected }),
       ...(this.registryError && { registryError: this.registryError }),
+      ...(this.identityProvider?.() && { identityProvider: this.identityProvider() }),
     };
   }
 }

@@ -111,7 +111,7 @@ async function run(options: Signed, act: (service: AccessService, principal: Pri
   if (!token) throw new StartupError(ErrorCode.UNAUTHENTICATED, 'sign in: --token <jwt> or MESHGATE_TOKEN');
   let principal: Principal;
   try {
-    principal = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir })(
+    principal = await createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir })(
       `Bearer ${token}`,
     );
   } catch (error) {

@@ -58,9 +58,15 @@ export function registerPolicyCommand(program: Command): void {
       }) => {
         const { config, engine } = await setUp(options.supergraph);
         const authenticate = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir });
-        const principals: Principal[] = options.token.map((token) =>
-          verified(() => authenticate(`Bearer ${token}`)),
-        );
+        const principals: Principal[] = [];
+        // Each token verified as /graphql would (the identity provider's JWKS, or the local
+        // keys), and the principal its claims map to shown first, on stderr (stdout stays the
+        // table scripts read): what each column decides on.
+        for (const token of options.token) {
+          const principal = await verified(() => authenticate(`Bearer ${token}`));
+          console.error(describePrincipal(principal));
+          principals.push(principal);
+        }
         if (options.anonymous || principals.length === 0) principals.unshift(ANONYMOUS);
         const query = options.queryFile ? readFileSync(options.queryFile, 'utf8') : options.query;
         const columns = principals.map((p) =>
@@ -121,9 +127,24 @@ function rowFilterCells(engine: PolicyEngine, principal: Principal): Map<string,
   return cells;
 }
 
-function verified(authenticate: () => Principal): Principal {
+/** `principal ci-bot: roles [analyst] · teams [sales] · scopes [read] · purpose=support · expires …`. */
+export function describePrincipal(principal: Principal): string {
+  const list = (values: readonly string[]) => `[${values.join(' ')}]`;
+  const attributes = Object.entries(principal.attributes).map(
+    ([name, value]) => `${name}=${typeof value === 'string' ? value : value.join(',')}`,
+  );
+  return [
+    `principal ${principal.sub}: roles ${list(principal.roles)}`,
+    `teams ${list(principal.teams)}`,
+    `scopes ${list(principal.scopes)}`,
+    ...attributes,
+    ...(principal.expiresAt === undefined ? [] : [`expires ${new Date(principal.expiresAt * 1000).toISOString()}`]),
+  ].join(' · ');
+}
+
+async function verified(authenticate: () => Promise<Principal>): Promise<Principal> {
   try {
-    return authenticate();
+    return await authenticate();
   } catch (error) {
     if (error instanceof MeshgateGraphQLError)
       throw new StartupError(ErrorCode.TOKEN_INVALID, `--token: ${error.message}`);

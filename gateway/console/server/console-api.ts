@@ -134,7 +134,7 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
     ).map((name) => CONSOLE_PERSONAS[name]!);
     for (const [i, token] of tokens.entries()) {
       try {
-        principals.push(options.authenticate(`Bearer ${token.trim()}`));
+        principals.push(await options.authenticate(`Bearer ${token.trim()}`));
       } catch (error) {
         if (!(error instanceof MeshgateGraphQLError)) throw error;
         return refusal(ErrorCode.BAD_USER_INPUT, `tokens.${i}: ${error.message}`);

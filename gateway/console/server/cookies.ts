@@ -17,16 +17,21 @@ export interface CookieAttributes {
   /** Secure: sent over HTTPS only. Off for plain-http development on 127.0.0.1. */
   readonly secure: boolean;
   readonly path?: string;
+  /**
+   * Strict unless said otherwise. Lax only for the single sign-on flow's cookie, which must
+   * come back on the provider's top-level redirect to /console/callback (a cross-site GET).
+   */
+  readonly sameSite?: 'Strict' | 'Lax';
 }
 
-/** HttpOnly (no script reads it) and SameSite=Strict (no other site's page sends it), always. */
+/** HttpOnly (no script reads it) and SameSite=Strict (no other site's page sends it), by default. */
 export function sessionCookie(name: string, value: string, attributes: CookieAttributes): string {
   return [
     `${name}=${encodeURIComponent(value)}`,
     `Path=${attributes.path ?? '/'}`,
     `Max-Age=${Math.max(0, Math.floor(attributes.maxAgeSeconds))}`,
     'HttpOnly',
-    'SameSite=Strict',
+    `SameSite=${attributes.sameSite ?? 'Strict'}`,
     ...(attributes.secure ? ['Secure'] : []),
   ].join('; ');
 }

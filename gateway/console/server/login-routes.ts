@@ -5,10 +5,11 @@ import type { Authenticate } from '../../auth/types.js';
 import { ErrorCode, httpStatusOf, messageOf, type HttpErrorCode } from '../../common/errors.js';
 import { readCookie, sessionCookie } from './cookies.js';
 import { sameToken } from '../../http/csrf.js';
-import { loginPage } from './html-pages.js';
+import { loginPage, noticePage } from './html-pages.js';
 import { capabilitiesOf } from './capabilities.js';
 import { withSecurityHeaders } from './security-headers.js';
 import type { SessionStore } from './session-store.js';
+import type { ConsoleSso } from './sso-routes.js';
 import { CSRF_HEADER, LOGIN_CSRF_COOKIE, SESSION_COOKIE, type ConsoleSessionView } from './types.js';
 
 export interface LoginRouteOptions {
@@ -16,6 +17,10 @@ export interface LoginRouteOptions {
   readonly sessions: SessionStore;
   /** Set-Cookie `Secure`: on, except for plain-http development and tests. */
   readonly secureCookies: boolean;
+  /** Single sign-on with the identity provider (OIDC_ISSUER + OIDC_CLIENT_ID); null: none. */
+  readonly sso: ConsoleSso | null;
+  /** Signing in by pasting a token: development and tests only, never in production. */
+  readonly tokenPaste: boolean;
 }
 
 /** Where a sign-in may lead: the console's own pages, by name (never a URL: no open redirect). */
@@ -29,11 +34,14 @@ interface LoginForm {
 }
 
 /**
- * Signing in and out. `GET /console/login` is the form; `POST /console/login` takes the JWT
- * in the body, verifies it with the authenticate function /graphql uses, and sets the session
- * cookie (HttpOnly, SameSite=Strict, Path=/; Secure outside development). `GET
- * /console/api/session` tells the page who is signed in and its CSRF token;
- * `POST /console/api/logout` ends the session.
+ * Signing in and out. With single sign-on, `GET /console/login` goes to the identity provider
+ * (sso-routes.ts). In development, it is also the paste form (`?method=token` beside SSO):
+ * `POST /console/login` takes the JWT in the body, verifies it with the authenticate function
+ * /graphql uses, and sets the session cookie (HttpOnly, SameSite=Strict, Path=/; Secure outside
+ * development); in production pasting is refused (CONSOLE_TOKEN_PASTE_DISABLED). `GET
+ * /console/api/session` tells the page who is signed in and its CSRF token; `POST
+ * /console/api/logout` ends the session and, after a single sign-on, names the provider's
+ * end-session URL for the browser to go on to.
  */
 export function registerLoginRoutes(app: FastifyInstance, options: LoginRouteOptions): void {
   const { sessions, secureCookies: secure } = options;
@@ -59,11 +67,31 @@ export function registerLoginRoutes(app: FastifyInstance, options: LoginRouteOpt
         }),
       )
       .type('text/html; charset=utf-8')
-      .send(loginPage({ csrf, next, error }));
+      .send(loginPage({ csrf, next, error, sso: options.sso !== null }));
   };
 
-  app.get('/console/login', async (request: FastifyRequest<{ Querystring: { next?: string } }>, reply) =>
-    form(reply, nextOf(request.query.next)),
+  // With single sign-on, straight to the provider; the paste form only in development (?method=token).
+  app.get(
+    '/console/login',
+    async (request: FastifyRequest<{ Querystring: { next?: string; method?: string } }>, reply) => {
+      const next = nextOf(request.query.next);
+      if (options.sso && !(options.tokenPaste && request.query.method === 'token'))
+        return options.sso.signIn(request, reply, NEXT_PAGES[next]!);
+      if (!options.tokenPaste) {
+        const code = ErrorCode.CONSOLE_TOKEN_PASTE_DISABLED;
+        return withSecurityHeaders(reply)
+          .code(httpStatusOf(code))
+          .type('text/html; charset=utf-8')
+          .send(
+            noticePage({
+              title: 'Sign in',
+              message: 'No sign-in is configured: set OIDC_ISSUER and OIDC_CLIENT_ID.',
+              error: { code, message: messageOf(code) },
+            }),
+          );
+      }
+      return form(reply, next);
+    },
   );
 
   // The form posts application/x-www-form-urlencoded; parsed here only, /graphql still takes JSON alone.
@@ -85,11 +113,12 @@ export function registerLoginRoutes(app: FastifyInstance, options: LoginRouteOpt
           ErrorCode.CSRF_INVALID,
           'the sign-in form expired or came from another site: sign in again',
         );
+      if (!options.tokenPaste) return refuse(ErrorCode.CONSOLE_TOKEN_PASTE_DISABLED);
       const token = (body.token ?? '').trim();
       if (token === '') return refuse(ErrorCode.TOKEN_INVALID, 'paste a bearer token (a JWT)');
       let principal;
       try {
-        principal = options.authenticate(`Bearer ${token}`);
+        principal = await options.authenticate(`Bearer ${token}`);
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
         return refuse(error.code, error.message);
@@ -134,9 +163,11 @@ export function registerLoginRoutes(app: FastifyInstance, options: LoginRouteOpt
       return reply.code(httpStatusOf(code)).send({ error: { code, message: messageOf(code) } });
     }
     sessions.end(session.id);
+    // Signed in through the provider: the browser goes on to its end_session_endpoint (RP-initiated logout).
+    const logoutUrl = options.sso && session.provider ? await options.sso.logoutUrl(session, request) : null;
     return reply
       .header('set-cookie', sessionCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure }))
-      .send({ signedOut: true });
+      .send({ signedOut: true, ...(logoutUrl && { logoutUrl }) });
   });
 }
 

@@ -3,6 +3,7 @@ import { ErrorCode, httpStatusOf, messageOf } from '../../common/errors.js';
 import { readCookie } from './cookies.js';
 import { SAFE_METHODS, sameToken } from '../../http/csrf.js';
 import type { SessionStore } from './session-store.js';
+import type { ConsoleSso } from './sso-routes.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './types.js';
 
 /**
@@ -16,13 +17,18 @@ import { CSRF_HEADER, SESSION_COOKIE } from './types.js';
  * state-changing request with the cookie and without the header (a cross-site form, were
  * SameSite=Strict ever bypassed) is refused 403 CSRF_INVALID. The sign-in form has its own
  * CSRF check (login-routes.ts).
+ *
+ * A single sign-on session's access token is renewed here with its refresh token shortly
+ * before it expires (sso-routes.ts), server-side: the refresh token never leaves the gateway.
  */
-export function useSessionBearer(app: FastifyInstance, sessions: SessionStore): void {
+export function useSessionBearer(app: FastifyInstance, sessions: SessionStore, sso: ConsoleSso | null): void {
   app.addHook('onRequest', async (request, reply) => {
     if (request.headers.authorization !== undefined) return undefined;
-    const session = sessions.get(readCookie(request.headers.cookie, SESSION_COOKIE));
+    let session = sessions.get(readCookie(request.headers.cookie, SESSION_COOKIE));
     if (!session) return undefined;
     if (sameToken(request.headers[CSRF_HEADER], session.csrf)) {
+      if (sso) session = await sso.renew(session);
+      if (!session) return undefined;
       request.headers.authorization = `Bearer ${session.token}`;
       return undefined;
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../common/types.js';
-import type { ConsoleSession } from './types.js';
+import type { ConsoleSession, ProviderTokens } from './types.js';
 
 export interface SessionStoreOptions {
   /** How long a session lives at most, whatever the token says. Default 8 hours. */
@@ -11,7 +11,9 @@ export interface SessionStoreOptions {
 }
 
 export interface SessionStore {
-  create(token: string, principal: Principal): ConsoleSession;
+  create(token: string, principal: Principal, provider?: ProviderTokens): ConsoleSession;
+  /** The same session (id, CSRF token) with a renewed access token; undefined when it has ended. */
+  renew(id: string, token: string, principal: Principal, provider: ProviderTokens): ConsoleSession | undefined;
   /** The live session of this id; undefined when unknown, expired or ended. */
   get(id: string | undefined): ConsoleSession | undefined;
   end(id: string): void;
@@ -29,17 +31,34 @@ export function sessionStore({
 }: SessionStoreOptions = {}): SessionStore {
   const sessions = new LRUCache<string, ConsoleSession>({ max, ttlAutopurge: false });
   return {
-    create(token, principal) {
+    create(token, principal, provider) {
       const tokenExpiry = principal.expiresAt === undefined ? Infinity : principal.expiresAt * 1000;
-      const expiresAt = Math.min(Date.now() + maxAgeMs, tokenExpiry);
+      // A refresh token renews the access token (session-bearer.ts): the session lives its own lifetime.
+      const expiresAt = Math.min(Date.now() + maxAgeMs, provider?.refreshToken ? Infinity : tokenExpiry);
       const session: ConsoleSession = Object.freeze({
         id: randomBytes(32).toString('base64url'),
         token,
         principal,
         csrf: randomBytes(32).toString('base64url'),
         expiresAt,
+        provider: provider && Object.freeze({ ...provider }),
       });
       sessions.set(session.id, session, { ttl: Math.max(1, expiresAt - Date.now()) });
+      return session;
+    },
+    renew(id, token, principal, provider) {
+      const old = this.get(id);
+      if (!old) return undefined;
+      const tokenExpiry = principal.expiresAt === undefined ? Infinity : principal.expiresAt * 1000;
+      const expiresAt = Math.min(old.expiresAt, provider.refreshToken ? Infinity : tokenExpiry);
+      const session: ConsoleSession = Object.freeze({
+        ...old,
+        token,
+        principal,
+        expiresAt,
+        provider: Object.freeze({ ...provider }),
+      });
+      sessions.set(id, session, { ttl: Math.max(1, expiresAt - Date.now()) });
       return session;
     },
     get(id) {

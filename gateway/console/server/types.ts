@@ -13,8 +13,21 @@ export interface ConsoleSession {
   readonly principal: Principal;
   /** Sent back in `x-meshgate-csrf` on every request that uses the session (CSRF protection). */
   readonly csrf: string;
-  /** Epoch ms: the token's expiry, or the session's lifetime, whichever comes first. */
+  /**
+   * Epoch ms: the token's expiry, or the session's lifetime, whichever comes first; with a
+   * refresh token, the session's lifetime (the token is renewed before it expires).
+   */
   readonly expiresAt: number;
+  /** Single sign-on: what the identity provider granted besides the access token. Never sent to the browser. */
+  readonly provider?: ProviderTokens | undefined;
+}
+
+/** The identity provider's other tokens of a single sign-on session, kept server-side only. */
+export interface ProviderTokens {
+  /** Renews the access token before it expires (refresh_token grant); absent when not granted. */
+  readonly refreshToken?: string | undefined;
+  /** The `id_token_hint` of RP-initiated logout. */
+  readonly idToken?: string | undefined;
 }
 
 /** What each page needs, from the same role lists the endpoints behind it enforce. */
@@ -42,5 +55,7 @@ export interface ConsoleSessionView {
 export const CSRF_HEADER = 'x-meshgate-csrf';
 /** The session cookie: HttpOnly, SameSite=Strict, Path=/. */
 export const SESSION_COOKIE = 'meshgate_session';
+/** The single sign-on flow's cookie: its id only (state, nonce and PKCE verifier stay server-side). */
+export const SSO_FLOW_COOKIE = 'meshgate_sso';
 /** The sign-in form's own CSRF cookie (double submit: there is no session yet to tie it to). */
 export const LOGIN_CSRF_COOKIE = 'meshgate_login_csrf';

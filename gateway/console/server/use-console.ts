@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { ConsoleSsoConfig } from '../../auth/oidc-config.js';
 import type { Authenticate } from '../../auth/types.js';
 import type { Environment } from '../../config/config.js';
 import type { Logger } from '../../common/logger.js';
@@ -18,10 +19,13 @@ import { schemaChecks } from './schema-checks.js';
 import { servedEngine } from './served-engine.js';
 import { useSessionBearer } from './session-bearer.js';
 import { sessionStore } from './session-store.js';
+import { consoleSso } from './sso-routes.js';
 
 export interface ConsoleOptions {
   /** The function /graphql authenticates with: sign-in verifies tokens with it. */
   readonly authenticate: Authenticate;
+  /** Single sign-on with the organisation's identity provider; null: none. */
+  readonly sso: ConsoleSsoConfig | null;
   readonly environment: Environment;
   /** Where the bundle is built (writable, git-ignored). */
   readonly stateDir: string;
@@ -56,12 +60,25 @@ function registerConsole(app: FastifyInstance, options: ConsoleOptions): void {
   const sessions = sessionStore();
   const bundle = consoleBundle(options.stateDir);
   bundle.catch((error: unknown) => options.logger.error({ err: error }, 'the console bundle did not build'));
-  useSessionBearer(app, sessions);
+  // Plain http on 127.0.0.1 in development and tests; a deployment is served over TLS.
+  const secureCookies = options.environment === 'production';
+  const sso = options.sso
+    ? consoleSso(app, {
+        config: options.sso,
+        authenticate: options.authenticate,
+        sessions,
+        secureCookies,
+        logger: options.logger,
+      })
+    : null;
+  useSessionBearer(app, sessions, sso);
   registerLoginRoutes(app, {
     authenticate: options.authenticate,
     sessions,
-    // Plain http on 127.0.0.1 in development and tests; a deployment is served over TLS.
-    secureCookies: options.environment === 'production',
+    secureCookies,
+    sso,
+    // Pasting a token is for development and tests; in production only single sign-on signs in.
+    tokenPaste: options.environment !== 'production',
   });
   registerConsolePages(app, { bundle, sessions, logger: options.logger });
   const engineOf = servedEngine(options.rules);

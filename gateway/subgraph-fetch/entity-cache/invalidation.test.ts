@@ -59,7 +59,7 @@ describe('the admin routes of the cache', () => {
     const app = Fastify();
     // The route's own checks; the real authenticate is http/admin-route.test.ts's.
     registerCacheRoutes(app, {
-      authenticate: (authorization) => (authorization === 'Bearer sam' ? steward : ANONYMOUS),
+      authenticate: async (authorization) => (authorization === 'Bearer sam' ? steward : ANONYMOUS),
       cache,
     });
     const anonymous = await app.inject({
