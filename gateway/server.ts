@@ -7,7 +7,7 @@ import type { MeshgateConfig } from './config/config.js';
 import { ErrorCode, StartupError } from './common/errors.js';
 import { listen } from './common/listen.js';
 import type { Logger } from './common/logger.js';
-import type { DataProductDescriptor } from './protocol/index.js';
+import { CONTEXT_TOKEN_HEADER, declaresRowFilterEnforcement, type DataProductDescriptor } from './protocol/index.js';
 import { Resources, stageRunner, type Pipeline, type Stage } from './pipeline/index.js';
 import { useHttp } from './http/use-http.js';
 import { formatError } from './http/format-error.js';
@@ -21,7 +21,14 @@ import { readPolicyFiles, usePolicy, withEnforcedSecurityFeatures } from './poli
 import { supergraphModel } from './supergraph/supergraph-model.js';
 import { supergraphSource } from './supergraph/supergraph-source.js';
 import { useSupergraph } from './supergraph/use-supergraph.js';
-import { contextTokenKey, createContextTokenSigner } from './subgraph-fetch/context-token.js';
+import { readContractDescriptors } from './supergraph/contract-descriptors.js';
+import {
+  contextTokenKey,
+  createContextTokenSigner,
+  GATEWAY_PRINCIPAL,
+  publishedContextTokenKeys,
+} from './subgraph-fetch/context-token.js';
+import { useContextTokenKeys } from './subgraph-fetch/use-context-keys.js';
 import { SubgraphDataSource } from './subgraph-fetch/subgraph-data-source.js';
 import { openEntityCache, useEntityCache } from './subgraph-fetch/entity-cache/index.js';
 import { createLineage, useLineage } from './lineage/index.js';
@@ -30,6 +37,8 @@ import { acquireTracing, useTracing } from './observability/tracing/index.js';
 import { createSlo, sloProducts, useSlo, type QualityStore } from './health/index.js';
 import { probeTargets, startProductProbe, type ProductProbe } from './health/product-probe.js';
 import { openQualityStore } from './health/open-quality-store.js';
+import { serverTargets } from './health/quality/index.js';
+import { startQualitySchedule } from './health/quality-schedule.js';
 import { createIncidents } from './alerts/create-incidents.js';
 import { useIncidents } from './alerts/use-incidents.js';
 import { useCatalog } from './catalog/use-catalog.js';
@@ -132,7 +141,29 @@ async function start(
     (q) => q.close(),
   );
   const quality = services.quality ?? ownQuality?.store ?? null;
-  const supergraph = useSupergraph(source, services.descriptors);
+  // The products a supergraph file serves are described by the launcher or CONTRACTS_DIR.
+  const supergraph = useSupergraph(
+    source,
+    services.descriptors ?? (config.contractsDir ? readContractDescriptors(config.contractsDir) : []),
+  );
+  // Quality rules and freshness of the products not built on the kit, in the database their
+  // contract's `servers` entry names: read-only, under a statement timeout, with credentials
+  // from the platform's environment, never the contract (health/quality/postgres-server.ts).
+  const servers = resources.open(
+    quality && config.quality.enabled ? serverTargets(config.quality) : null,
+    (t) => t.close(),
+  );
+  resources.open(
+    servers && quality
+      ? startQualitySchedule({
+          targets: () => servers.targets(supergraph.descriptors()),
+          store: quality,
+          config: config.quality,
+          logger,
+        })
+      : null,
+    (q) => q.stop(),
+  );
   // Opened below, after the SLIs it records into; their status reads it from then on.
   let probe: ProductProbe | null = null;
   const slo = resources.open(
@@ -147,7 +178,7 @@ async function start(
     (s) => s.close(),
   );
   const cache = resources.open(
-    openEntityCache(config.cache, () => source.descriptors(), logger),
+    openEntityCache(config.cache, () => supergraph.descriptors(), logger),
     (c) => c.close(),
   );
   const observability = createObservability({
@@ -158,6 +189,12 @@ async function start(
       spoolPath: lineage.store.durable ? config.lineage.spoolPath : null,
     },
   });
+  // Every subgraph fetch carries a short-lived context token the products verify (no bypass).
+  const { contextToken } = config.security;
+  const signer = createContextTokenSigner(
+    contextTokenKey(contextToken, config.stateDir),
+    contextToken.ttlSeconds,
+  );
   // The scheduled health probe of every product's subgraph, off the request path: its outcomes
   // count in the origin SLIs, and a product down N probes in a row opens an incident.
   probe = resources.open(
@@ -165,6 +202,8 @@ async function start(
       ? startProductProbe({
           config: config.probe,
           targets: () => probeTargets(supergraph.model(), config.subgraphUrls),
+          // As the gateway's own requests: a meshgate product then answers the probe's query itself.
+          headers: () => ({ [CONTEXT_TOKEN_HEADER]: signer.sign(GATEWAY_PRINCIPAL) }),
           onProbe(product, ok) {
             slo?.recorder.recordProbe(product, ok);
             observability.probed(product, ok);
@@ -200,7 +239,13 @@ async function start(
   };
 
   // Stages the MCP stage reads too: the engine /graphql decides with, the console's access service.
-  const policy = usePolicy({ policy: config.security.policy, stateDir: config.stateDir, logger, rules, grants: grants ?? undefined });
+  const policy = usePolicy({
+    policy: config.security.policy,
+    stateDir: config.stateDir,
+    logger,
+    rules,
+    grants: grants ?? undefined,
+  });
   const access = useAccess({ config: config.access, store: accessStore, authenticate, supergraph });
 
   // The pipeline: one line per stage, in the order a request meets them.
@@ -250,7 +295,20 @@ async function start(
     // Access requests and grants: /admin/access-requests.
     () => access,
     // MCP for AI agents at /mcp: catalog, own decisions and published operations as tools, each read run through this pipeline.
-    () => useMcp({ config, authenticate, supergraph, policy, access, rules, slo: slo?.status ?? null, registry: observability.registry, logger }),
+    () =>
+      useMcp({
+        config,
+        authenticate,
+        supergraph,
+        policy,
+        access,
+        rules,
+        slo: slo?.status ?? null,
+        registry: observability.registry,
+        logger,
+      }),
+    // The context token's public keys as a JWKS at /.well-known/meshgate/keys: products verify with them.
+    () => useContextTokenKeys(publishedContextTokenKeys(contextToken, config.stateDir)),
     // The registry's HTTP API at /registry/v1, as `meshgate registry serve` has it (REGISTRY_ROUTES=on).
     () =>
       useRegistry(
@@ -261,12 +319,6 @@ async function start(
     stages.push(await resources.stage(make()));
   const runner = stageRunner(stages);
 
-  // Every subgraph fetch carries a short-lived context token the products verify (no bypass).
-  const { contextToken } = config.security;
-  const signer = createContextTokenSigner(
-    contextTokenKey(contextToken, config.stateDir),
-    contextToken.ttlSeconds,
-  );
   const gateway = new ApolloGateway({
     // With the policy layer on, meshgate enforces @authenticated/@requiresScopes/@policy itself.
     supergraphSdl: config.security.policy.enabled
@@ -281,6 +333,9 @@ async function start(
         dedup: config.subgraphDedup,
         cache,
         onFetch: runner.subgraphFetched,
+        // A row filter reaches only a product whose contract declares it enforces them.
+        enforcesRowFilters: (product) =>
+          declaresRowFilterEnforcement(supergraph.descriptors().find((d) => d.name === product)?.contract),
       }),
     logger,
     // Its spans (gateway.request/plan/execute/fetch): no document (literals are values) and no

@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTEXT_TOKEN_HEADER } from '../gateway/protocol/index.js';
@@ -33,8 +33,8 @@ const principal = {
 const claims = { anon: false, roles: ['data-steward'], scopes: [], attrs: {} };
 const validToken = () => createContextTokenSigner(key, 60).sign(principal);
 const forged = () =>
-  jwt.sign(claims, createSecretKey(Buffer.alloc(32, 7)), {
-    algorithm: 'HS256',
+  jwt.sign(claims, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, {
+    algorithm: 'ES256',
     expiresIn: 60,
     issuer: 'meshgate-gateway',
     audience: 'meshgate-subgraph',
@@ -42,7 +42,7 @@ const forged = () =>
   });
 const expired = () =>
   jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 120 }, key, {
-    algorithm: 'HS256',
+    algorithm: 'ES256',
     issuer: 'meshgate-gateway',
     audience: 'meshgate-subgraph',
     subject: 'mallory',

@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMesh } from '../gateway/cli/mesh.js';
@@ -46,7 +49,12 @@ const mcpUrl = (g: RunningGateway) => new URL('/mcp', g.url);
 
 /** A gateway over the shared mesh's products, with their contracts (describe_data_product and the resources read them). */
 function mcpGateway(env: Record<string, string>): Promise<RunningGateway> {
-  const config = testConfig({ MESHGATE_LINEAGE: 'off', POLICY_HASH_KEY: TEST_HASH_KEY, MESHGATE_MCP: 'on', ...env });
+  const config = testConfig({
+    MESHGATE_LINEAGE: 'off',
+    POLICY_HASH_KEY: TEST_HASH_KEY,
+    MESHGATE_MCP: 'on',
+    ...env,
+  });
   const subgraphUrls = Object.fromEntries(mesh.subgraphs.map((s) => [s.name, s.url]));
   return startGateway({ ...config, port: 0, subgraphUrls }, createLogger('silent'), {
     descriptors: dataProducts.map((p) => p.descriptor),
@@ -136,20 +144,36 @@ describe('MCP tools', () => {
     expect(customers.annotations?.readOnlyHint).toBe(true);
   });
 
-  it("shows the analyst their own decision per field: Customer.email masked (hash), phone denied", async () => {
+  it('shows the analyst their own decision per field: Customer.email masked (hash), phone denied', async () => {
     const client = await connect(gateway, personaToken('analyst'));
-    const described = structured(await client.callTool({ name: 'describe_data_product', arguments: { product: 'customers' } }));
-    const fields = (described.types as { name: string; fields: { coordinate: string; decision: unknown; classification: string[] }[] }[])
-      .flatMap((t) => t.fields);
+    const described = structured(
+      await client.callTool({ name: 'describe_data_product', arguments: { product: 'customers' } }),
+    );
+    const fields = (
+      described.types as {
+        name: string;
+        fields: { coordinate: string; decision: unknown; classification: string[] }[];
+      }[]
+    ).flatMap((t) => t.fields);
     const field = (c: string) => fields.find((f) => f.coordinate === c);
-    expect(field('Customer.email')?.decision).toEqual({ effect: 'mask', strategy: 'hash', rule: 'analyst-email-hashed' });
+    expect(field('Customer.email')?.decision).toEqual({
+      effect: 'mask',
+      strategy: 'hash',
+      rule: 'analyst-email-hashed',
+    });
     expect(field('Customer.email')?.classification).toEqual(['pii']);
     expect(field('Customer.phone')?.decision).toEqual({ effect: 'deny', rule: 'analyst-no-phone' });
-    expect(field('Customer.birthDate')?.decision).toEqual({ effect: 'mask', strategy: 'year', rule: 'analyst-birth-year' });
+    expect(field('Customer.birthDate')?.decision).toEqual({
+      effect: 'mask',
+      strategy: 'year',
+      rule: 'analyst-birth-year',
+    });
     expect(field('Customer.name')?.decision).toEqual({ effect: 'allow', rule: 'customer-name-shown' });
     expect((described.contract as { owner: { team: string } }).owner.team).toBe('customer-data');
 
-    const search = structured(await client.callTool({ name: 'search_data_products', arguments: { field: 'Customer.email' } }));
+    const search = structured(
+      await client.callTool({ name: 'search_data_products', arguments: { field: 'Customer.email' } }),
+    );
     expect((search.products as { name: string }[]).map((p) => p.name)).toEqual(['customers']);
     const access = (search.products as { yourAccess: Record<string, unknown> }[])[0]!.yourAccess;
     expect(access).toMatchObject({ fieldsMasked: 2, fieldsDenied: 1, rowFiltered: [] });
@@ -169,14 +193,19 @@ describe('MCP tools', () => {
     expect(expected).toBeGreaterThan(0);
 
     const client = await connect(gateway, personaToken('regional-analyst'));
-    const describe = structured(await client.callTool({ name: 'describe_data_product', arguments: { product: 'customers' } }));
-    const customer = (describe.types as { name: string; rowFilter: unknown }[]).find((t) => t.name === 'Customer');
+    const describe = structured(
+      await client.callTool({ name: 'describe_data_product', arguments: { product: 'customers' } }),
+    );
+    const customer = (describe.types as { name: string; rowFilter: unknown }[]).find(
+      (t) => t.name === 'Customer',
+    );
     expect(customer?.rowFilter).toEqual({ rule: 'regional-analyst-customers', rows: 'country in [DE, AT]' });
 
     const result = await client.callTool({ name: 'Customers', arguments: { first: 100 } });
     expect(result.isError).toBeUndefined();
-    const page = (structured(result).data as { customers: { totalCount: number; edges: { node: { country: string } }[] } })
-      .customers;
+    const page = (
+      structured(result).data as { customers: { totalCount: number; edges: { node: { country: string } }[] } }
+    ).customers;
     expect(page.totalCount).toBe(expected);
     expect(new Set(page.edges.map((e) => e.node.country))).toEqual(new Set(['DE', 'AT']));
   });
@@ -184,14 +213,18 @@ describe('MCP tools', () => {
   it('records the lineage event with the MCP client and the tool', async () => {
     const steward = personaHeaders('data-steward');
     const event = await until(async () => {
-      const response = await fetch(new URL('/admin/lineage?principal=rea&since=1h', gateway.url), { headers: steward });
+      const response = await fetch(new URL('/admin/lineage?principal=rea&since=1h', gateway.url), {
+        headers: steward,
+      });
       const { events } = (await response.json()) as { events: LineageEvent[] };
       return events.find((e) => e.origin?.tool === 'Customers');
     }, 'the lineage event of the MCP call');
     expect(event.client).toEqual({ name: 'mcp:meshgate-test/1.0.0', version: '1.0.0' });
     expect(event.origin).toEqual({ kind: 'mcp', tool: 'Customers' });
     expect(event.operation.name).toBe('Customers');
-    expect(event.rowFilters).toEqual([{ type: 'Customer', rule: 'regional-analyst-customers', subgraph: 'customers' }]);
+    expect(event.rowFilters).toEqual([
+      { type: 'Customer', rule: 'regional-analyst-customers', subgraph: 'customers' },
+    ]);
     expect(event.fields.map((f) => f.coordinate)).toContain('Customer.country');
     const openLineage = toOpenLineage(event);
     expect(openLineage.run.facets.meshgate).toMatchObject({
@@ -208,7 +241,10 @@ describe('MCP tools', () => {
     const search = await client.callTool({ name: 'search_data_products', arguments: {} });
     expect(search.isError).toBe(true);
     expect(structured(search)).toEqual({
-      error: { code: 'CATALOG_FORBIDDEN', message: 'The catalog is for the roles analyst, admin, data-steward' },
+      error: {
+        code: 'CATALOG_FORBIDDEN',
+        message: 'The catalog is for the roles analyst, admin, data-steward',
+      },
     });
   });
 
@@ -228,7 +264,9 @@ describe('MCP tools', () => {
     });
     // The approver the contract names sees it pending, as a request filed in the console.
     const approver = personaToken('data-steward', { sub: 'customer-data-lead', roles: [] });
-    const pending = await fetch(new URL('/admin/access-requests', gateway.url), { headers: bearer(approver) });
+    const pending = await fetch(new URL('/admin/access-requests', gateway.url), {
+      headers: bearer(approver),
+    });
     const { requests } = (await pending.json()) as { requests: { id: string; status: string }[] };
     expect(requests.find((r) => r.id === request.id)?.status).toBe('pending');
   });
@@ -237,7 +275,9 @@ describe('MCP tools', () => {
 describe('MCP refusals', () => {
   it('refuses execute_graphql while it is off (MCP_EXECUTE_GRAPHQL=off)', async () => {
     const client = await connect(gateway, personaToken('analyst'));
-    const error = await rejection(client.callTool({ name: 'execute_graphql', arguments: { query: '{ __typename }' } }));
+    const error = await rejection(
+      client.callTool({ name: 'execute_graphql', arguments: { query: '{ __typename }' } }),
+    );
     expect(error).toBeInstanceOf(McpError);
     expect((error as McpError).code).toBe(-32602);
     expect((error as McpError).data).toEqual({ code: 'MCP_TOOL_DISABLED' });
@@ -247,13 +287,17 @@ describe('MCP refusals', () => {
     const client = await connect(gateway, personaToken('analyst'));
     const unknown = (await rejection(client.callTool({ name: 'drop_tables', arguments: {} }))) as McpError;
     expect([unknown.code, unknown.data]).toEqual([-32602, { code: 'MCP_UNKNOWN_TOOL' }]);
-    const wrong = (await rejection(client.callTool({ name: 'Customers', arguments: { first: 'ten', limit: 3 } }))) as McpError;
+    const wrong = (await rejection(
+      client.callTool({ name: 'Customers', arguments: { first: 'ten', limit: 3 } }),
+    )) as McpError;
     expect(wrong.code).toBe(-32602);
     expect(wrong.data).toEqual({
       code: 'MCP_INVALID_ARGUMENTS',
       problems: ['/: must NOT have additional properties (limit)', '/first: must be integer,null'],
     });
-    const missing = (await rejection(client.callTool({ name: 'describe_data_product', arguments: {} }))) as McpError;
+    const missing = (await rejection(
+      client.callTool({ name: 'describe_data_product', arguments: {} }),
+    )) as McpError;
     expect(missing.data).toMatchObject({ code: 'MCP_INVALID_ARGUMENTS' });
     // Still serving.
     expect((await client.listTools()).tools.length).toBe(4);
@@ -266,10 +310,17 @@ describe('MCP refusals', () => {
     )) as StreamableHTTPError;
     expect(big).toBeInstanceOf(StreamableHTTPError);
     expect(big.code).toBe(413);
-    const body = JSON.parse(big.message.slice(big.message.indexOf('{'))) as { error: { code: number; data: unknown } };
-    expect(body.error).toMatchObject({ code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', maxBodyBytes: 65536 } });
+    const body = JSON.parse(big.message.slice(big.message.indexOf('{'))) as {
+      error: { code: number; data: unknown };
+    };
+    expect(body.error).toMatchObject({
+      code: -32600,
+      data: { code: 'PAYLOAD_TOO_LARGE', maxBodyBytes: 65536 },
+    });
 
-    const gone = await connect(gateway, personaToken('analyst'), { sessionId: 'f9b1c0de-0000-4000-8000-000000000000' });
+    const gone = await connect(gateway, personaToken('analyst'), {
+      sessionId: 'f9b1c0de-0000-4000-8000-000000000000',
+    });
     const notFound = (await rejection(gone.listTools())) as StreamableHTTPError;
     expect(notFound.code).toBe(404);
     expect(notFound.message).toContain('"code":-32001');
@@ -283,7 +334,9 @@ describe('MCP refusals', () => {
 
     // A terminated session is gone too; the process stays up and serves new sessions.
     await transport.terminateSession();
-    const ended = await connect(gateway, personaToken('analyst'), { sessionId: transport.sessionId ?? 'none' });
+    const ended = await connect(gateway, personaToken('analyst'), {
+      sessionId: transport.sessionId ?? 'none',
+    });
     expect(((await rejection(ended.listTools())) as StreamableHTTPError).code).toBe(404);
     expect((await (await connect(gateway, personaToken('analyst'))).listTools()).tools.length).toBe(4);
   });
@@ -291,7 +344,11 @@ describe('MCP refusals', () => {
   it('challenges a bad token with the RFC 9728 metadata URL, which names the resource', async () => {
     const response = await fetch(mcpUrl(gateway), {
       method: 'POST',
-      headers: { authorization: 'Bearer not-a-jwt', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        authorization: 'Bearer not-a-jwt',
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
     });
     expect(response.status).toBe(401);
@@ -299,7 +356,10 @@ describe('MCP refusals', () => {
     expect(response.headers.get('www-authenticate')).toBe(
       `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", error="invalid_token"`,
     );
-    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, data: { code: 'TOKEN_INVALID' } } });
+    expect(await response.json()).toMatchObject({
+      jsonrpc: '2.0',
+      error: { code: -32000, data: { code: 'TOKEN_INVALID' } },
+    });
     const metadata = await (await fetch(`${origin}/.well-known/oauth-protected-resource/mcp`)).json();
     expect(metadata).toMatchObject({ resource: `${origin}/mcp`, bearer_methods_supported: ['header'] });
   });
@@ -321,17 +381,24 @@ describe('execute_graphql (MCP_EXECUTE_GRAPHQL=on)', () => {
 
     const deep = await client.callTool({
       name: 'execute_graphql',
-      arguments: { query: `{ customer(id: "1") { ${'orders { edges { node { customer { '.repeat(4)}id${' } } } }'.repeat(4)} } }` },
+      arguments: {
+        query: `{ customer(id: "1") { ${'orders { edges { node { customer { '.repeat(4)}id${' } } } }'.repeat(4)} } }`,
+      },
     });
     expect(deep.isError).toBe(true);
     expect(JSON.stringify(structured(deep))).toContain('DEPTH_LIMIT_EXCEEDED');
 
     const ok = (n: number) =>
-      client.callTool({ name: 'execute_graphql', arguments: { query: `query Q${n} { customer(id: "1") { id name } }` } });
+      client.callTool({
+        name: 'execute_graphql',
+        arguments: { query: `query Q${n} { customer(id: "1") { id name } }` },
+      });
     for (const n of [1, 2, 3]) expect((await ok(n)).isError).toBeUndefined();
     const limited = await ok(4);
     expect(limited.isError).toBe(true);
-    const errors = (structured(limited).errors as { extensions: { code: string } }[]).map((e) => e.extensions.code);
+    const errors = (structured(limited).errors as { extensions: { code: string } }[]).map(
+      (e) => e.extensions.code,
+    );
     expect(errors).toEqual(['RATE_LIMITED']);
     const metrics = await (await fetch(new URL('/metrics', adhoc.url))).text();
     expect(metrics).toMatch(/meshgate_mcp_tool_calls_total\{tool="execute_graphql",outcome="rejected"\} 2/);

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redisIncidentStore } from '../gateway/alerts/redis-incident-store.js';
 import type { CacheShield } from '../gateway/alerts/incident-evaluator.js';
-import type { Incident, IncidentStore } from '../gateway/alerts/incident-types.js';
+import type { IncidentStore } from '../gateway/alerts/incident-types.js';
 import { issueToken } from '../gateway/auth/index.js';
 import { startDistributed, type RunningTopology } from '../gateway/cli/distributed.js';
 import { spawnMeshProcess, type ChildProcessHandle } from '../gateway/cli/mesh-process.js';
@@ -111,7 +111,9 @@ async function health(product: string): Promise<ProductHealth> {
 }
 
 const probeIncident = async (product: string) =>
-  (await store.list()).find((i) => i.product === product && i.kind === 'availability' && i.condition === 'probe');
+  (await store.list()).find(
+    (i) => i.product === product && i.kind === 'availability' && i.condition === 'probe',
+  );
 
 /** Restarts a killed subgraph where it was, as its owner would. */
 async function restart(name: string): Promise<void> {
@@ -207,10 +209,13 @@ describe('a product down behind a warm cache', () => {
     expect((await health('catalog')).measured.served['5m'].fetches).toBe(0);
 
     // Consumers keep being served from the cache while the owner is paged.
-    await vi.waitFor(() => expect(load.counts.withPayments - before.withPayments).toBeGreaterThanOrEqual(100), {
-      timeout: 30_000,
-      interval: 100,
-    });
+    await vi.waitFor(
+      () => expect(load.counts.withPayments - before.withPayments).toBeGreaterThanOrEqual(100),
+      {
+        timeout: 30_000,
+        interval: 100,
+      },
+    );
     expect(load.counts.withErrors).toBe(0);
     const during = await health('payments');
     console.log(
@@ -224,8 +229,18 @@ describe('a product down behind a warm cache', () => {
     expect(during.measured.probe).toMatchObject({ state: 'down', threshold: PROBE_FAILURES });
     expect(during.state).toBe('failing');
     expect(during.reasons[0]).toMatch(/^down: \d+ health probes in a row failed since /);
-    const cli = await runMeshgate(['slo', '--product', 'payments', '--gateway', base(0), '--token', steward()]);
-    console.log(`$ meshgate slo --product payments   (payments killed, cache warm)\n${cli.stdout}${cli.stderr}`);
+    const cli = await runMeshgate([
+      'slo',
+      '--product',
+      'payments',
+      '--gateway',
+      base(0),
+      '--token',
+      steward(),
+    ]);
+    console.log(
+      `$ meshgate slo --product payments   (payments killed, cache warm)\n${cli.stdout}${cli.stderr}`,
+    );
     expect(cli.stdout).toMatch(/^payments {2}FAILING/);
     expect(cli.stdout).toContain('  origin (fetches that reached the product');
     expect(cli.stdout).toContain('  served (what consumers got');
@@ -265,13 +280,15 @@ describe('a product down behind a warm cache', () => {
       },
       { timeout: 20_000, interval: 100 },
     );
-    await vi.waitFor(
-      async () => expect((await store.get(catalogIncident.id))!.state).toBe('resolved'),
-      { timeout: 20_000, interval: 100 },
-    );
+    await vi.waitFor(async () => expect((await store.get(catalogIncident.id))!.state).toBe('resolved'), {
+      timeout: 20_000,
+      interval: 100,
+    });
     const served = await load.stop();
     console.log(`the incident as resolved:\n${JSON.stringify(resolved, null, 2)}`);
-    console.log(`the popular query: ${served.sent} sent, ${served.withPayments} with payments, ${served.withErrors} with errors`);
+    console.log(
+      `the popular query: ${served.sent} sent, ${served.withPayments} with payments, ${served.withErrors} with errors`,
+    );
     expect((resolved.evidence.cache as CacheShield).readsServedFromCache).toBeGreaterThanOrEqual(
       (shielded.evidence.cache as CacheShield).readsServedFromCache,
     );
@@ -279,10 +296,9 @@ describe('a product down behind a warm cache', () => {
     await vi.waitFor(
       () => {
         for (const id of [opened.id, catalogIncident.id])
-          expect(receiver.received.filter((b) => b.alerts[0]!.fingerprint === id).map((b) => b.status)).toEqual([
-            'firing',
-            'resolved',
-          ]);
+          expect(
+            receiver.received.filter((b) => b.alerts[0]!.fingerprint === id).map((b) => b.status),
+          ).toEqual(['firing', 'resolved']);
       },
       { timeout: 10_000, interval: 100 },
     );

@@ -187,7 +187,7 @@ describe('your own mesh: teams publish from their own directories, as themselves
     const before = await registryList(adminToken);
     // farm-team's CI, with zoo's files: the registry answers for zoo-team's product.
     writeProduct('farm', teams.zoo.product);
-    const refused = await publish('farm', farmToken);
+    const refused = await publish('farm', farmToken, teams.zoo.product);
     writeProduct('farm', teams.farm.product);
     console.log(
       `$ meshgate publish --subgraph zoo ... (farm-team's token)\n${refused.stderr.trim()} (exit ${refused.code})`,
@@ -238,9 +238,16 @@ describe('your own mesh: teams publish from their own directories, as themselves
     const farmV2 = teamProduct({ name: 'farm', team: 'farm-team', entity: 'Crop', extraField: 'season' });
     writeProduct('zoo', zooV2);
     writeProduct('farm', farmV2);
+    // Each team deploys its new version, then publishes it: both at the same moment.
+    const rows = [{ id: '1', label: 'one' }];
+    const [zooServer, farmServer] = [
+      await serveTeamProduct(zooV2, rows),
+      await serveTeamProduct(farmV2, rows),
+    ];
+    servers.push(zooServer, farmServer);
     const [zoo, farm] = await Promise.all([
-      publish('zoo', zooToken, zooV2),
-      publish('farm', farmToken, farmV2),
+      publish('zoo', zooToken, zooV2, zooServer.url),
+      publish('farm', farmToken, farmV2, farmServer.url),
     ]);
     expect([zoo.code, farm.code, zoo.stderr, farm.stderr]).toEqual([0, 0, '', '']);
     const listed = await registryList(adminToken);
@@ -269,6 +276,6 @@ describe('your own mesh: teams publish from their own directories, as themselves
     expect(refused.stderr).toMatch(/^meshgate: error\[REGISTRY_UNAVAILABLE\]: the registry's store/);
     const answer = await graphql(gateway!.url, '{ animals { id habitat } crops { id } }');
     expect(answer.body.errors).toBeUndefined();
-    expect((answer.body.data as { animals: unknown[] }).animals).toHaveLength(2);
+    expect(answer.body.data).toEqual({ animals: [{ id: '1', habitat: null }], crops: [{ id: '1' }] });
   }, 30_000);
 });

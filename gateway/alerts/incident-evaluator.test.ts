@@ -204,9 +204,13 @@ describe('incident evaluator', () => {
     downsB = [];
     shielded = 300;
     await b!.evaluate(t0 + 10_000);
-    expect(resolved.map((i) => [i.id, i.timeToRepairMs, (i.evidence.cache as { readsServedFromCache: number }).readsServedFromCache])).toEqual([
-      [opened[0]!.id, 10_900, 300],
-    ]);
+    expect(
+      resolved.map((i) => [
+        i.id,
+        i.timeToRepairMs,
+        (i.evidence.cache as { readsServedFromCache: number }).readsServedFromCache,
+      ]),
+    ).toEqual([[opened[0]!.id, 10_900, 300]]);
     // A has not probed again: its run began before the resolution, so nothing re-opens.
     await a!.evaluate(t0 + 10_100);
     expect(opened).toHaveLength(1);

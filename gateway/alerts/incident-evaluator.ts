@@ -112,7 +112,7 @@ export function findings(
     }
   }
   for (const r of results) {
-    if (r.passed || r.severity !== 'error') continue;
+    if (r.passed || r.notMeasured || r.severity !== 'error') continue;
     found.push({
       product: r.product,
       kind: 'quality',
@@ -241,7 +241,8 @@ export function createIncidentEvaluator(
 
   async function stillDown(downs: readonly ProbeDown[], open: readonly Incident[]): Promise<ProbeDown[]> {
     const unopened = downs.filter(
-      (d) => !open.some((i) => i.product === d.product && i.kind === 'availability' && i.condition === 'probe'),
+      (d) =>
+        !open.some((i) => i.product === d.product && i.kind === 'availability' && i.condition === 'probe'),
     );
     if (unopened.length === 0) return [...downs];
     const all = await store.list();

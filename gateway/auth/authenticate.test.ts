@@ -26,9 +26,9 @@ const authenticator = (env: Record<string, string> = {}) => {
 };
 const now = () => Math.floor(Date.now() / 1000);
 const bearer = (token: string) => `Bearer ${token}`;
-const reasonOf = (run: () => unknown) => {
+const reasonOf = async (run: () => Promise<unknown>) => {
   try {
-    run();
+    await run();
   } catch (error) {
     const e = error as { extensions: { code: string; reason: string; http: { status: number } } };
     return `${e.extensions.http.status} ${e.extensions.code} ${e.extensions.reason}`;
@@ -60,21 +60,21 @@ describe('development key', () => {
 describe('authenticate', () => {
   const authenticate = authenticator();
 
-  it('no header: the anonymous principal; AUTH_REQUIRED=true: 401 UNAUTHENTICATED', () => {
-    expect(authenticate(undefined)).toBe(ANONYMOUS);
-    expect(reasonOf(() => authenticator({ AUTH_REQUIRED: 'true' })(undefined))).toBe(
+  it('no header: the anonymous principal; AUTH_REQUIRED=true: 401 UNAUTHENTICATED', async () => {
+    expect(await authenticate(undefined)).toBe(ANONYMOUS);
+    expect(await reasonOf(() => authenticator({ AUTH_REQUIRED: 'true' })(undefined))).toBe(
       '401 UNAUTHENTICATED missing',
     );
   });
 
-  it('accepts a `meshgate token` (HS256, development key) and maps its claims', () => {
+  it('accepts a `meshgate token` (HS256, development key) and maps its claims', async () => {
     const token = issueToken(config().security.auth, stateDir, {
       sub: 'alice',
       roles: ['analyst'],
       scopes: ['read:orders', 'read:customers'],
       attributes: { purpose: 'support', region: 'eu' },
     });
-    expect(authenticate(bearer(token))).toMatchObject({
+    expect(await authenticate(bearer(token))).toMatchObject({
       sub: 'alice',
       anonymous: false,
       roles: ['analyst'],
@@ -83,35 +83,55 @@ describe('authenticate', () => {
     });
   });
 
-  it('caches a verified token until it expires (the same principal object)', () => {
+  it('caches a verified token until it expires (the same principal object)', async () => {
     const token = issueToken(config().security.auth, stateDir, { sub: 'bob', roles: ['finance'] });
-    expect(authenticate(bearer(token))).toBe(authenticate(bearer(token)));
+    expect(await authenticate(bearer(token))).toBe(await authenticate(bearer(token)));
   });
 
-  it('RS256 with a PEM file, an inline PEM, or a JWKS file (by kid); scopes as an array', () => {
+  it('RS256 with a PEM file, an inline PEM, or a JWKS file (by kid); scopes as an array', async () => {
     const fromFile = authenticator({ JWT_PUBLIC_KEY_FILE: join(stateDir, 'public.pem') });
-    expect(fromFile(bearer(rs({ scope: ['a', 'b'] })))).toMatchObject({
+    expect(await fromFile(bearer(rs({ scope: ['a', 'b'] })))).toMatchObject({
       sub: 'rita',
       roles: ['finance'],
       scopes: ['a', 'b'],
     });
-    expect(authenticator({ JWT_PUBLIC_KEY: pem })(bearer(rs({})))).toMatchObject({ sub: 'rita' });
+    expect(await authenticator({ JWT_PUBLIC_KEY: pem })(bearer(rs({})))).toMatchObject({ sub: 'rita' });
     const fromJwks = authenticator({ JWT_JWKS_FILE: join(stateDir, 'jwks.json') });
-    expect(fromJwks(bearer(rs({}, { keyid: 'k1' })))).toMatchObject({ sub: 'rita' });
-    expect(reasonOf(() => fromJwks(bearer(rs({}, { keyid: 'k2' }))))).toBe('401 TOKEN_INVALID unknown_key');
+    expect(await fromJwks(bearer(rs({}, { keyid: 'k1' })))).toMatchObject({ sub: 'rita' });
+    expect(await reasonOf(() => fromJwks(bearer(rs({}, { keyid: 'k2' }))))).toBe(
+      '401 TOKEN_INVALID unknown_key',
+    );
   });
 
-  it('maps nested claims with dotted paths', () => {
+  it('maps nested claims with dotted paths: subject, roles, teams, attributes', async () => {
     const keycloak = authenticator({
       JWT_PUBLIC_KEY: pem,
+      JWT_CLAIM_SUBJECT: 'preferred_username,sub',
       JWT_CLAIM_ROLES: 'realm_access.roles',
-      JWT_CLAIM_ATTRIBUTES: 'purpose=ctx.purpose',
+      JWT_CLAIM_TEAMS: 'groups',
+      JWT_CLAIM_ATTRIBUTES: 'purpose=ctx.purpose,countries=ctx.countries',
     });
     expect(
-      keycloak(
-        bearer(rs({ roles: undefined, realm_access: { roles: ['support'] }, ctx: { purpose: 'support' } })),
+      await keycloak(
+        bearer(
+          rs({
+            roles: undefined,
+            preferred_username: 'rita.r',
+            realm_access: { roles: ['support'] },
+            groups: ['sales', 'finance'],
+            ctx: { purpose: 'support', countries: ['DE', 'AT'] },
+          }),
+        ),
       ),
-    ).toMatchObject({ roles: ['support'], attributes: { purpose: 'support' } });
+    ).toMatchObject({
+      sub: 'rita.r',
+      roles: ['support'],
+      teams: ['sales', 'finance'],
+      attributes: { purpose: 'support', countries: ['DE', 'AT'] },
+    });
+    // A client-credentials token has no `sub` at some providers: the client id names it.
+    const app = await authenticator({ JWT_PUBLIC_KEY: pem })(bearer(rs({ sub: undefined, client_id: 'ci-bot' })));
+    expect(app).toMatchObject({ sub: 'ci-bot', teams: [] });
   });
 
   const userKey = () => secretFor('user-token', undefined, stateDir);
@@ -159,15 +179,15 @@ describe('authenticate', () => {
     ['wrong audience', () => hs({}, { audience: 'other' }), 'audience'],
     ['wrong issuer', () => hs({}, { issuer: 'other' }), 'issuer'],
     ['an RS256 token with no RSA key configured', () => rs({}), 'unknown_key'],
-  ])('a token %s → 401 TOKEN_INVALID', (_label, token, reason) => {
-    expect(reasonOf(() => authenticate(bearer(token())))).toBe(
+  ])('a token %s → 401 TOKEN_INVALID', async (_label, token, reason) => {
+    expect(await reasonOf(() => authenticate(bearer(token())))).toBe(
       reason === 'accepted' ? 'accepted' : `401 TOKEN_INVALID ${reason}`,
     );
   });
 
   it('refuses a configuration that would accept none, and a bad key file, at start', () => {
     expect(() => config({ JWT_ALGORITHMS: 'HS256,none' })).toThrow(
-      /JWT_ALGORITHMS="HS256,none": must be a list of HS256, HS384, HS512, RS256, RS384, RS512 \(never none\); got none/,
+      /JWT_ALGORITHMS="HS256,none": must be a list of HS256, HS384, HS512, RS256, .*, EdDSA \(never none\); got none/,
     );
     expect(() => authenticator({ JWT_JWKS_FILE: join(stateDir, 'missing.json') })).toThrow(
       /JWT_JWKS_FILE: cannot read/,

@@ -24,7 +24,7 @@ export function principalFromClaims(
       );
   }
   return Object.freeze({
-    sub: typeof claims.sub === 'string' ? claims.sub : '',
+    sub: subjectOf(claims, mapping.subject),
     anonymous: false,
     roles: Object.freeze(stringList(claimAt(claims, mapping.roles))),
     scopes: Object.freeze(stringList(claimAt(claims, mapping.scopes) ?? claims.scp)),
@@ -32,6 +32,19 @@ export function principalFromClaims(
     attributes: Object.freeze(attributes),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : undefined,
   });
+}
+
+/**
+ * The first configured path holding a non-empty string (JWT_CLAIM_SUBJECT, default `sub`
+ * then `client_id`): a person by `sub` or `preferred_username`, an app or a CI pipeline by
+ * its client id (RFC 9068 `client_id`, Entra ID `azp`), named so in lineage and the audit log.
+ */
+function subjectOf(claims: Record<string, unknown>, paths: readonly string[]): string {
+  for (const path of paths) {
+    const value = claimAt(claims, path);
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return '';
 }
 
 export function claimAt(claims: Record<string, unknown>, path: string): unknown {

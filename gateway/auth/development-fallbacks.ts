@@ -11,10 +11,11 @@ export function developmentKeyFallbacks(security: SecurityConfig): string[] {
   const { auth, contextToken, policy } = security;
   return [
     ...(auth.secret === undefined &&
+    auth.remote === null &&
     auth.publicKey === undefined &&
     auth.publicKeyFile === undefined &&
     auth.jwksFile === undefined
-      ? ['JWT_SECRET (or JWT_PUBLIC_KEY, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE)']
+      ? ['JWT_SECRET (or OIDC_ISSUER, JWT_JWKS_URL, JWT_PUBLIC_KEY, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE)']
       : []),
     ...(contextToken.secret === undefined ? ['CONTEXT_TOKEN_SECRET'] : []),
     ...(policy.hashKey === undefined ? ['POLICY_HASH_KEY'] : []),

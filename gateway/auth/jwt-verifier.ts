@@ -41,6 +41,7 @@ export function createJwtVerifier({
   const cache = new LRUCache<string, { principal: Principal; generation: number }>({ max: cacheSize });
   const generation = () => remote?.generation() ?? 0;
   return async (token) => {
+    remote?.touch();
     const cached = cache.get(token);
     if (cached && cached.generation === generation()) return cached.principal;
     const principal = await verify(token);

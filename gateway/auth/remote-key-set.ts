@@ -21,6 +21,11 @@ export interface RemoteKeySet {
   readonly getKey: JWTVerifyGetKey;
   /** Changes whenever a fetch brings a different key set: verified-token caches drop their entries. */
   generation(): number;
+  /**
+   * Called on every token of this issuer, cached or not: a stale set is refetched in the
+   * background (so a removed key is dropped even while every token is a cache hit).
+   */
+  touch(): void;
   /** Fetches now unless one is under way (start-up warms the cache with it); never throws. */
   refresh(): Promise<void>;
   status(): IdentityProviderStatus;
@@ -97,16 +102,21 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
     await refresh();
   };
 
+  // Stale: refreshed behind the request, which the keys in hand still serve; while the
+  // provider is down, retried once per cooldown, not once per request.
+  const touch = () => {
+    if (!keys || inFlight) return;
+    if (fetchedAt !== null && now() - fetchedAt < options.refreshMs) return;
+    if (now() - attemptAt >= Math.min(options.cooldownMs, options.refreshMs)) void refresh();
+  };
+
   return {
+    touch,
     async getKey(header, token) {
       if (!keys) {
         await fetchForKid();
         if (!keys) throw new KeysUnavailable(lastError?.message ?? 'no keys fetched yet');
-      } else if (fetchedAt === null || now() - fetchedAt >= options.refreshMs) {
-        // Stale: refreshed behind this request, which the keys in hand still serve; while the
-        // provider is down, retried once per cooldown, not once per request.
-        if (!inFlight && now() - attemptAt >= Math.min(options.cooldownMs, options.refreshMs)) void refresh();
-      }
+      } else touch();
       try {
         return await keys(header, token);
       } catch (error) {

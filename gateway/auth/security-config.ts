@@ -81,6 +81,16 @@ export const securityEnv = {
   POLICY_HASH_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   CONTEXT_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   CONTEXT_TOKEN_TTL: seconds.min(1, 'must be at least 1').default(60),
+  // The gateway's ES256 signing key (PEM, EC P-256); derived from the secret above or the development key when absent.
+  CONTEXT_TOKEN_KEY_FILE: z.string().min(1).optional(),
+  // More PEM keys whose public halves the JWKS serves too: the previous key while tokens it signed live, or the next one.
+  CONTEXT_TOKEN_PUBLISHED_KEYS: z
+    .string()
+    .transform((list) => list.split(',').map((f) => f.trim()).filter(Boolean))
+    .default([]),
+  // A product (`meshgate subgraph`): verify with the gateway's JWKS at this URL, or with this public key (PEM).
+  CONTEXT_TOKEN_JWKS_URL: z.url({ error: 'must be a URL (the gateway’s /.well-known/meshgate/keys)' }).optional(),
+  CONTEXT_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
 };
 
 type SecurityEnv = z.infer<z.ZodObject<typeof securityEnv>>;
@@ -127,9 +137,17 @@ export interface PolicyConfig {
 }
 
 export interface ContextTokenConfig {
-  /** HS256 key gateway → subgraphs; derived from the development key when absent. */
+  /** Seed of the derived ES256 key when no key file is given; the development key when absent. */
   readonly secret: string | undefined;
   readonly ttlSeconds: number;
+  /** The gateway's signing key (PEM, EC P-256 private). */
+  readonly keyFile?: string | undefined;
+  /** PEM keys whose public halves the JWKS also serves (key rotation). */
+  readonly publishedKeyFiles?: readonly string[] | undefined;
+  /** A product's side: the gateway's JWKS to verify with. */
+  readonly jwksUrl?: string | undefined;
+  /** A product's side: the gateway's public key (PEM) to verify with. */
+  readonly publicKeyFile?: string | undefined;
 }
 
 export interface SecurityConfig {
@@ -168,6 +186,13 @@ export function securityConfig(e: SecurityEnv, absolute: (path: string) => strin
       introspection: e.POLICY_INTROSPECTION,
       hashKey: e.POLICY_HASH_KEY,
     }),
-    contextToken: Object.freeze({ secret: e.CONTEXT_TOKEN_SECRET, ttlSeconds: e.CONTEXT_TOKEN_TTL }),
+    contextToken: Object.freeze({
+      secret: e.CONTEXT_TOKEN_SECRET,
+      ttlSeconds: e.CONTEXT_TOKEN_TTL,
+      keyFile: file(e.CONTEXT_TOKEN_KEY_FILE),
+      publishedKeyFiles: Object.freeze(e.CONTEXT_TOKEN_PUBLISHED_KEYS.map((f) => absolute(f))),
+      jwksUrl: e.CONTEXT_TOKEN_JWKS_URL,
+      publicKeyFile: file(e.CONTEXT_TOKEN_PUBLIC_KEY_FILE),
+    }),
   });
 }

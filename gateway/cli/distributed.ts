@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataProducts } from '../../subgraphs/index.js';
@@ -120,6 +121,8 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     const gateways = (options.gatewayPorts ?? [4000, 4100]).map((port, i) =>
       spawnOne(`gateway-${i + 1}`, 'gateway', ['gateway', '--port', String(port)], {
         SUBGRAPH_URLS: routes,
+        // The supergraph file's products are described by their contracts in this repository.
+        CONTRACTS_DIR: fileURLToPath(new URL('../../subgraphs/', import.meta.url)),
         ...(options.redisClusterNodes
           ? { REDIS_CLUSTER_NODES: options.redisClusterNodes }
           : { REDIS_URL: options.redisUrl ?? DEFAULT_DISTRIBUTED_REDIS_URL }),

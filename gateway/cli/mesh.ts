@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { dataProducts } from '../../subgraphs/index.js';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/kit/server.js';
-import { contextTokenKey } from '../subgraph-fetch/context-token.js';
+import { contextTokenVerificationKey } from '../subgraph-fetch/context-token.js';
 import type { MeshgateConfig } from '../config/config.js';
 import type { Logger } from '../common/logger.js';
 import { startGateway, type RunningGateway } from '../server.js';
+import { issueToken } from '../auth/token-issuer.js';
+import { EXAMPLE_QUERY } from './example-query.js';
+import { startLiveWorld, type LiveWorld } from './live-world.js';
 import { openQualityStore } from '../health/open-quality-store.js';
 import { startQualitySchedule, type QualitySchedule } from '../health/quality-schedule.js';
 
@@ -23,6 +26,11 @@ export interface MeshOptions {
   ports: 'default' | 'free';
   /** Keep PGlite data in the state directory (seeded once), or in memory. */
   persistent: boolean;
+  /**
+   * Keep the world moving (live-world.ts): orders placed at this interval, each read back
+   * through the gateway as an app would. `npm start` does; the tests' meshes stay frozen.
+   */
+  live?: { readonly orderIntervalMs?: number } | undefined;
   /**
    * In memory only: each product's seeded PGlite data directory to start from, by product
    * name (DatabaseOptions.template); a product without one is seeded as usual.
@@ -49,7 +57,7 @@ export async function startMesh(
         port: options.ports === 'free' ? 0 : product.defaultPort,
         host: config.host,
         databaseUrl: config.databaseUrl,
-        contextKey: contextTokenKey(config.security.contextToken, config.stateDir),
+        contextKey: contextTokenVerificationKey(config.security.contextToken, config.stateDir),
         dataDir:
           options.persistent && !config.databaseUrl
             ? join(config.stateDir, 'pglite', product.name)
@@ -75,7 +83,8 @@ export async function startMesh(
         },
       },
       logger,
-      { quality: qualityStore?.store ?? null },
+      // The supergraph file's products are this mesh's: its own contracts describe them.
+      { quality: qualityStore?.store ?? null, descriptors: dataProducts.map((p) => p.descriptor) },
     );
     const quality =
       qualityStore &&
@@ -88,12 +97,16 @@ export async function startMesh(
         config: config.quality,
         logger,
       });
+    const live = options.live
+      ? startMeshLiveWorld(config, gateway.url, subgraphs, logger, options.live)
+      : null;
     return {
       gateway,
       subgraphs,
       quality,
       async stop() {
-        // The schedule reads the products' databases: it ends before they close.
+        // The writer and the schedule use the products' databases: they end before they close.
+        await live?.stop();
         await quality?.stop();
         await qualityStore?.close();
         await gateway.stop();
@@ -105,4 +118,36 @@ export async function startMesh(
     await Promise.all(subgraphs.map((s) => s.stop().catch(() => undefined)));
     throw error;
   }
+}
+
+/** The live world over this mesh's databases; each order placed is read through the gateway by a demo app. */
+function startMeshLiveWorld(
+  config: MeshgateConfig,
+  url: string,
+  subgraphs: readonly RunningSubgraph[],
+  logger: Logger,
+  options: NonNullable<MeshOptions['live']>,
+): LiveWorld {
+  const db = (name: string) => subgraphs.find((s) => s.name === name)!.db;
+  const token = issueToken(config.security.auth, config.stateDir, { sub: 'demo-app', roles: ['analyst'] });
+  return startLiveWorld({
+    databases: {
+      customers: db('customers'),
+      orders: db('orders'),
+      payments: db('payments'),
+      shipping: db('shipping'),
+    },
+    logger,
+    orderIntervalMs: options.orderIntervalMs,
+    onPlaced: (orderId) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'apollographql-client-name': 'meshgate-demo-app',
+        },
+        body: JSON.stringify({ query: EXAMPLE_QUERY.replace('order(id: "42")', `order(id: "${orderId}")`) }),
+      }).then((response) => response.arrayBuffer()),
+  });
 }

@@ -632,7 +632,8 @@ export const ERROR_CATALOGUE = {
     code: ErrorCode.MCP_TOOL_DISABLED,
     kind: 'client',
     status: 403,
-    message: 'execute_graphql is off (MCP_EXECUTE_GRAPHQL=on turns it on); the published operations are tools',
+    message:
+      'execute_graphql is off (MCP_EXECUTE_GRAPHQL=on turns it on); the published operations are tools',
   },
   [ErrorCode.MCP_UNKNOWN_RESOURCE]: {
     code: ErrorCode.MCP_UNKNOWN_RESOURCE,

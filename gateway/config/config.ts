@@ -61,6 +61,8 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
   SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
+  /** Where the contracts of a supergraph file's products are (`<dir>/<product>/contract.odcs.yaml`). */
+  CONTRACTS_DIR: z.string().min(1).optional(),
   SUBGRAPH_URLS: subgraphUrls.default({}),
   DATABASE_URL: databaseUrl,
   MESHGATE_STATE_DIR: z.string().min(1).default('.meshgate'),
@@ -127,6 +129,11 @@ export interface MeshgateConfig {
   >;
   /** Subgraph URLs by name: routing overrides for a file, the subgraphs to compose otherwise. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
+  /**
+   * A directory of data contracts (`<dir>/<product>/contract.odcs.yaml`) describing the products
+   * of a supergraph file (a registry's supergraph brings its own); none: undescribed.
+   */
+  readonly contractsDir: string | undefined;
   /** A PostgreSQL server for the subgraphs; embedded PGlite when absent. */
   readonly databaseUrl: string | undefined;
   /** Local state: PGlite data directories, development keys. Git-ignored. */
@@ -215,6 +222,7 @@ export function loadConfig(
     port: e.PORT,
     supergraph: Object.freeze(supergraphChoice(e.SUPERGRAPH_SOURCE, overrides, absolute(e.SUPERGRAPH_PATH))),
     subgraphUrls: Object.freeze(e.SUBGRAPH_URLS),
+    contractsDir: e.CONTRACTS_DIR ? absolute(e.CONTRACTS_DIR) : undefined,
     databaseUrl: e.DATABASE_URL,
     stateDir: absolute(e.MESHGATE_STATE_DIR),
     logLevel: e.LOG_LEVEL,
@@ -228,7 +236,7 @@ export function loadConfig(
     cache: cacheConfig(e, redis),
     sli: sliConfig(e, redis),
     probe: probeConfig(e),
-    quality: qualityConfig(e, redis),
+    quality: qualityConfig(e, redis, input),
     incidents: incidentsConfig(e, redis),
     tracing: tracingConfig(e),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -55,7 +55,12 @@ export function createSlo(config: SliConfig, options: SloOptions): Slo {
   });
   const products = (): SloProduct[] =>
     options.products().map(({ name, descriptor }) => ({ name, sla: descriptor ? slaOf(descriptor) : null }));
-  const status = createSloStatus({ sli: recorder, products, quality: options.quality, probes: options.probes });
+  const status = createSloStatus({
+    sli: recorder,
+    products,
+    quality: options.quality,
+    probes: options.probes,
+  });
   return {
     recorder,
     status,

@@ -126,5 +126,12 @@ describe('the health signal', () => {
     expect(productHealthOf(input(1_000, 0, 20, { declared: null })).reasons[0]).toBe(
       'no descriptor: no SLA to measure against',
     );
+
+    // No reading yet where the contract names a timestamp element: said; none named: nothing to miss.
+    expect(productHealthOf(input(1_000, 0, 20, { freshness: [] })).reasons).toEqual([
+      'freshness not measured yet',
+    ]);
+    const unprobed = { ...SLA, freshness: { element: null, maxLagSeconds: 900 } };
+    expect(productHealthOf(input(1_000, 0, 20, { declared: unprobed, freshness: [] })).state).toBe('healthy');
   });
 });

@@ -77,7 +77,10 @@ export function productHealthOf(input: HealthInput): { state: HealthState; reaso
   if (input.qualityUnavailable)
     degraded.push(`quality store unreadable (${input.qualityUnavailable}): freshness and quality unknown`);
   else if (input.freshness === null) degraded.push('freshness not measured (no quality store)');
-  else if (input.freshness.length === 0) degraded.push('freshness not measured yet');
+  // A product whose contract names no timestamp element promises no measurable freshness
+  // (the catalog keeps no change time): no reading is expected, so none missing is no finding.
+  else if (input.freshness.length === 0 && declared?.freshness.element !== null)
+    degraded.push('freshness not measured yet');
   for (const reading of input.freshness ?? []) {
     if (reading.lagSeconds === null)
       degraded.push(`freshness of ${reading.element} unknown: ${reading.error ?? 'no rows'}`);
@@ -93,6 +96,10 @@ export function productHealthOf(input: HealthInput): { state: HealthState; reaso
   } else if (input.quality.length === 0) degraded.push('no quality results yet');
   for (const result of input.quality ?? []) {
     if (result.passed) continue;
+    if (result.notMeasured) {
+      degraded.push(`quality rule ${result.ruleId} ${result.error ?? 'not measured'}`);
+      continue;
+    }
     const what = result.error
       ? `could not run (${result.error})`
       : `measured ${String(result.measured)}, must be ${result.threshold}`;

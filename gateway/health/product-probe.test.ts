@@ -3,13 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeTargets, startProductProbe } from './product-probe.js';
 
-/** A real subgraph stand-in on loopback whose /health answers `status` (0: the port is closed). */
-async function healthServer(): Promise<{ url: string; set(status: number): Promise<void>; close(): Promise<void> }> {
+/** A real subgraph stand-in on loopback whose GraphQL answers `{ __typename }` with `status` (0: the port is closed). */
+async function healthServer(): Promise<{
+  url: string;
+  set(status: number): Promise<void>;
+  close(): Promise<void>;
+}> {
   let status = 200;
   let server: Server | null = null;
   let port = 0;
   const listen = async () => {
-    server = createServer((req, res) => res.writeHead(req.url === '/health' ? status : 404).end('{}'));
+    server = createServer((req, res) =>
+      res
+        .writeHead(req.method === 'POST' && req.url === '/graphql' ? status : 404, { 'content-type': 'application/json' })
+        .end(status === 200 ? '{"data":{"__typename":"Query"}}' : '{"errors":[{"message":"unavailable"}]}'),
+    );
     await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   };
@@ -56,7 +64,11 @@ describe('the scheduled product probe', () => {
     await probe.probeOnce();
     await probe.probeOnce();
     expect(probe.downs()).toEqual([]);
-    expect(probe.reading('payments')).toMatchObject({ state: 'up', consecutiveFailures: 2, lastError: 'ECONNREFUSED' });
+    expect(probe.reading('payments')).toMatchObject({
+      state: 'up',
+      consecutiveFailures: 2,
+      lastError: 'ECONNREFUSED',
+    });
     await probe.probeOnce();
     expect(probe.downs()).toEqual([
       {
@@ -77,11 +89,19 @@ describe('the scheduled product probe', () => {
 
     await payments.set(503); // up again but unhealthy: still a failure
     await probe.probeOnce();
-    expect(probe.reading('payments')).toMatchObject({ state: 'down', consecutiveFailures: 4, lastError: 'HTTP 503' });
+    expect(probe.reading('payments')).toMatchObject({
+      state: 'down',
+      consecutiveFailures: 4,
+      lastError: 'HTTP 503 (unavailable)',
+    });
     await payments.set(200);
     await probe.probeOnce();
     expect(probe.downs()).toEqual([]);
-    expect(probe.reading('payments')).toMatchObject({ state: 'up', consecutiveFailures: 0, failingSince: null });
+    expect(probe.reading('payments')).toMatchObject({
+      state: 'up',
+      consecutiveFailures: 0,
+      failingSince: null,
+    });
     expect(outcomes).toEqual([
       'payments ok',
       'payments failed',
@@ -113,10 +133,13 @@ describe('the scheduled product probe', () => {
   it('probes the supergraph subgraphs at their SUBGRAPH_URLS', () => {
     expect(probeTargets(null, {})).toEqual({});
     expect(
-      probeTargets({ subgraphUrls: { orders: 'http://a/graphql', payments: 'http://b/graphql' } }, {
-        payments: 'http://c/graphql',
-        other: 'http://d/graphql',
-      }),
+      probeTargets(
+        { subgraphUrls: { orders: 'http://a/graphql', payments: 'http://b/graphql' } },
+        {
+          payments: 'http://c/graphql',
+          other: 'http://d/graphql',
+        },
+      ),
     ).toEqual({ orders: 'http://a/graphql', payments: 'http://c/graphql' });
   });
 });

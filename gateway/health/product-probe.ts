@@ -8,8 +8,12 @@ export interface ProductProbeOptions {
   readonly targets: () => Readonly<Record<string, string>>;
   /** Told of every probe's outcome: the origin SLIs and the metrics count it. */
   readonly onProbe?: ((product: string, ok: boolean) => void) | undefined;
+  /** Headers each probe carries (the gateway's context token), made per round. */
+  readonly headers?: (() => Readonly<Record<string, string>>) | undefined;
   /** The probe itself (tests); default `checkSubgraphHealth`. */
-  readonly check?: ((url: string, timeoutMs: number) => Promise<SubgraphHealth>) | undefined;
+  readonly check?:
+    | ((url: string, timeoutMs: number, headers?: Readonly<Record<string, string>>) => Promise<SubgraphHealth>)
+    | undefined;
   readonly now?: () => number;
 }
 
@@ -61,16 +65,21 @@ export function startProductProbe(options: ProductProbeOptions): ProductProbe {
 
   async function round(): Promise<void> {
     const targets = options.targets();
+    const headers = options.headers?.() ?? {};
     for (const product of states.keys()) if (!(product in targets)) states.delete(product);
     await Promise.all(
       Object.entries(targets).map(async ([product, url]) => {
-        const health = await check(url, timeoutMs).catch(
-          (error: unknown): SubgraphHealth => ({ status: 'down', error: (error as Error).message }),
-        );
+        const health = await check(url, timeoutMs, headers).catch((error: unknown): SubgraphHealth => ({
+          status: 'down',
+          error: (error as Error).message,
+        }));
         const at = now();
         let state = states.get(product);
         if (!state)
-          states.set(product, (state = { failures: 0, since: null, lastError: null, lastOkAt: null, checkedAt: null }));
+          states.set(
+            product,
+            (state = { failures: 0, since: null, lastError: null, lastOkAt: null, checkedAt: null }),
+          );
         state.checkedAt = at;
         if (health.status === 'up') {
           state.failures = 0;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { RedisConnection } from '../redis/redis-config.js';
 
@@ -41,6 +42,11 @@ export const qualityEnv = {
     .max(10_000, 'must be from 1 to 10000')
     .default(100),
   MESHGATE_QUALITY_PREFIX: z.string().min(1).default('meshgate:{quality}:'),
+  /**
+   * Where credentials files of products' `servers` entries live, one folder per product
+   * (postgres-server.ts); a contract names a file in its own product's folder only.
+   */
+  MESHGATE_CREDENTIALS_DIR: z.string().min(1).optional(),
 };
 
 type QualityEnv = z.infer<z.ZodObject<typeof qualityEnv>>;
@@ -55,9 +61,25 @@ export interface QualityConfig {
   readonly prefix: string;
   /** The store is in Redis when there is one, in memory otherwise. */
   readonly redis: RedisConnection | undefined;
+  /** Products' database credentials: MESHGATE_PG_<PRODUCT>_USER / _PASSWORD (health/quality/postgres-server.ts). */
+  readonly serverCredentials?: Readonly<Record<string, string>> | undefined;
+  /** MESHGATE_CREDENTIALS_DIR: credentials files named by `servers` entries, per product. */
+  readonly credentialsDir?: string | undefined;
 }
 
-export function qualityConfig(e: QualityEnv, redis: RedisConnection | undefined): QualityConfig {
+/** The variables that hold products' database credentials: the only ones a `servers` entry may use. */
+export const SERVER_CREDENTIAL_VARIABLE = /^MESHGATE_PG_[A-Z0-9_]+_(USER|PASSWORD)$/;
+
+export function qualityConfig(
+  e: QualityEnv,
+  redis: RedisConnection | undefined,
+  env: Readonly<Record<string, string | undefined>> = {},
+): QualityConfig {
+  const serverCredentials = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] =>
+      SERVER_CREDENTIAL_VARIABLE.test(entry[0]) && typeof entry[1] === 'string',
+    ),
+  );
   return Object.freeze({
     enabled: e.MESHGATE_QUALITY === 'on',
     intervalMs: e.MESHGATE_QUALITY_INTERVAL,
@@ -66,5 +88,7 @@ export function qualityConfig(e: QualityEnv, redis: RedisConnection | undefined)
     historyLimit: e.MESHGATE_QUALITY_HISTORY,
     prefix: e.MESHGATE_QUALITY_PREFIX,
     redis,
+    serverCredentials: Object.freeze(serverCredentials),
+    credentialsDir: e.MESHGATE_CREDENTIALS_DIR === undefined ? undefined : resolve(e.MESHGATE_CREDENTIALS_DIR),
   });
 }

@@ -1,15 +1,15 @@
-import type { Database } from '../../subgraphs/kit/database.js';
-import type { DataProductDescriptor } from '../protocol/index.js';
-import { probeFreshness, runQuality } from '../../subgraphs/kit/quality/index.js';
+import { productSla, type DataProductDescriptor } from '../protocol/index.js';
+import { probeFreshness, runQuality, thresholdText, type QualityTarget } from './quality/index.js';
 import type { Logger } from '../common/logger.js';
 import type { QualityConfig } from './quality-config.js';
 import type { FreshnessReading, QualityResult, QualityStore } from './types.js';
 
-/** A product whose rules run: its contract (descriptor) and its own database. */
-export interface QualityTarget {
-  readonly descriptor: DataProductDescriptor;
-  readonly db: Database;
-}
+/**
+ * A product whose rules run: its contract (descriptor) and its own database (a kit product's,
+ * or the one its contract's `servers` entry names: quality/server-targets.ts), or the reason
+ * it cannot be measured, which its results then report.
+ */
+export type { QualityTarget };
 
 export type QualityListener = (results: readonly QualityResult[]) => void | Promise<void>;
 
@@ -28,7 +28,8 @@ export interface QualitySchedule {
 }
 
 export interface QualityScheduleOptions {
-  readonly targets: readonly QualityTarget[];
+  /** The products to measure: a list, or read at each run (the products in service change). */
+  readonly targets: readonly QualityTarget[] | (() => readonly QualityTarget[]);
   readonly store: QualityStore;
   readonly config: Pick<QualityConfig, 'intervalMs' | 'freshnessIntervalMs' | 'statementTimeoutMs'>;
   readonly logger: Logger;
@@ -48,14 +49,15 @@ export function startQualitySchedule(options: QualityScheduleOptions): QualitySc
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<unknown>>();
   let stopped = false;
+  const currentTargets = () => (typeof targets === 'function' ? targets() : targets);
 
   const runQualityNow = async (): Promise<QualityResult[]> => {
     const results: QualityResult[] = [];
-    for (const target of targets)
+    for (const target of currentTargets())
       results.push(
-        ...(await runQuality(target.descriptor, target.db, {
-          statementTimeoutMs: config.statementTimeoutMs,
-        })),
+        ...('db' in target
+          ? await runQuality(target.descriptor, target.db, { statementTimeoutMs: config.statementTimeoutMs })
+          : notMeasured(target.descriptor, target.notMeasured)),
       );
     await store.record(results);
     for (const listener of listeners) {
@@ -75,10 +77,13 @@ export function startQualitySchedule(options: QualityScheduleOptions): QualitySc
 
   const probeFreshnessNow = async (): Promise<FreshnessReading[]> => {
     const readings: FreshnessReading[] = [];
-    for (const target of targets) {
-      const reading = await probeFreshness(target.descriptor, target.db, {
-        statementTimeoutMs: config.statementTimeoutMs,
-      });
+    for (const target of currentTargets()) {
+      const reading =
+        'db' in target
+          ? await probeFreshness(target.descriptor, target.db, {
+              statementTimeoutMs: config.statementTimeoutMs,
+            })
+          : freshnessNotMeasured(target.descriptor, target.notMeasured);
       if (reading) readings.push(reading);
     }
     await store.recordFreshness(readings);
@@ -119,5 +124,38 @@ export function startQualitySchedule(options: QualityScheduleOptions): QualitySc
       timers.clear();
       await Promise.allSettled([...running]);
     },
+  };
+}
+
+/** One result per rule of a product that cannot be measured: neither passed nor failed, with the reason. */
+function notMeasured(descriptor: DataProductDescriptor, reason: string): QualityResult[] {
+  const at = new Date().toISOString();
+  return descriptor.quality.map((rule) => ({
+    product: descriptor.name,
+    ruleId: rule.id,
+    dimension: rule.dimension,
+    metric: rule.type === 'sql' ? 'sql' : rule.metric,
+    measured: null,
+    threshold: thresholdText(rule.threshold),
+    passed: false,
+    notMeasured: true,
+    severity: rule.severity,
+    durationMs: 0,
+    at,
+    error: `not measured: ${reason}`,
+  }));
+}
+
+function freshnessNotMeasured(descriptor: DataProductDescriptor, reason: string): FreshnessReading | null {
+  const { element, maxLagSeconds } = productSla(descriptor).freshness;
+  if (!element) return null;
+  return {
+    product: descriptor.name,
+    element,
+    maxLagSeconds,
+    at: new Date().toISOString(),
+    newest: null,
+    lagSeconds: null,
+    error: `not measured: ${reason}`,
   };
 }

@@ -46,7 +46,9 @@ export function redisSliStore(redis: RedisClient, prefix = 'meshgate:sli:'): Sli
     redis.defineCommand('meshgateSliAdd', { lua: ADD_BATCH_SCRIPT });
   // `origin` keeps the layout it had before the other series existed.
   const key = (product: string, tier: TierName, start: number, series: SliSeries = 'origin') =>
-    series === 'origin' ? `${prefix}{${product}}:${tier}:${start}` : `${prefix}{${product}}:${series}:${tier}:${start}`;
+    series === 'origin'
+      ? `${prefix}{${product}}:${tier}:${start}`
+      : `${prefix}{${product}}:${series}:${tier}:${start}`;
   return {
     kind: 'redis',
     async add(batch: SliBatch) {

@@ -48,7 +48,9 @@ export function sloGauges(registry: Registry, slo: SloStatus, recorder: Pick<Sli
     ['product', 'window'],
     (g, h) => {
       for (const window of SLO_WINDOWS)
-        each(h.measured.served?.[window].availability ?? null, (v) => g.set({ product: h.product, window }, v));
+        each(h.measured.served?.[window].availability ?? null, (v) =>
+          g.set({ product: h.product, window }, v),
+        );
     },
   );
   gauge(

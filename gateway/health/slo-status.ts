@@ -145,7 +145,9 @@ export function createSloStatus(options: SloStatusOptions): SloStatus {
     const seriesBuckets = (series: SliSeries, w: SloWindow) => {
       const spec = WINDOWS[w];
       const { from, to } = windowRange(spec, time);
-      return byTier.get(`${series}:${spec.tier.name}`)!.buckets.filter((b) => b.start >= from && b.start <= to);
+      return byTier
+        .get(`${series}:${spec.tier.name}`)!
+        .buckets.filter((b) => b.start >= from && b.start <= to);
     };
     const viewWindows = (view: SliView) =>
       Object.fromEntries(

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { productSla } from '../protocol/index.js';
-import { findDataProduct } from '../../subgraphs/index.js';
+import type { ProductSla } from '../protocol/index.js';
 import { memorySliStore } from './memory-sli-store.js';
 import { sliRecorder } from './sli-recorder.js';
 import { createSloStatus } from './slo-status.js';
 import type { ProbeReading } from './slo-types.js';
 
-const sla = productSla(findDataProduct('payments').descriptor);
+/** What payments' contract promises (subgraphs/payments/contract.odcs.yaml). */
+const sla: ProductSla = {
+  availabilityPercent: 99.9,
+  latencyP95Ms: 300,
+  errorRatePercent: 0.1,
+  freshness: { element: null, maxLagSeconds: 900 },
+  maxAgeSeconds: {},
+};
 const fetch = (ok: boolean, durationMs: number, fromCache = false) => ({
   subgraph: 'payments',
   durationMs,

@@ -4,8 +4,8 @@
  * the catalog, OpenLineage facets, incidents, the console).
  */
 
-// The kit produces quality results and freshness readings (subgraphs/kit/quality/), so their
-// one declaration is there; the gateway's readers keep importing them from here.
+// Quality results and freshness readings are part of the protocol (a product's results are
+// the platform's to read), so their one declaration is there; the readers import them from here.
 import type { FreshnessReading, QualityResult } from '../protocol/index.js';
 
 export type { FreshnessReading, QualityResult };

@@ -56,7 +56,8 @@ export function callerView(sources: CallerViewSources) {
       const engine = sources.engine();
       if (!engine) return filters;
       for (const claims of Object.values(engine.rowFilters(principal).claims))
-        for (const claim of claims) filters.set(claim.type, { rule: claim.rule, rows: describePredicate(claim.where) });
+        for (const claim of claims)
+          filters.set(claim.type, { rule: claim.rule, rows: describePredicate(claim.where) });
       return filters;
     },
   };
@@ -71,7 +72,8 @@ export function accessSummary(
   rowFilters: ReadonlyMap<string, CallerRowFilter>,
 ) {
   const count = { allow: 0, mask: 0, deny: 0 };
-  for (const type of entry.types) for (const field of type.fields) count[decide(type.name, field.name).effect] += 1;
+  for (const type of entry.types)
+    for (const field of type.fields) count[decide(type.name, field.name).effect] += 1;
   return {
     fieldsAllowed: count.allow,
     fieldsMasked: count.mask,
@@ -85,7 +87,11 @@ export function refusal(code: ErrorCode, message = messageOf(code)): ToolOutcome
   const answer = { error: { code, message } };
   return {
     outcome: 'rejected',
-    result: { isError: true, content: [{ type: 'text', text: JSON.stringify(answer) }], structuredContent: answer },
+    result: {
+      isError: true,
+      content: [{ type: 'text', text: JSON.stringify(answer) }],
+      structuredContent: answer,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DataProductDescriptor } from '../protocol/index.js';
 import { ErrorCode } from '../common/errors.js';
 import type { CatalogEntry } from '../catalog/types.js';
+import type { WindowSli } from '../health/slo-types.js';
 import { accessSummary, answer, isToolOutcome, refusal, type CallerView } from './caller-view.js';
 import type { McpTool } from './types.js';
 
@@ -17,7 +18,7 @@ export function searchDataProducts(view: CallerView): McpTool {
     name: 'search_data_products',
     title: 'Search data products',
     description:
-      'Search the data product catalog by free text, domain, owner, tag or field. Returns each matching product with its owner, health and what you may read (fields allowed, masked, denied; row filters). Call describe_data_product for one product\'s contract and per-field decisions.',
+      "Search the data product catalog by free text, domain, owner, tag or field. Returns each matching product with its owner, health and what you may read (fields allowed, masked, denied; row filters). Call describe_data_product for one product's contract and per-field decisions.",
     inputSchema: {
       type: 'object',
       properties: {
@@ -46,7 +47,9 @@ export function searchDataProducts(view: CallerView): McpTool {
           tags: entry.descriptor?.tags ?? [],
           health: {
             service: entry.health.status,
-            data: entry.dataHealth ? { state: entry.dataHealth.state, reasons: entry.dataHealth.reasons } : null,
+            data: entry.dataHealth
+              ? { state: entry.dataHealth.state, reasons: entry.dataHealth.reasons }
+              : null,
           },
           yourAccess: accessSummary(entry, decide, rowFilters),
         }));
@@ -108,11 +111,15 @@ export function describeDataProduct(
                 threshold: rule.threshold,
                 description: rule.description,
               })),
-              approvers: descriptor.roles.map((r) => ({ role: r.role, access: r.access, approvers: r.firstLevelApprovers })),
+              approvers: descriptor.roles.map((r) => ({
+                role: r.role,
+                access: r.access,
+                approvers: r.firstLevelApprovers,
+              })),
               resource: `meshgate://contracts/${entry.name}`,
             }
           : null,
-        health: { service: entry.health, data: entry.dataHealth },
+        health: { service: entry.health, data: dataHealthOf(entry) },
         yourAccess: accessSummary(entry, decide, rowFilters),
         types: entry.types.map((type) => ({
           name: type.name,
@@ -132,6 +139,24 @@ export function describeDataProduct(
   };
 }
 
+/** The measured health an agent needs: the signal, its reasons, the promise, and the last hour and 30 days. */
+function dataHealthOf({ dataHealth }: CatalogEntry) {
+  if (!dataHealth) return null;
+  const window = (w: WindowSli) => ({
+    fetches: w.fetches,
+    availability: w.availability,
+    errorRate: w.errorRate,
+    latencyP95Ms: w.latencyMs.p95,
+  });
+  const { windows } = dataHealth.measured;
+  return {
+    state: dataHealth.state,
+    reasons: dataHealth.reasons,
+    declared: dataHealth.declared,
+    measured: { lastHour: window(windows['1h']), last30Days: window(windows['30d']) },
+  };
+}
+
 function matches(entry: CatalogEntry, args: Readonly<Record<string, unknown>>): boolean {
   const has = (haystack: readonly (string | null | undefined)[], needle: unknown) =>
     typeof needle !== 'string' ||
@@ -139,7 +164,10 @@ function matches(entry: CatalogEntry, args: Readonly<Record<string, unknown>>): 
   const d = entry.descriptor;
   const fields = entry.types.flatMap((t) => [t.name, ...t.fields.map((f) => `${t.name}.${f.name}`)]);
   return (
-    has([entry.name, d?.domain, d?.owner.team, d?.owner.email, d?.description, ...(d?.tags ?? []), ...fields], args.query) &&
+    has(
+      [entry.name, d?.domain, d?.owner.team, d?.owner.email, d?.description, ...(d?.tags ?? []), ...fields],
+      args.query,
+    ) &&
     has([d?.domain], args.domain) &&
     has([d?.owner.team, d?.owner.email], args.owner) &&
     has(d?.tags ?? [], args.tag) &&

@@ -17,7 +17,12 @@ export class McpHttpCall {
   ) {}
 
   toAuthInfo(): AuthInfo {
-    return { token: '', clientId: this.principal.sub, scopes: [...this.principal.scopes], extra: { call: this } };
+    return {
+      token: '',
+      clientId: this.principal.sub,
+      scopes: [...this.principal.scopes],
+      extra: { call: this },
+    };
   }
 }
 

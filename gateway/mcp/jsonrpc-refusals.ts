@@ -7,6 +7,7 @@ interface GraphQLRefusal {
 }
 
 const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && CODES.has(code);
 
 /**
  * The HTTP stage answers a refused request (413 PAYLOAD_TOO_LARGE, 400 MALFORMED_REQUEST, 415
@@ -22,9 +23,7 @@ export function translateRefusals(scope: FastifyInstance): void {
     const [{ message, extensions = {} }] = refusal.errors;
     const { code, ...data } = extensions;
     void reply.header('content-type', 'application/json; charset=utf-8');
-    return JSON.stringify(
-      jsonRpcErrorBody(typeof code === 'string' && CODES.has(code) ? (code as ErrorCode) : ErrorCode.BAD_REQUEST, message, data),
-    );
+    return JSON.stringify(jsonRpcErrorBody(isErrorCode(code) ? code : ErrorCode.BAD_REQUEST, message, data));
   });
 }
 

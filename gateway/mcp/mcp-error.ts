@@ -1,4 +1,4 @@
-import { ErrorCode as JsonRpc, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode as JsonRpc } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, httpStatusOf, messageOf, type HttpErrorCode } from '../common/errors.js';
 
 /**
@@ -25,17 +25,44 @@ export function jsonRpcCodeOf(code: ErrorCode): number {
   return JSON_RPC[code] ?? -32000;
 }
 
-/** An error a request handler throws: the SDK answers it as a JSON-RPC error with `data.code`. */
+/**
+ * What a request handler throws: the SDK answers any error with a numeric `code` as a JSON-RPC
+ * error of that code, `message` and `data`. Not the SDK's `McpError`, whose message carries an
+ * "MCP error -32602:" prefix that the client's own McpError would then repeat.
+ */
+export class McpRequestError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+  }
+}
+
+/** A JSON-RPC error with meshgate's code in `data.code`. */
 export function mcpError(code: ErrorCode, message = messageOf(code), data: Record<string, unknown> = {}) {
-  return new McpError(jsonRpcCodeOf(code), message, { code, ...data });
+  return new McpRequestError(jsonRpcCodeOf(code), message, { code, ...data });
 }
 
 /** The body of a JSON-RPC error answered before any MCP server saw the request (no id known). */
-export function jsonRpcErrorBody(code: ErrorCode, message = messageOf(code), data: Record<string, unknown> = {}) {
-  return { jsonrpc: '2.0' as const, id: null, error: { code: jsonRpcCodeOf(code), message, data: { code, ...data } } };
+export function jsonRpcErrorBody(
+  code: ErrorCode,
+  message = messageOf(code),
+  data: Record<string, unknown> = {},
+) {
+  return {
+    jsonrpc: '2.0' as const,
+    id: null,
+    error: { code: jsonRpcCodeOf(code), message, data: { code, ...data } },
+  };
 }
 
 /** A refusal of the HTTP request itself: its status and its JSON-RPC body. */
-export function jsonRpcRefusal(code: HttpErrorCode, message = messageOf(code), data: Record<string, unknown> = {}) {
+export function jsonRpcRefusal(
+  code: HttpErrorCode,
+  message = messageOf(code),
+  data: Record<string, unknown> = {},
+) {
   return { status: httpStatusOf(code), body: jsonRpcErrorBody(code, message, data) };
 }

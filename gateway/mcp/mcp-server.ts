@@ -3,7 +3,6 @@ import {
   CallToolRequestSchema,
   ListResourcesRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -14,7 +13,7 @@ import type { Pipeline } from '../pipeline/types.js';
 import type { ContractResources } from './contract-resources.js';
 import { EXECUTE_GRAPHQL } from './execute-graphql-tool.js';
 import { httpCallOf } from './http-call.js';
-import { mcpError } from './mcp-error.js';
+import { McpRequestError, mcpError } from './mcp-error.js';
 import type { McpMetrics } from './mcp-metrics.js';
 import type { Toolbox } from './toolbox.js';
 import type { McpTool } from './types.js';
@@ -47,7 +46,10 @@ export function sessionServer(options: SessionServerOptions): Server {
   const { toolbox, executeGraphql, contracts, metrics, pipeline, logger } = options;
   const server = new Server(
     { name: 'meshgate', title: 'meshgate data mesh', version: '1.0.0' },
-    { capabilities: { tools: { listChanged: true }, resources: { listChanged: true } }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { tools: { listChanged: true }, resources: { listChanged: true } },
+      instructions: INSTRUCTIONS,
+    },
   );
   const client = (): ClientInfo => {
     const info = server.getClientVersion();
@@ -96,7 +98,7 @@ export function sessionServer(options: SessionServerOptions): Server {
     try {
       return contracts.read(httpCallOf(extra.authInfo).principal, request.params.uri);
     } catch (error) {
-      if (error instanceof McpError) throw error;
+      if (error instanceof McpRequestError) throw error;
       logger.error({ err: error }, 'MCP resource read failed');
       throw mcpError(ErrorCode.INTERNAL_SERVER_ERROR);
     }

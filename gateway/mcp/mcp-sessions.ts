@@ -16,7 +16,15 @@ export interface McpSession {
  * idleness (`sweep` closes those unused for `idleMs`). A closed session's client gets 404
  * MCP_SESSION_NOT_FOUND and initializes again, as the Streamable HTTP transport specifies.
  */
-export function mcpSessions({ max, idleMs, now = Date.now }: { max: number; idleMs: number; now?: () => number }) {
+export function mcpSessions({
+  max,
+  idleMs,
+  now = Date.now,
+}: {
+  max: number;
+  idleMs: number;
+  now?: () => number;
+}) {
   // A Map iterates in insertion order; `touch` re-inserts, so the first entry is the least recently used.
   const open = new Map<string, McpSession>();
   const close = (session: McpSession) => {

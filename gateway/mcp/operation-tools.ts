@@ -50,7 +50,8 @@ export function publishedOperations(
     );
     for (const definition of definitions) {
       const name = definition.name?.value;
-      const skip = (why: string) => logger.warn({ operation: name ?? null }, `MCP: no tool for this operation: ${why}`);
+      const skip = (why: string) =>
+        logger.warn({ operation: name ?? null }, `MCP: no tool for this operation: ${why}`);
       if (!name) skip('it has no name');
       else if (definition.operation !== 'query') skip(`it is a ${definition.operation}; tools read`);
       else if (!TOOL_NAME.test(name)) skip('its name is not a tool name');
@@ -76,7 +77,11 @@ export function operationTool(operation: PublishedOperation, schema: GraphQLSche
     inputSchema: variablesSchema(schema, operation.definition),
     annotations: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
     call: (args, call) =>
-      runOperation(operation.name, { query: operation.body, variables: args, operationName: operation.name }, call),
+      runOperation(
+        operation.name,
+        { query: operation.body, variables: args, operationName: operation.name },
+        call,
+      ),
   };
 }
 

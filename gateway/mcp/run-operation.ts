@@ -10,7 +10,11 @@ export interface GraphQLBody {
 
 interface GraphQLResult {
   data?: unknown;
-  errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+  errors?: readonly {
+    message: string;
+    path?: readonly (string | number)[];
+    extensions?: Record<string, unknown>;
+  }[];
 }
 
 /**
@@ -71,5 +75,7 @@ function parse(body: string): GraphQLResult {
   } catch {
     // Apollo answers JSON; anything else is reported as the error it is.
   }
-  return { errors: [{ message: 'The gateway answered with no JSON', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+  return {
+    errors: [{ message: 'The gateway answered with no JSON', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+  };
 }

@@ -71,7 +71,9 @@ export function useMcp(options: UseMcpOptions): Stage {
   const view = callerView({
     catalog: () => {
       const model = supergraph.model();
-      return model && catalogSources(config, model, null, options.rules, supergraph.descriptors(), options.slo);
+      return (
+        model && catalogSources(config, model, null, options.rules, supergraph.descriptors(), options.slo)
+      );
     },
     engine: () => policy.engine(),
   });
@@ -91,7 +93,11 @@ export function useMcp(options: UseMcpOptions): Stage {
   const sweeper = setInterval(() => sessions.sweep(), Math.min(mcp.sessionIdleMs, 60_000));
   sweeper.unref();
   logger.info(
-    { tools: tools.tools().map((t) => t.name), operations: operations.length, executeGraphql: mcp.executeGraphql },
+    {
+      tools: tools.tools().map((t) => t.name),
+      operations: operations.length,
+      executeGraphql: mcp.executeGraphql,
+    },
     'MCP endpoint at /mcp',
   );
 

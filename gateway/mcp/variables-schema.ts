@@ -33,12 +33,14 @@ export function variablesSchema(schema: GraphQLSchema, operation: OperationDefin
   const required: string[] = [];
 
   const nullable = (inner: JsonSchema): JsonSchema => {
-    const type = inner.type;
-    if (typeof type === 'string') return { ...inner, type: [type, 'null'] };
-    if (Array.isArray(type)) return { ...inner, type: [...(type as string[]), 'null'] };
-    if (Array.isArray(inner.enum)) return { ...inner, enum: [...(inner.enum as unknown[]), null] };
     if (typeof inner.$ref === 'string') return { anyOf: [inner, { type: 'null' }] };
-    return inner;
+    const { type } = inner;
+    return {
+      ...inner,
+      ...(typeof type === 'string' && { type: [type, 'null'] }),
+      ...(Array.isArray(type) && { type: [...(type as string[]), 'null'] }),
+      ...(Array.isArray(inner.enum) && { enum: [...(inner.enum as unknown[]), null] }),
+    };
   };
 
   const of = (type: GraphQLInputType): JsonSchema => {
@@ -74,7 +76,9 @@ export function variablesSchema(schema: GraphQLSchema, operation: OperationDefin
               },
             ]),
           ),
-          required: fields.filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => f.name),
+          required: fields
+            .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
+            .map((f) => f.name),
           additionalProperties: false,
         };
       }

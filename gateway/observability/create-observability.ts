@@ -91,7 +91,11 @@ export function createObservability({
       if (!fetch.ok) metrics.fetchErrors.inc({ subgraph: fetch.subgraph });
       if (products) {
         const outcome = fetch.ok ? 'ok' : 'error';
-        products.served.inc({ product: fetch.subgraph, outcome, source: fetch.fromCache ? 'cache' : 'origin' });
+        products.served.inc({
+          product: fetch.subgraph,
+          outcome,
+          source: fetch.fromCache ? 'cache' : 'origin',
+        });
         // A fetch the cache answered whole never reached the product: not in its origin SLIs.
         if (!fetch.fromCache) {
           products.fetches.inc({ product: fetch.subgraph, outcome });

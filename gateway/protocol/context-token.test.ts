@@ -1,17 +1,18 @@
-import { createSecretKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../common/types.js';
 import {
   CONTEXT_TOKEN_AUDIENCE,
   CONTEXT_TOKEN_ISSUER,
+  contextTokenKid,
   createContextTokenVerifier,
   PROTOCOL_VERSION,
   signContextToken,
   type RowFilterClaims,
 } from './index.js';
 
-const key = createSecretKey(Buffer.alloc(32, 5));
+const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const principal: Principal = {
   sub: 'rita',
   anonymous: false,
@@ -36,7 +37,7 @@ describe('the context token of the protocol', () => {
       sub: 'rita',
       filters,
     });
-    expect(jwt.decode(token, { complete: true })?.header.alg).toBe('HS256');
+    expect(jwt.decode(token, { complete: true })?.header).toMatchObject({ alg: 'ES256', kid: contextTokenKid(key) });
     const claims = createContextTokenVerifier(key)(token);
     expect(claims?.principal).toMatchObject({
       sub: 'rita',
@@ -54,7 +55,7 @@ describe('the context token of the protocol', () => {
 
   it('refuses a token of another protocol version', () => {
     const token = jwt.sign({ v: PROTOCOL_VERSION + 1, anon: false }, key, {
-      algorithm: 'HS256',
+      algorithm: 'ES256',
       issuer: CONTEXT_TOKEN_ISSUER,
       audience: CONTEXT_TOKEN_AUDIENCE,
       subject: 'rita',

@@ -10,8 +10,19 @@ export {
   CONTEXT_TOKEN_HEADER,
   CONTEXT_TOKEN_ISSUER,
   createContextTokenVerifier,
+  createRemoteContextTokenVerifier,
   signContextToken,
+  type AsyncContextTokenVerifier,
+  type ContextTokenVerifier,
 } from './context-token.js';
+export {
+  CONTEXT_TOKEN_JWKS_PATH,
+  contextTokenJwks,
+  contextTokenKid,
+  contextTokenPublicKey,
+  type ContextTokenJwk,
+} from './context-token-keys.js';
+export { declaresRowFilterEnforcement, ROW_FILTERS_PROPERTY } from './row-filter-enforcement.js';
 export { parseRowFilterClaims, parseRowPredicate, predicateFields } from './row-filter.js';
 export { Classification } from './classification.js';
 export { LIBRARY_METRICS, QUALITY_OPERATORS } from './quality-vocabulary.js';

@@ -201,6 +201,11 @@ export interface QualityResult {
   /** The operator and value it must meet, e.g. `mustBe 0`, `mustBeBetween [1, 5]`. */
   readonly threshold: string;
   readonly passed: boolean;
+  /**
+   * The rule could not be measured at all (no credentials for the product's server, an
+   * incomplete `servers` entry): `error` says why; neither a pass nor a failure.
+   */
+  readonly notMeasured?: true | undefined;
   /** ODCS severity, e.g. "error" (blocking) or "warning". */
   readonly severity: string;
   readonly durationMs: number;

@@ -1,10 +1,10 @@
-import { createSecretKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../common/types.js';
 import { createContextTokenVerifier } from '../protocol/index.js';
 import { createContextTokenSigner } from './context-token.js';
 
-const key = createSecretKey(Buffer.alloc(32, 3));
+const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const principal = (sub: string): Principal => ({
   sub,
   anonymous: false,
@@ -43,7 +43,7 @@ describe('the context token', () => {
   });
 
   it('is refused when signed with another key', () => {
-    const forged = createContextTokenSigner(createSecretKey(Buffer.alloc(32, 4)), 60).sign(principal('eve'));
+    const forged = createContextTokenSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 60).sign(principal('eve'));
     expect(createContextTokenVerifier(key)(forged)).toBeUndefined();
   });
 });

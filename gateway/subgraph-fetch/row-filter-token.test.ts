@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { createContextTokenSigner, rowFilterFingerprint } from './context-token.
 import { inflightDedupFetch } from './inflight-fetch.js';
 import { bufferedResponse, type LeanRequestInit } from './lean-fetch.js';
 
-const key = createSecretKey(Buffer.alloc(32, 7));
+const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const principal: Principal = {
   sub: 'rea',
   anonymous: false,
@@ -76,7 +76,7 @@ describe('the context token carries the row filters', () => {
       },
       key,
       {
-        algorithm: 'HS256',
+        algorithm: 'ES256',
         subject: 'x',
         issuer: 'meshgate-gateway',
         audience: 'meshgate-subgraph',

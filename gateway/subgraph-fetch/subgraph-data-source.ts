@@ -1,7 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { ContextTokenSigner } from '../subgraph-fetch/context-token.js';
-import { CONTEXT_TOKEN_HEADER } from '../protocol/index.js';
+import { GATEWAY_PRINCIPAL, type ContextTokenSigner } from '../subgraph-fetch/context-token.js';
+import type { GraphQLFormattedError } from 'graphql';
+import { CONTEXT_TOKEN_HEADER, ROW_FILTERS_PROPERTY } from '../protocol/index.js';
 import { RequestState } from '../pipeline/request-state.js';
 import type { SubgraphFetch } from '../common/types.js';
 import { ErrorCode, MeshgateGraphQLError } from '../common/errors.js';
@@ -44,6 +45,11 @@ export interface SubgraphDataSourceOptions {
   readonly cache?: EntityCache | null | undefined;
   /** Told of each fetch a client request's plan made, as it finishes (the runner's `subgraphFetched`). */
   readonly onFetch?: ((state: RequestState, fetch: SubgraphFetch) => void) | undefined;
+  /**
+   * Whether the product's contract declares that it enforces row filters
+   * (gateway/protocol/row-filter-enforcement.ts), read at each filtered fetch; absent: none does.
+   */
+  readonly enforcesRowFilters?: ((subgraph: string) => boolean) | undefined;
 }
 
 /**
@@ -56,6 +62,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
   private readonly contextToken: ContextTokenSigner | undefined;
   private readonly cache: EntityCache | undefined;
   private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
+  private readonly enforcesRowFilters: (subgraph: string) => boolean;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url, fetcher: options.dedup ? dedupingFetch : plainFetch });
@@ -63,6 +70,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
     this.contextToken = options.contextToken;
     this.cache = options.cache ?? undefined;
     this.onFetch = options.onFetch;
+    this.enforcesRowFilters = options.enforcesRowFilters ?? (() => false);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestState>): void {
@@ -97,6 +105,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
       if (this.onFetch) this.onFetch(state, fetch);
       else state.fetches.push(fetch);
     };
+    // A filter for a product that has not declared it enforces filters would be ignored there:
+    // the fetch is refused instead, answered as a product refuses a filter it cannot apply.
+    const filters = state?.rowFilters.claims[this.name];
+    if (filters?.length && !this.enforcesRowFilters(this.name)) {
+      record(false);
+      return { errors: [rowFilterUnenforceable(this.name, filters[0]!)] };
+    }
     try {
       const cacheable = this.cache && this.cacheable(options);
       if (this.cache && cacheable) {
@@ -163,15 +178,12 @@ function subgraphUnavailable(subgraph: string, cause: unknown): MeshgateGraphQLE
   );
 }
 
-/** Who the gateway's own subgraph requests (health checks, `_service`) run as. */
-const GATEWAY_PRINCIPAL = Object.freeze({
-  sub: 'meshgate-gateway',
-  anonymous: false,
-  roles: Object.freeze(['gateway']),
-  scopes: Object.freeze([]),
-  teams: Object.freeze([]),
-  attributes: Object.freeze({}),
-});
+function rowFilterUnenforceable(subgraph: string, filter: { rule: string; type: string }): GraphQLFormattedError {
+  return {
+    message: `Row filter not enforceable here: rule ${filter.rule} filters ${filter.type}, and data product "${subgraph}" does not declare that it enforces row filters (${ROW_FILTERS_PROPERTY}: enforced in its contract)`,
+    extensions: { code: ErrorCode.ROW_FILTER_UNENFORCEABLE },
+  };
+}
 
 function failureReason(cause: unknown): string {
   const error = cause as {

@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { CONTEXT_TOKEN_HEADER, PROTOCOL_VERSION, signContextToken } from '../../
 import { requireGatewayContext } from './gateway-context.js';
 
 describe('requireGatewayContext', () => {
-  const key = createSecretKey(Buffer.alloc(32, 3));
+  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const app = Fastify();
   requireGatewayContext(app, '/graphql', key);
   app.post('/graphql', async () => ({ data: { ok: true } }));
@@ -38,7 +38,7 @@ describe('requireGatewayContext', () => {
 
   it('passes a token without a protocol version (signed before `v` existed)', async () => {
     const token = jwt.sign(claims, key, {
-      algorithm: 'HS256',
+      algorithm: 'ES256',
       issuer: 'meshgate-gateway',
       audience: 'meshgate-subgraph',
       subject: 'x',
@@ -64,7 +64,7 @@ describe('requireGatewayContext', () => {
       'expired',
       () =>
         jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 5 }, key, {
-          algorithm: 'HS256',
+          algorithm: 'ES256',
           issuer: 'meshgate-gateway',
           audience: 'meshgate-subgraph',
           subject: 'x',
@@ -74,7 +74,7 @@ describe('requireGatewayContext', () => {
       'for another audience',
       () =>
         jwt.sign(claims, key, {
-          algorithm: 'HS256',
+          algorithm: 'ES256',
           issuer: 'meshgate-gateway',
           audience: 'meshgate',
           subject: 'x',
@@ -85,7 +85,7 @@ describe('requireGatewayContext', () => {
       'of an unknown protocol version',
       () =>
         jwt.sign({ ...claims, v: PROTOCOL_VERSION + 1 }, key, {
-          algorithm: 'HS256',
+          algorithm: 'ES256',
           issuer: 'meshgate-gateway',
           audience: 'meshgate-subgraph',
           subject: 'x',
@@ -96,7 +96,7 @@ describe('requireGatewayContext', () => {
       'without a subject',
       () =>
         jwt.sign({ anon: false }, key, {
-          algorithm: 'HS256',
+          algorithm: 'ES256',
           issuer: 'meshgate-gateway',
           audience: 'meshgate-subgraph',
           expiresIn: 30,

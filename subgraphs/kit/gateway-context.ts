@@ -1,6 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CONTEXT_TOKEN_HEADER, createContextTokenVerifier } from '../../gateway/protocol/index.js';
+import {
+  CONTEXT_TOKEN_HEADER,
+  createContextTokenVerifier,
+  createRemoteContextTokenVerifier,
+} from '../../gateway/protocol/index.js';
 import { ErrorCode, httpStatusOf } from '../../gateway/common/errors.js';
 import { RowFilters, unenforceable, type RowFilterTargets } from './row-filter.js';
 
@@ -22,7 +26,9 @@ export function requestRowFilters(request: FastifyRequest): RowFilters {
 /**
  * No bypass: a data product answers GraphQL only to the gateway. Every request to `path`
  * (queries, `_entities`, `_service` alike) must carry the gateway's short-lived context token
- * (`x-meshgate-context`, HS256, principal + request id); anything else gets 401
+ * (`x-meshgate-context`, ES256, principal + row filters), verified with the gateway's public
+ * key: a KeyObject, or the gateway's JWKS URL (`/.well-known/meshgate/keys`, fetched and
+ * refetched on an unknown `kid` by jose); anything else gets 401
  * CONTEXT_TOKEN_INVALID before Apollo Server sees it. Health and readiness stay open.
  *
  * The token's row filters for this product are checked here too: one the product cannot
@@ -32,14 +38,14 @@ export function requestRowFilters(request: FastifyRequest): RowFilters {
 export function requireGatewayContext(
   app: FastifyInstance,
   path: string,
-  key: KeyObject,
+  key: KeyObject | URL,
   enforcement?: RowFilterEnforcement,
 ): void {
-  const verify = createContextTokenVerifier(key);
+  const verify = key instanceof URL ? createRemoteContextTokenVerifier(key) : createContextTokenVerifier(key);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url !== path && !request.url.startsWith(`${path}?`)) return;
     const header = request.headers[CONTEXT_TOKEN_HEADER];
-    const claims = verify(typeof header === 'string' ? header : undefined);
+    const claims = await verify(typeof header === 'string' ? header : undefined);
     if (claims) {
       const mine = enforcement ? (claims.filters[enforcement.subgraph] ?? []) : [];
       const problem = mine.length ? unenforceable(mine, enforcement?.targets ?? {}) : undefined;

@@ -22,8 +22,11 @@ export interface SubgraphServerOptions {
   dataDir?: string | undefined;
   /** PGlite in memory only: a seeded data directory to start from (DatabaseOptions.template). */
   template?: Blob | undefined;
-  /** Key of the gateway's context tokens (no bypass): from CONTEXT_TOKEN_SECRET, or the development key. */
-  contextKey: KeyObject;
+  /**
+   * What the gateway's context tokens are verified with (no bypass): its public key (a private
+   * key is reduced to its public half), or the URL of its JWKS (`/.well-known/meshgate/keys`).
+   */
+  contextKey: KeyObject | URL;
   /** One line per request with the gateway's `x-request-id`, so a fetch correlates with the gateway's log. None when absent. */
   logger?: Logger | undefined;
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { dataProducts, findDataProduct } from '../../../subgraphs/index.js';
 import type { DataProduct } from '../../../subgraphs/kit/data-product.js';
 import { openDatabase } from '../../../subgraphs/kit/database.js';
-import { probeFreshness, runQuality } from '../../../subgraphs/kit/quality/index.js';
+import { probeFreshness, runQuality } from '../../health/quality/index.js';
 import { ensureSeeded } from '../../../subgraphs/kit/seed.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
 import { openQualityStore } from '../../health/open-quality-store.js';

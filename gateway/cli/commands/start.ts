@@ -14,7 +14,7 @@ export function registerStartCommand(program: Command): void {
     .action(async (options: { port?: string }) => {
       const config = loadConfig(process.env, { port: options.port });
       const logger = createLogger(config.logLevel);
-      const mesh = await startMesh(config, logger, { ports: 'default', persistent: true });
+      const mesh = await startMesh(config, logger, { ports: 'default', persistent: true, live: {} });
       printBanner(config, mesh.gateway.url, mesh.subgraphs);
       stopOnSignal(logger, mesh, { timeoutMs: config.shutdownTimeoutMs });
     });

@@ -5,7 +5,7 @@ import { startSubgraph } from '../../../subgraphs/kit/server.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../common/logger.js';
 import { portOption, stopOnSignal } from './lifecycle.js';
-import { contextTokenKey } from '../../subgraph-fetch/context-token.js';
+import { contextTokenVerificationKey } from '../../subgraph-fetch/context-token.js';
 import { acquireTracing } from '../../observability/tracing/index.js';
 
 /** `meshgate subgraph NAME`: one data product alone, as its domain team deploys it. */
@@ -27,7 +27,7 @@ export function registerSubgraphCommand(program: Command): void {
         port: config.port,
         host: config.host,
         databaseUrl: config.databaseUrl,
-        contextKey: contextTokenKey(config.security.contextToken, config.stateDir),
+        contextKey: contextTokenVerificationKey(config.security.contextToken, config.stateDir),
         dataDir: config.databaseUrl ? undefined : resolve(config.stateDir, 'pglite', name),
         logger,
       });

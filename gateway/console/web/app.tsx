@@ -19,8 +19,9 @@ export function App({ session }: { session: ConsoleSessionView }) {
     { page: 'checks', label: 'Schema checks', allowed: can.governance },
   ];
   const signOut = async () => {
-    await api('/console/api/logout', {});
-    window.location.assign('/console/login');
+    // After a single sign-on, on to the provider's end-session endpoint (signed out there too).
+    const { logoutUrl } = await api<{ signedOut: boolean; logoutUrl?: string }>('/console/api/logout', {});
+    window.location.assign(logoutUrl ?? '/console/login');
   };
   return (
     <div className="app">

@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createContextTokenSigner } from '../context-token.js';
 import { canonicalJson } from './canonical-json.js';
@@ -93,7 +93,7 @@ describe('entity cache keys', () => {
 
   it("survive the renewal of a principal's context token, and separate principals", () => {
     vi.useFakeTimers({ now: new Date('2026-12-03T10:00:00Z') });
-    const signer = createContextTokenSigner(createSecretKey(Buffer.alloc(32, 7)), 60);
+    const signer = createContextTokenSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 60);
     const fingerprint = contextFingerprinter();
     const rita = principal('rita', ['support']);
     const first = signer.sign(rita);

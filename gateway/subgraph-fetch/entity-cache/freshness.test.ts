@@ -35,14 +35,16 @@ describe("the entity cache's TTL", () => {
   });
 
   it('reads a new descriptor list (a publish) and never caches a product it has no contract for', () => {
-    let list: readonly DataProductDescriptor[] | null = [published('1.0.0')];
+    let list: readonly DataProductDescriptor[] = [published('1.0.0')];
     const freshness = productFreshness(() => list, 60);
     expect(freshness('orders')).toEqual({ ttlMs: Math.min(60, ordersTtlSeconds) * 1_000, version: '1.0.0' });
     expect(freshness('inventory')).toEqual({ ttlMs: 0, version: 'none' });
     list = [published('1.1.0')];
     expect(freshness('orders').version).toBe('1.1.0');
-    // No registry: this repository's products describe the supergraph.
-    list = null;
+    // A supergraph file described by its launcher: the launcher's descriptors, nothing else.
+    list = dataProducts.map((p) => p.descriptor);
     expect(freshness('customers').ttlMs).toBe(60_000);
+    list = [];
+    expect(freshness('customers')).toEqual({ ttlMs: 0, version: 'none' });
   });
 });

@@ -1,4 +1,3 @@
-import { dataProducts } from '../../../subgraphs/index.js';
 import { productSla, type DataProductDescriptor, type ProductSla } from '../../protocol/index.js';
 
 /** What the cache needs to know of one product: how long its answers stay true, and which version answers. */
@@ -16,16 +15,15 @@ export interface ProductFreshness {
  * (an entity's nested lists), and which ones is not visible from the fetch without the
  * schema: it is never older than any promise. `ttlMaxSeconds` bounds it further.
  *
- * `descriptors()` is the registry's list for the supergraph in service (null for a file or
- * introspection: this repository's products describe it); a new list (a publish) is read
- * again, so a product's new contract applies from its next fetch.
+ * `descriptors()` is the list that came with the supergraph in service (the registry's, or
+ * the launcher's: supergraph/use-supergraph.ts); a new list (a publish) is read again, so a
+ * product's new contract applies from its next fetch.
  */
 export function productFreshness(
-  descriptors: () => readonly DataProductDescriptor[] | null,
+  descriptors: () => readonly DataProductDescriptor[],
   ttlMaxSeconds: number | undefined,
 ): (subgraph: string) => ProductFreshness {
-  const local = dataProducts.map((p) => p.descriptor);
-  let seen: readonly DataProductDescriptor[] | null | undefined;
+  let seen: readonly DataProductDescriptor[] | undefined;
   let bySubgraph = new Map<string, ProductFreshness>();
   return (subgraph) => {
     const current = descriptors();
@@ -35,7 +33,7 @@ export function productFreshness(
     }
     let freshness = bySubgraph.get(subgraph);
     if (!freshness) {
-      const descriptor = (current ?? local).find((d) => d.name === subgraph);
+      const descriptor = current.find((d) => d.name === subgraph);
       freshness = descriptor ? freshnessOf(descriptor, ttlMaxSeconds) : NOT_CACHED;
       bySubgraph.set(subgraph, freshness);
     }

@@ -15,7 +15,7 @@ import type { CacheConfig, EntityCache } from './types.js';
  */
 export function openEntityCache(
   config: CacheConfig,
-  descriptors: () => readonly DataProductDescriptor[] | null,
+  descriptors: () => readonly DataProductDescriptor[],
   logger: Logger,
 ): EntityCache | null {
   if (!config.enabled) return null;

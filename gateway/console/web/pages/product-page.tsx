@@ -218,12 +218,14 @@ function SliCharts({ answer }: { answer: SloAnswer }) {
           <thead>
             <tr>
               <th>window</th>
-              <th>fetches</th>
-              <th>availability</th>
+              <th title="fetches that reached the product, and its health probes">origin fetches</th>
+              <th title="what the SLA is judged on">origin availability</th>
               <th>p50</th>
               <th>p95</th>
               <th>p99</th>
               <th>burn rate</th>
+              <th title="what consumers got, entity cache hits included">served availability</th>
+              <th>served from cache</th>
             </tr>
           </thead>
           <tbody>
@@ -236,6 +238,8 @@ function SliCharts({ answer }: { answer: SloAnswer }) {
                 <td>{ms(w.latencyMs.p95)}</td>
                 <td>{ms(w.latencyMs.p99)}</td>
                 <td>{w.burnRate === null ? '—' : w.burnRate.toFixed(2)}</td>
+                <td>{pct(health.measured.served?.[w.window].availability ?? null)}</td>
+                <td>{health.measured.servedFromCache?.[w.window] ?? '—'}</td>
               </tr>
             ))}
           </tbody>
@@ -243,6 +247,12 @@ function SliCharts({ answer }: { answer: SloAnswer }) {
       )}
       {health && (
         <p className="muted">Error budget left (30 days): {pct(health.measured.errorBudgetRemaining)}</p>
+      )}
+      {health?.measured.probe?.state === 'down' && (
+        <p className="muted" data-section="probe-down">
+          Down: {health.measured.probe.consecutiveFailures} health probes in a row failed since{' '}
+          {health.measured.probe.failingSince} ({health.measured.probe.lastError})
+        </p>
       )}
     </>
   );

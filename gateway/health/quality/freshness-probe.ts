@@ -1,10 +1,10 @@
-import { ErrorCode, StartupError } from '../../../gateway/common/errors.js';
-import type { Database } from '../database.js';
+import { ErrorCode, StartupError } from '../../common/errors.js';
+import type { ReadableDatabase } from './readable-database.js';
 import {
   productSla,
   type DataProductDescriptor,
   type FreshnessReading,
-} from '../../../gateway/protocol/index.js';
+} from '../../protocol/index.js';
 import { productTables } from './product-tables.js';
 import { readOnlyQuery } from './read-only.js';
 
@@ -15,7 +15,7 @@ import { readOnlyQuery } from './read-only.js';
  */
 export async function probeFreshness(
   descriptor: DataProductDescriptor,
-  db: Database,
+  db: ReadableDatabase,
   options: { statementTimeoutMs: number; now?: () => Date },
 ): Promise<FreshnessReading | null> {
   const { element, maxLagSeconds } = productSla(descriptor).freshness;

@@ -1,4 +1,4 @@
-import { ErrorCode, StartupError } from '../../../gateway/common/errors.js';
+import { ErrorCode, StartupError } from '../../common/errors.js';
 
 /**
  * The first of three defences around a contract's custom `sql` rule: the query must be one

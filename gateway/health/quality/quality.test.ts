@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../gateway/common/errors.js';
-import { dataProducts } from '../../index.js';
-import { openDatabase, type Database } from '../database.js';
+import { ErrorCode } from '../../common/errors.js';
+import { dataProducts } from '../../../subgraphs/index.js';
+import { openDatabase, type Database } from '../../../subgraphs/kit/database.js';
 import type {
   DataProductDescriptor,
   LibraryRule,
   QualityRule,
   SqlRule,
-} from '../../../gateway/protocol/index.js';
+} from '../../protocol/index.js';
 import { compileLibraryRule } from './compile-rule.js';
 import { probeFreshness } from './freshness-probe.js';
 import { readOnlyQuery } from './read-only.js';

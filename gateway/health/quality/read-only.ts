@@ -1,4 +1,4 @@
-import type { Database } from '../database.js';
+import type { ReadableDatabase } from './readable-database.js';
 
 /**
  * Runs one statement of the platform's on a product's database as a reader: in a READ ONLY
@@ -9,7 +9,7 @@ import type { Database } from '../database.js';
  * left as it was.
  */
 export async function readOnlyQuery<Row>(
-  db: Database,
+  db: ReadableDatabase,
   sql: string,
   params: readonly unknown[],
   statementTimeoutMs: number,

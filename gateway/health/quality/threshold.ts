@@ -1,4 +1,4 @@
-import type { Threshold } from '../../../gateway/protocol/index.js';
+import type { Threshold } from '../../protocol/index.js';
 
 /** Whether a measured value meets an ODCS operator. Between bounds are inclusive. */
 export function meets(measured: number, { operator, value }: Threshold): boolean {

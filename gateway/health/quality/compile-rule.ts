@@ -1,6 +1,6 @@
-import { ErrorCode, StartupError } from '../../../gateway/common/errors.js';
+import { ErrorCode, StartupError } from '../../common/errors.js';
 import type { ProductTables } from './product-tables.js';
-import type { LibraryRule } from '../../../gateway/protocol/index.js';
+import type { LibraryRule } from '../../protocol/index.js';
 
 /** A library rule as one statement: `bad` rows of `total`, with its parameters. */
 export interface CompiledRule {

@@ -1,6 +1,6 @@
-import { StartupError } from '../../../gateway/common/errors.js';
-import type { Database } from '../database.js';
-import type { DataProductDescriptor, QualityResult, QualityRule } from '../../../gateway/protocol/index.js';
+import { StartupError } from '../../common/errors.js';
+import type { ReadableDatabase } from './readable-database.js';
+import type { DataProductDescriptor, QualityResult, QualityRule } from '../../protocol/index.js';
 import { compileLibraryRule } from './compile-rule.js';
 import { productTables, type ProductTables } from './product-tables.js';
 import { readOnlyQuery } from './read-only.js';
@@ -20,7 +20,7 @@ export interface QualityRunOptions {
  */
 export async function runQuality(
   descriptor: DataProductDescriptor,
-  db: Database,
+  db: ReadableDatabase,
   options: QualityRunOptions,
 ): Promise<QualityResult[]> {
   const now = options.now ?? (() => new Date());
@@ -58,7 +58,7 @@ export async function runQuality(
 
 async function measure(
   rule: QualityRule,
-  db: Database,
+  db: ReadableDatabase,
   tables: ProductTables,
   timeoutMs: number,
 ): Promise<number> {
