@@ -17,6 +17,8 @@ import { useConsole } from './console/server/index.js';
 import { useDefer } from './defer/index.js';
 import { usePersisted } from './persisted/index.js';
 import { useLimits, withLimitCodes } from './limits/index.js';
+import { usePlanning } from './planning/use-planning.js';
+import { readSafelist } from './persisted/safelist.js';
 import { readPolicyFiles, usePolicy, withEnforcedSecurityFeatures } from './policy/index.js';
 import { supergraphModel } from './supergraph/supergraph-model.js';
 import { supergraphSource } from './supergraph/supergraph-source.js';
@@ -247,6 +249,15 @@ async function start(
     grants: grants ?? undefined,
   });
   const access = useAccess({ config: config.access, store: accessStore, authenticate, supergraph });
+  // Bounded planning: the plan store @apollo/gateway uses, and the warm-up of a reload's supergraph.
+  const planning = usePlanning({
+    config: config.planning,
+    registry: observability.registry,
+    logger,
+    safelist:
+      config.planning.warmup && config.persisted.safelistPath ? readSafelist(config.persisted.safelistPath) : null,
+    lineage: lineage?.store ?? null,
+  });
 
   // The pipeline: one line per stage, in the order a request meets them.
   // The pipeline: one line per stage, in the order a request meets them. Each is made only when
@@ -272,6 +283,8 @@ async function start(
     () => supergraph,
     // authorize ─▶ plan + execute ─▶ mask (MESHGATE_POLICY=off: none).
     () => policy,
+    // Cold plans in a worker thread under QUERY_PLANNING_TIMEOUT_MS; the byte-bounded plan cache; warm-up.
+    () => planning,
     // The entity cache answers inside the subgraph fetch; its metrics, admin routes and reloads.
     () => useEntityCache(cache, authenticate, observability.registry),
     // Lineage: one event per operation, queued off the request path (MESHGATE_LINEAGE=off: none).
@@ -321,9 +334,12 @@ async function start(
 
   const gateway = new ApolloGateway({
     // With the policy layer on, meshgate enforces @authenticated/@requiresScopes/@policy itself.
-    supergraphSdl: config.security.policy.enabled
-      ? withEnforcedSecurityFeatures(source.supergraphSdl)
-      : source.supergraphSdl,
+    // A reload's supergraph swaps in once its hot operations are planned (PLAN_WARMUP).
+    supergraphSdl: planning.withWarmup(
+      config.security.policy.enabled ? withEnforcedSecurityFeatures(source.supergraphSdl) : source.supergraphSdl,
+    ),
+    // The plan store, bounded in bytes (QUERY_PLAN_CACHE_MAX_BYTES), that plans off the loop.
+    queryPlannerConfig: planning.plannerConfig,
     // A supergraph names each subgraph's URL; SUBGRAPH_URLS re-routes it (e.g. in containers).
     buildService: ({ name, url }) =>
       new SubgraphDataSource({

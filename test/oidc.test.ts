@@ -19,7 +19,11 @@ import { teamProduct } from './support/team-product.js';
  */
 const QUERY = '{ order(id: "42") { id status customer { name } } }';
 const CLIENTS = [
-  { id: 'ci-pipeline', secret: 'ci-secret', claims: { roles: ['analyst'], teams: ['sales'], purpose: 'support' } },
+  {
+    id: 'ci-pipeline',
+    secret: 'ci-secret',
+    claims: { roles: ['analyst'], teams: ['sales'], purpose: 'support' },
+  },
   { id: 'steward-app', secret: 'steward-secret', claims: { roles: ['data-steward'] } },
   { id: 'zoo-ci', secret: 'zoo-secret', claims: { teams: ['zoo-team'] } },
   { id: 'farm-ci', secret: 'farm-secret', claims: { teams: ['farm-team'] } },
@@ -85,7 +89,11 @@ describe('tokens from the identity provider', () => {
     });
     expect(provider.fetches.discovery).toBeGreaterThanOrEqual(1);
     const token = await provider.clientToken('ci-pipeline');
-    expect(jwt.decode(token)).toMatchObject({ iss: provider.issuer, aud: 'meshgate', client_id: 'ci-pipeline' });
+    expect(jwt.decode(token)).toMatchObject({
+      iss: provider.issuer,
+      aud: 'meshgate',
+      client_id: 'ci-pipeline',
+    });
     const answer = await graphql(gateway.url, QUERY, { headers: bearer(token) });
     expect(codeOf(answer)).toBe('200 ok');
     expect(answer.body.data).toMatchObject({ order: { id: '42', customer: { name: expect.any(String) } } });
@@ -112,9 +120,11 @@ describe('tokens from the identity provider', () => {
     );
     const stranger = await startTestProvider({ clients: CLIENTS });
     cleanup.push(() => stranger.stop());
-    expect(codeOf(await graphql(gateway.url, QUERY, { headers: bearer(await stranger.clientToken('ci-pipeline')) }))).toBe(
-      '401 TOKEN_INVALID issuer',
-    );
+    expect(
+      codeOf(
+        await graphql(gateway.url, QUERY, { headers: bearer(await stranger.clientToken('ci-pipeline')) }),
+      ),
+    ).toBe('401 TOKEN_INVALID issuer');
     const claims = { sub: 'mallory', iss: provider.issuer, aud: AUDIENCE, roles: ['data-steward'] };
     const hs = jwt.sign(claims, 'x'.repeat(32), { algorithm: 'HS256', expiresIn: 60 });
     const none = jwt.sign(claims, null, { algorithm: 'none' });
@@ -194,7 +204,9 @@ describe('tokens from the identity provider', () => {
       expect(codeOf(await graphql(gateway.url, QUERY, { headers: bearer(token) }))).toBe('200 ok');
       served++;
     }
-    console.log(`provider killed: /ready identityProvider=${JSON.stringify(down.identityProvider)}; ${served} requests served from cached keys`);
+    console.log(
+      `provider killed: /ready identityProvider=${JSON.stringify(down.identityProvider)}; ${served} requests served from cached keys`,
+    );
     await provider.start();
     await vi.waitFor(
       async () => {
@@ -203,9 +215,11 @@ describe('tokens from the identity provider', () => {
       },
       { timeout: 15_000, interval: 250 },
     );
-    expect(codeOf(await graphql(gateway.url, QUERY, { headers: bearer(await provider.clientToken('ci-pipeline')) }))).toBe(
-      '200 ok',
-    );
+    expect(
+      codeOf(
+        await graphql(gateway.url, QUERY, { headers: bearer(await provider.clientToken('ci-pipeline')) }),
+      ),
+    ).toBe('200 ok');
   });
 });
 
@@ -270,10 +284,13 @@ describe('the provider down at start', () => {
       expect(status).toBe(200);
       expect(body.identityProvider).toMatchObject({ status: 'unavailable', keys: [] });
       expect(body.identityProvider?.reason).toMatch(/fetch failed|ECONNREFUSED/);
-      console.log(`provider down at start: anonymous 200, token 401 IDENTITY_PROVIDER_UNAVAILABLE in ${ms} ms; /ready ${status} ${JSON.stringify(body.identityProvider)}`);
+      console.log(
+        `provider down at start: anonymous 200, token 401 IDENTITY_PROVIDER_UNAVAILABLE in ${ms} ms; /ready ${status} ${JSON.stringify(body.identityProvider)}`,
+      );
       await provider.start();
       await vi.waitFor(
-        async () => expect(codeOf(await graphql(gateway.url, QUERY, { headers: bearer(token) }))).toBe('200 ok'),
+        async () =>
+          expect(codeOf(await graphql(gateway.url, QUERY, { headers: bearer(token) }))).toBe('200 ok'),
         { timeout: 15_000, interval: 250 },
       );
     } finally {
@@ -310,14 +327,17 @@ describe('the registry', () => {
       headers: bearer(await provider.clientToken('zoo-ci')),
     });
     expect(audit.status).toBe(200);
-    const entries = ((await audit.json()) as { entries: { subject: string; teams: string[]; outcome?: string }[] })
-      .entries;
+    const entries = (
+      (await audit.json()) as { entries: { subject: string; teams: string[]; outcome?: string }[] }
+    ).entries;
     expect(entries.map((e) => [e.subject, e.teams])).toEqual(
       expect.arrayContaining([
         ['zoo-ci', ['zoo-team']],
         ['farm-ci', ['farm-team']],
       ]),
     );
-    console.log(`registry: farm-ci refused ${wrongTeam.status}; zoo-ci published ${published.status}; audit ${JSON.stringify(entries.map((e) => `${e.subject} [${e.teams.join(',')}]`))}`);
+    console.log(
+      `registry: farm-ci refused ${wrongTeam.status}; zoo-ci published ${published.status}; audit ${JSON.stringify(entries.map((e) => `${e.subject} [${e.teams.join(',')}]`))}`,
+    );
   });
 });

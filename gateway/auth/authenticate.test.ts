@@ -130,7 +130,9 @@ describe('authenticate', () => {
       attributes: { purpose: 'support', countries: ['DE', 'AT'] },
     });
     // A client-credentials token has no `sub` at some providers: the client id names it.
-    const app = await authenticator({ JWT_PUBLIC_KEY: pem })(bearer(rs({ sub: undefined, client_id: 'ci-bot' })));
+    const app = await authenticator({ JWT_PUBLIC_KEY: pem })(
+      bearer(rs({ sub: undefined, client_id: 'ci-bot' })),
+    );
     expect(app).toMatchObject({ sub: 'ci-bot', teams: [] });
   });
 

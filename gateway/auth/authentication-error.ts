@@ -9,9 +9,7 @@ import type { TokenFailure } from './types.js';
 export class AuthenticationError extends MeshgateGraphQLError {
   constructor(
     readonly code:
-      | ErrorCode.TOKEN_INVALID
-      | ErrorCode.UNAUTHENTICATED
-      | ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE,
+      ErrorCode.TOKEN_INVALID | ErrorCode.UNAUTHENTICATED | ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE,
     reason: TokenFailure | 'missing',
   ) {
     super(code, code === ErrorCode.TOKEN_INVALID ? `Invalid bearer token (${reason})` : messageOf(code), {

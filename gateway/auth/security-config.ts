@@ -86,10 +86,17 @@ export const securityEnv = {
   // More PEM keys whose public halves the JWKS serves too: the previous key while tokens it signed live, or the next one.
   CONTEXT_TOKEN_PUBLISHED_KEYS: z
     .string()
-    .transform((list) => list.split(',').map((f) => f.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
+    )
     .default([]),
   // A product (`meshgate subgraph`): verify with the gateway's JWKS at this URL, or with this public key (PEM).
-  CONTEXT_TOKEN_JWKS_URL: z.url({ error: 'must be a URL (the gateway’s /.well-known/meshgate/keys)' }).optional(),
+  CONTEXT_TOKEN_JWKS_URL: z
+    .url({ error: 'must be a URL (the gateway’s /.well-known/meshgate/keys)' })
+    .optional(),
   CONTEXT_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
 };
 

@@ -71,6 +71,8 @@ export enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED = 'RATE_LIMITED',
   OPERATION_NOT_IN_SAFELIST = 'OPERATION_NOT_IN_SAFELIST',
+  // Bounded query planning (issue 30).
+  QUERY_PLANNING_TIMEOUT = 'QUERY_PLANNING_TIMEOUT',
   // The entity cache (issue 16).
   CACHE_FORBIDDEN = 'CACHE_FORBIDDEN',
   CACHE_UNAVAILABLE = 'CACHE_UNAVAILABLE',
@@ -305,7 +307,8 @@ export const ERROR_CATALOGUE = {
     code: ErrorCode.CONSOLE_TOKEN_PASTE_DISABLED,
     kind: 'client',
     status: 403,
-    message: 'Signing in to the console by pasting a token is for development only: sign in with the identity provider',
+    message:
+      'Signing in to the console by pasting a token is for development only: sign in with the identity provider',
   },
   [ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE]: {
     code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE,
@@ -496,6 +499,13 @@ export const ERROR_CATALOGUE = {
     kind: 'refusal',
     status: 400,
     message: 'Operation is not in the published safelist',
+  },
+  [ErrorCode.QUERY_PLANNING_TIMEOUT]: {
+    code: ErrorCode.QUERY_PLANNING_TIMEOUT,
+    kind: 'refusal',
+    // Planning is deterministic: the same operation on the same supergraph would time out again.
+    status: 400,
+    message: 'The operation took longer than QUERY_PLANNING_TIMEOUT_MS to plan; simplify it',
   },
   [ErrorCode.CACHE_FORBIDDEN]: {
     code: ErrorCode.CACHE_FORBIDDEN,

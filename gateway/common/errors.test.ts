@@ -111,6 +111,7 @@ describe('the codes derived from the catalogue', () => {
         ...APOLLO_REQUEST_ERROR_CODES,
         'UNAUTHENTICATED',
         'TOKEN_INVALID',
+        'IDENTITY_PROVIDER_UNAVAILABLE',
         'DEPTH_LIMIT_EXCEEDED',
         'ALIAS_LIMIT_EXCEEDED',
         'ROOT_FIELD_LIMIT_EXCEEDED',

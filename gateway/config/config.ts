@@ -6,6 +6,7 @@ import { ErrorCode, StartupError } from '../common/errors.js';
 import { limitsConfig, limitsEnv } from '../limits/limits-config.js';
 import type { LimitsConfig } from '../limits/types.js';
 import { persistedConfig, persistedEnv } from '../persisted/persisted-config.js';
+import { planningConfig, planningEnv, type PlanningConfig } from '../planning/planning-config.js';
 import type { PersistedConfig } from '../persisted/types.js';
 import { cacheConfig, cacheEnv } from '../subgraph-fetch/entity-cache/cache-config.js';
 import type { CacheConfig } from '../subgraph-fetch/entity-cache/types.js';
@@ -81,6 +82,8 @@ const EnvSchema = z.object({
   ...limitsEnv,
   // Automatic persisted queries and safelist mode (persisted/persisted-config.ts).
   ...persistedEnv,
+  // Query planning: deadline (worker thread), plan cache bytes, warm-up on reload (planning/planning-config.ts).
+  ...planningEnv,
   // The entity cache of subgraph answers: L1 in memory, L2 in Redis (subgraph-fetch/entity-cache/cache-config.ts).
   ...cacheEnv,
   // SLIs from live traffic per data product: on/off, flush interval, Redis prefix (health/sli-config.ts).
@@ -153,6 +156,8 @@ export interface MeshgateConfig {
   readonly limits: LimitsConfig;
   /** APQ (cache in Redis) and safelist mode. */
   readonly persisted: PersistedConfig;
+  /** The planning deadline, the plan cache's byte bound, the warm-up on reload. */
+  readonly planning: PlanningConfig;
   /** The entity cache: on/off, L1 byte bound, L2 in Redis, TTL bound. */
   readonly cache: CacheConfig;
   /** SLI recording: on/off, Redis (every replica adds to one number) or memory, flush interval. */
@@ -233,6 +238,7 @@ export function loadConfig(
     registry: registryConfig(e, absolute(e.MESHGATE_STATE_DIR), absolute, redis),
     limits: limitsConfig(e, redis),
     persisted: persistedConfig(e, absolute, redis),
+    planning: planningConfig(e),
     cache: cacheConfig(e, redis),
     sli: sliConfig(e, redis),
     probe: probeConfig(e),

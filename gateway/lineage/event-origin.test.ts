@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../auth/anonymous.js';
 import { lineageEvent } from './event.js';
 import { toOpenLineage } from './openlineage.js';
+import { openLineageValidator } from './openlineage-schema.js';
 import { parseWire, serialize, withShape } from './wire.js';
 
 /** An MCP tool call's event: the client from the handshake and the tool, through the wire and into OpenLineage. */
@@ -34,7 +35,8 @@ describe('the origin of an MCP read', () => {
     expect(withShape(record.event, shape)).toEqual(event);
   });
 
-  it('puts it in the OpenLineage run facet', () => {
+  it('puts it in the OpenLineage run facet, a valid RunEvent', () => {
+    expect(openLineageValidator()(toOpenLineage(event))).toEqual([]);
     expect(toOpenLineage(event).run.facets.meshgate).toMatchObject({
       client: { name: 'mcp:claude-desktop/0.9.1', version: '0.9.1' },
       origin: { kind: 'mcp', tool: 'Customers' },

@@ -83,7 +83,9 @@ export function runPolicyTests(engine: PolicyEngine, dir: string): CaseResult[] 
     }
     return parsed.data.cases.map((testCase) => {
       const principal: Principal =
-        testCase.principal === 'anonymous' ? ANONYMOUS : { teams: [], ...testCase.principal, anonymous: false };
+        testCase.principal === 'anonymous'
+          ? ANONYMOUS
+          : { teams: [], ...testCase.principal, anonymous: false };
       let decisions: readonly FieldDecision[];
       try {
         decisions = decide(engine, principal, testCase.query);

@@ -84,7 +84,10 @@ export function createContextTokenVerifier(key: KeyObject): ContextTokenVerifier
       return undefined;
     }
     const claims = readClaims(payload);
-    if (claims) verified.set(token, claims, { ttl: Math.max(1, (claims.principal.expiresAt ?? 0) * 1000 - Date.now()) });
+    if (claims)
+      verified.set(token, claims, {
+        ttl: Math.max(1, (claims.principal.expiresAt ?? 0) * 1000 - Date.now()),
+      });
     return claims;
   };
 }
@@ -116,7 +119,10 @@ export function createRemoteContextTokenVerifier(
       return undefined;
     }
     const claims = readClaims(payload);
-    if (claims) verified.set(token, claims, { ttl: Math.max(1, (claims.principal.expiresAt ?? 0) * 1000 - Date.now()) });
+    if (claims)
+      verified.set(token, claims, {
+        ttl: Math.max(1, (claims.principal.expiresAt ?? 0) * 1000 - Date.now()),
+      });
     return claims;
   };
 }

@@ -178,7 +178,10 @@ function subgraphUnavailable(subgraph: string, cause: unknown): MeshgateGraphQLE
   );
 }
 
-function rowFilterUnenforceable(subgraph: string, filter: { rule: string; type: string }): GraphQLFormattedError {
+function rowFilterUnenforceable(
+  subgraph: string,
+  filter: { rule: string; type: string },
+): GraphQLFormattedError {
   return {
     message: `Row filter not enforceable here: rule ${filter.rule} filters ${filter.type}, and data product "${subgraph}" does not declare that it enforces row filters (${ROW_FILTERS_PROPERTY}: enforced in its contract)`,
     extensions: { code: ErrorCode.ROW_FILTER_UNENFORCEABLE },

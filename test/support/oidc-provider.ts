@@ -119,7 +119,10 @@ export async function startTestProvider(options: {
         const { oidc } = ctx;
         const existing = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(oidc.client!.clientId);
         if (existing) return oidc.provider.Grant.find(existing);
-        const grant = new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
+        const grant = new oidc.provider.Grant({
+          clientId: oidc.client!.clientId,
+          accountId: oidc.session!.accountId,
+        });
         grant.addOIDCScope('openid profile offline_access');
         grant.addResourceScope(RESOURCE, 'read');
         await grant.save();
@@ -145,15 +148,51 @@ export async function startTestProvider(options: {
     if (!interaction) return callback(req, res);
     try {
       const details = await provider.interactionDetails(req, res);
+      if (details.prompt.name === 'consent') return await consent(details, req, res);
       if (req.method === 'GET') return loginPage(res, details.uid);
       const form = new URLSearchParams(await body(req));
       const name = form.get('username') ?? '';
-      if (users[name]?.password !== form.get('password')) return loginPage(res, details.uid, 'wrong user name or password');
-      await provider.interactionFinished(req, res, { login: { accountId: name } }, { mergeWithLastSubmission: false });
+      if (users[name]?.password !== form.get('password'))
+        return loginPage(res, details.uid, 'wrong user name or password');
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: name } },
+        { mergeWithLastSubmission: false },
+      );
     } catch (error) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(String(error));
     }
   };
+  // A first-party console: whatever consent is still missing is granted without asking.
+  async function consent(
+    details: Awaited<ReturnType<Provider['interactionDetails']>>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    const grant = details.grantId
+      ? (await provider.Grant.find(details.grantId))!
+      : new provider.Grant({
+          accountId: details.session!.accountId,
+          clientId: details.params.client_id as string,
+        });
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(resource, scopes.join(' '));
+    await provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId: await grant.save() } },
+      { mergeWithLastSubmission: true },
+    );
+  }
+
   let server: Server = createServer((req, res) => void handle(req, res));
   await listen(server, port);
 
@@ -204,7 +243,12 @@ export async function startTestProvider(options: {
 
 async function newKey(alg: 'ES256' | 'RS256'): Promise<JWK> {
   const { privateKey } = await generateKeyPair(alg, { extractable: true });
-  return { ...(await exportJWK(privateKey)), kid: `${alg.toLowerCase()}-${randomUUID().slice(0, 8)}`, alg, use: 'sig' };
+  return {
+    ...(await exportJWK(privateKey)),
+    kid: `${alg.toLowerCase()}-${randomUUID().slice(0, 8)}`,
+    alg,
+    use: 'sig',
+  };
 }
 
 function listen(server: Server, port: number): Promise<void> {
@@ -225,7 +269,10 @@ async function body(req: IncomingMessage): Promise<string> {
 
 /** The provider's own sign-in page: user name and password, posted back to it. */
 function loginPage(res: ServerResponse, uid: string, error?: string): void {
-  res.writeHead(error ? 401 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(error ? 401 : 200, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   res.end(`<!doctype html><html><head><title>Sign in · Example Corp identity</title>
 <style>body{font-family:sans-serif;background:#eef2f7;display:flex;justify-content:center;padding-top:80px}
 form{background:#fff;padding:32px;border-radius:8px;box-shadow:0 2px 8px #0002;width:320px}

@@ -50,7 +50,12 @@ export async function post(
   body: string | Uint8Array,
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ) {
-  const response = await fetch(url, { method: 'POST', headers, body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    // A copy on its own ArrayBuffer: fetch's BodyInit does not take a view of a shared one.
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
   const text = await response.text();
   let json: ResponseBody | null = null;
   try {

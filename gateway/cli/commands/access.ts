@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
+import { ANONYMOUS } from '../../auth/anonymous.js';
+import type { AuditEntry } from '../../access/types.js';
+import { answerCode, requestAdmin } from '../admin-request.js';
+import { namedGateway } from '../gateway-target.js';
 import { dataProducts } from '../../../subgraphs/index.js';
-import {
-  accessService,
-  AccessError,
-  openAccessStore,
-  type AccessRequest,
-  type AccessService,
-} from '../../access/index.js';
+import { accessService, AccessError, openAccessStore, type AccessRequest } from '../../access/index.js';
 import { createAuthenticate } from '../../auth/index.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError } from '../../common/errors.js';
 import type { Principal } from '../../common/types.js';
@@ -16,6 +14,7 @@ import { supergraphModel } from '../../supergraph/supergraph-model.js';
 
 interface Signed {
   token?: string;
+  url?: string;
 }
 
 /**
@@ -27,7 +26,12 @@ interface Signed {
 export function registerAccessCommand(program: Command): void {
   const access = program.command('access').description('request, review and audit access to data products');
   const signed = (command: Command) =>
-    command.option('-t, --token <jwt>', 'who you are (default: MESHGATE_TOKEN)');
+    command
+      .option('-t, --token <jwt>', 'who you are (default: MESHGATE_TOKEN)')
+      .option(
+        '--url <url>',
+        "a running gateway's access requests, from any directory (default: MESHGATE_URL)",
+      );
 
   signed(
     access
@@ -49,7 +53,13 @@ export function registerAccessCommand(program: Command): void {
       },
     ) =>
       run(options, async (service, principal) => {
-        const request = await service.request(principal, options);
+        const request = await service.request(principal, {
+          product: options.product,
+          fields: options.fields,
+          purpose: options.purpose,
+          duration: options.duration,
+          ...(options.group !== undefined && { group: options.group }),
+        });
         console.log(`requested ${request.id}: ${describe(request)}`);
         console.log(
           `pending review by the approvers in ${request.product}'s contract (meshgate access list)`,
@@ -78,7 +88,9 @@ export function registerAccessCommand(program: Command): void {
   ).action((id: string, options: Signed & { note?: string }) =>
     run(options, async (service, principal) => {
       const { request, file } = await service.approve(principal, id, options.note);
-      console.log(`approved ${request.id}: grant ${file} until ${request.expires}`);
+      console.log(
+        `approved ${request.id}: grant ${file ?? 'written by the gateway'} until ${request.expires}`,
+      );
     }),
   );
 
@@ -105,10 +117,65 @@ export function registerAccessCommand(program: Command): void {
   );
 }
 
-async function run(options: Signed, act: (service: AccessService, principal: Principal) => Promise<void>) {
+/** The access requests a running gateway serves (--url or MESHGATE_URL), as the token's principal. */
+function gatewayAccess(base: string, token: string) {
+  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    const answer = await requestAdmin({
+      url: path,
+      base,
+      method,
+      token,
+      body,
+      timeoutMs: 10_000,
+      unreachable: (cause) =>
+        new StartupError(
+          ErrorCode.SUBGRAPH_UNAVAILABLE,
+          `cannot reach the gateway at ${base} (${(cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
+        ),
+    });
+    if (!answer.ok)
+      throw new StartupError(
+        answerCode(answer, ErrorCode.ACCESS_REQUEST_INVALID),
+        answer.body.error?.message ?? `HTTP ${answer.status}`,
+      );
+    return answer.body as T;
+  };
+  return {
+    request: (_principal: Principal, input: Record<string, unknown>) =>
+      call<AccessRequest>('POST', '/admin/access-requests', input),
+    list: async (_principal: Principal, all: boolean) =>
+      (await call<{ requests: AccessRequest[] }>('GET', `/admin/access-requests${all ? '?all=true' : ''}`))
+        .requests,
+    approve: async (_principal: Principal, id: string, note?: string) => ({
+      request: await call<AccessRequest>('POST', `/admin/access-requests/${encodeURIComponent(id)}/approve`, {
+        ...(note !== undefined && { note }),
+      }),
+      file: undefined,
+    }),
+    deny: (_principal: Principal, id: string, reason: string) =>
+      call<AccessRequest>('POST', `/admin/access-requests/${encodeURIComponent(id)}/deny`, { reason }),
+    auditLog: async (_principal: Principal) =>
+      (await call<{ audit: AuditEntry[] }>('GET', '/admin/access-requests/audit')).audit,
+  };
+}
+
+/** What the commands use of the access service: the local store's, or a gateway's over HTTP. */
+type AccessActions = Pick<ReturnType<typeof gatewayAccess>, 'list' | 'deny' | 'auditLog'> & {
+  request(principal: Principal, input: Record<string, unknown>): Promise<AccessRequest>;
+  approve(
+    principal: Principal,
+    id: string,
+    note?: string,
+  ): Promise<{ request: AccessRequest; file: string | undefined }>;
+};
+
+async function run(options: Signed, act: (service: AccessActions, principal: Principal) => Promise<void>) {
   const config = loadConfig();
   const token = options.token ?? process.env.MESHGATE_TOKEN;
   if (!token) throw new StartupError(ErrorCode.UNAUTHENTICATED, 'sign in: --token <jwt> or MESHGATE_TOKEN');
+  // A running gateway (--url or MESHGATE_URL) decides as the token's principal: nothing is read here.
+  const gateway = namedGateway({ url: options.url });
+  if (gateway) return act(gatewayAccess(gateway, token), ANONYMOUS);
   let principal: Principal;
   try {
     principal = await createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir })(

@@ -7,7 +7,15 @@ import { descriptorsOf } from '../../supergraph/registry-supergraph.js';
 import { supergraphModel } from '../../supergraph/supergraph-model.js';
 import type { DataProductDescriptor } from '../../protocol/index.js';
 import type { Catalog, CatalogEntry } from '../../catalog/types.js';
-import { loadConfig } from '../../config/config.js';
+import { loadConfig, type MeshgateConfig } from '../../config/config.js';
+import { answerCode, requestAdmin } from '../admin-request.js';
+import {
+  gatewayBase,
+  gatewayOptions,
+  gatewayToken,
+  namedGateway,
+  type GatewayFlags,
+} from '../gateway-target.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import { lineageStore } from '../../lineage/create-lineage.js';
 import { readPolicyFiles } from '../../policy/policy-file.js';
@@ -17,16 +25,21 @@ import type { ProductHealth } from '../../health/index.js';
 
 /** `meshgate catalog`: what the gateway's /catalog serves, printed for a terminal or as JSON. */
 export function registerCatalogCommand(program: Command): void {
-  program
-    .command('catalog')
+  gatewayOptions(program.command('catalog'))
     .description(
       'list the data products: owner, SLOs, fields with classification and policies, consumers, health',
     )
     .option('--product <name>', 'only this data product')
     .option('--registry', "describe the registry's supergraph instead of SUPERGRAPH_PATH")
     .option('--json', 'print JSON')
-    .action(async (options: { product?: string; registry?: boolean; json?: boolean }) => {
+    .action(async (options: GatewayFlags & { product?: string; registry?: boolean; json?: boolean }) => {
       const config = loadConfig();
+      // A running gateway's catalog (--url or MESHGATE_URL): what its /catalog serves, from any directory.
+      if (namedGateway(options)) {
+        const catalog = await catalogFromGateway(config, options, options.product);
+        console.log(options.json ? JSON.stringify(catalog, null, 2) : render(catalog));
+        return;
+      }
       // The registry's supergraph comes with the descriptors its teams published.
       const { sdl, descriptors } = options.registry
         ? await registrySupergraph(config.registry)
@@ -140,4 +153,30 @@ function measuredLine(m: ProductHealth['measured']): string {
   const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(3)}%`);
   const ms = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)} ms`);
   return `1h availability ${pct(hour.availability)} of ${hour.fetches} fetches, p95 ${ms(hour.latencyMs.p95)}, errors ${pct(hour.errorRate)}; 30d budget left ${pct(m.errorBudgetRemaining)}`;
+}
+
+/** GET /catalog[/:product] of a running gateway, as a catalog reader. */
+async function catalogFromGateway(
+  config: MeshgateConfig,
+  flags: GatewayFlags,
+  product: string | undefined,
+): Promise<Catalog> {
+  const base = gatewayBase(config, flags);
+  const answer = await requestAdmin({
+    url: product ? `/catalog/${encodeURIComponent(product)}` : '/catalog',
+    base,
+    token: gatewayToken(config, flags, { sub: 'meshgate-catalog', roles: ['data-steward'] }),
+    timeoutMs: 10_000,
+    unreachable: (cause) =>
+      new StartupError(
+        ErrorCode.SUBGRAPH_UNAVAILABLE,
+        `cannot reach the gateway at ${base} (${(cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
+      ),
+  });
+  if (!answer.ok)
+    throw new StartupError(
+      answerCode(answer, ErrorCode.CATALOG_FORBIDDEN),
+      `GET /catalog: HTTP ${answer.status}: ${answer.body.error?.message ?? 'no catalog in the answer'}`,
+    );
+  return answer.body as unknown as Catalog;
 }

@@ -1,15 +1,26 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { contractText, readContractFile } from '../../../schema/contract/index.js';
+import { readGovernanceConfig } from '../../../schema/check/index.js';
+import {
+  contractText,
+  draftContract,
+  draftContractText,
+  readContractFile,
+  REVIEW_PROPERTY,
+  reviewMarks,
+} from '../../../schema/contract/index.js';
 import { dataProducts, findDataProduct } from '../../../subgraphs/index.js';
 import { CONTRACT_FILE } from '../../protocol/index.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** `meshgate contract export|import`: a data product's ODCS v3.1 contract in and out of the repository. */
+/**
+ * `meshgate contract init|export|import`: a data product's ODCS v3.1 contract drafted from an SDL,
+ * and in and out of the repository.
+ */
 export function registerContractCommand(program: Command): void {
   const contract = program
     .command('contract')
@@ -28,6 +39,59 @@ export function registerContractCommand(program: Command): void {
         );
       process.stdout.write(contractText(findDataProduct(options.product).descriptor.contract));
     });
+
+  contract
+    .command('init')
+    .description(
+      'draft an ODCS v3.1 contract from any federation SDL: every object and property, classifications and an SLA to review',
+    )
+    .requiredOption('--schema <file>', "the product's SDL (Apollo Federation 2)")
+    .requiredOption('--team <slug>', 'the owning team (the registry gives the product to it)')
+    .requiredOption('--domain <name>', 'the business domain')
+    .option('--name <name>', "the data product's name (default: from the schema file's name or folder)")
+    .option('--email <address>', "the team's contact address (default: a placeholder to review)")
+    .option('--out <file>', 'write the draft there instead of printing it')
+    .option('--governance <file>', 'the personal-data patterns (default: the platform’s schema/governance.yaml)')
+    .action(
+      (options: { schema: string; team: string; domain: string; name?: string; email?: string; out?: string; governance?: string }) => {
+        const schemaFile = resolve(options.schema);
+        let sdl: string;
+        try {
+          sdl = readFileSync(schemaFile, 'utf8');
+        } catch (cause) {
+          throw new StartupError(ErrorCode.BAD_USER_INPUT, `--schema ${options.schema}: ${(cause as Error).message}`, cause);
+        }
+        const name = options.name ?? productNameFrom(schemaFile);
+        if (!/^[a-z][a-z0-9-]*$/.test(name))
+          throw new StartupError(ErrorCode.BAD_USER_INPUT, `--name ${name}: must be a-z, 0-9 and -, starting with a letter`);
+        if (!/^[a-z0-9][a-z0-9-]*$/.test(options.team))
+          throw new StartupError(ErrorCode.BAD_USER_INPUT, `--team ${options.team}: must be a team slug (a-z, 0-9, -)`);
+        const governance = readGovernanceConfig(
+          options.governance ? resolve(options.governance) : join(ROOT, 'schema', 'governance.yaml'),
+        );
+        let draft: Record<string, unknown>;
+        try {
+          draft = draftContract({
+            sdl,
+            name,
+            team: options.team,
+            domain: options.domain,
+            email: options.email,
+            personalData: governance.personalData,
+          });
+        } catch (cause) {
+          throw new StartupError(ErrorCode.BAD_USER_INPUT, `--schema ${options.schema}: ${(cause as Error).message}`, cause);
+        }
+        const text = draftContractText(draft, basename(schemaFile));
+        if (!options.out) return void process.stdout.write(text);
+        writeFileSync(resolve(options.out), text);
+        const marks = reviewMarks(draft).length;
+        console.log(
+          `drafted the contract of ${name} (team ${options.team}, domain ${options.domain}) in ${options.out}: ` +
+            `${(draft.schema as unknown[]).length} objects, ${marks} entries to review (${REVIEW_PROPERTY})`,
+        );
+      },
+    );
 
   contract
     .command('import')
@@ -52,4 +116,11 @@ export function registerContractCommand(program: Command): void {
           `freshness ${descriptor.sla.freshness.element ?? '(no element)'} within ${descriptor.slo.freshness}`,
       );
     });
+}
+
+/** `users.graphql` → `users`; `products/schema.graphql` → `products`. */
+function productNameFrom(schemaFile: string): string {
+  const stem = basename(schemaFile, extname(schemaFile));
+  const name = stem === 'schema' || stem === 'subgraph' ? basename(dirname(schemaFile)) : stem;
+  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '');
 }

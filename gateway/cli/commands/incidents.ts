@@ -2,22 +2,17 @@ import type { Command } from 'commander';
 import type { Incident } from '../../alerts/incident-types.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
-import { adminToken, answerCode, requestAdmin } from '../admin-request.js';
+import { answerCode, requestAdmin } from '../admin-request.js';
+import { gatewayBase, gatewayOptions, gatewayToken, type GatewayFlags } from '../gateway-target.js';
 
-interface Flags {
-  gateway?: string;
-  token?: string;
-}
+type Flags = GatewayFlags;
 
 /**
  * `meshgate incidents [--open] [--json]` and `meshgate incidents ack ID`: the incidents a
  * running gateway opened (GET /admin/incidents; every replica's with Redis), as a data steward.
  */
 export function registerIncidentsCommand(program: Command): void {
-  const withGateway = (command: Command) =>
-    command
-      .option('--gateway <url>', 'the gateway to ask (default: http://127.0.0.1:PORT)')
-      .option('--token <jwt>', 'bearer token (default: a data-steward token signed with the local key)');
+  const withGateway = gatewayOptions;
   const incidents = withGateway(
     program
       .command('incidents')
@@ -49,20 +44,19 @@ async function call(
   path: string,
   method: 'GET' | 'POST' = 'GET',
 ): Promise<unknown> {
-  const base =
-    flags.gateway ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const base = gatewayBase(config, flags);
   const answer = await requestAdmin({
     url: path,
     base,
     method,
-    token: adminToken(config, flags.token, { sub: 'meshgate-incidents', roles: ['data-steward'] }),
+    token: gatewayToken(config, flags, { sub: 'meshgate-incidents', roles: ['data-steward'] }),
     body: method === 'POST' ? {} : undefined,
     timeoutMs: 10_000,
     unreachable: (cause) => {
       const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
       return new StartupError(
         ErrorCode.SLO_UNAVAILABLE,
-        `cannot reach the gateway at ${base} (${why}); pass --gateway URL`,
+        `cannot reach the gateway at ${base} (${why}); pass --url URL`,
       );
     },
   });

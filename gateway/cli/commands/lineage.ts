@@ -1,3 +1,11 @@
+import { answerCode, requestAdmin } from '../admin-request.js';
+import {
+  gatewayBase,
+  gatewayOptions,
+  gatewayToken,
+  namedGateway,
+  type GatewayFlags,
+} from '../gateway-target.js';
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
@@ -32,10 +40,15 @@ export function registerLineageCommand(program: Command): void {
     .command('lineage')
     .description('who read what: query, tail, consumers, OpenLineage export');
 
-  withFilters(lineage.command('query').description('lineage events matching the filters, oldest first'))
+  gatewayOptions(
+    withFilters(lineage.command('query').description('lineage events matching the filters, oldest first')),
+  )
     .option('--json', 'one JSON event per line')
-    .action(async (flags: FilterFlags & { json?: boolean }) => {
-      const events = await withStore((store) => store.query(filterOf(flags)));
+    .action(async (flags: FilterFlags & GatewayFlags & { json?: boolean }) => {
+      // --url (or MESHGATE_URL): a running gateway's GET /admin/lineage, from any directory.
+      const events = namedGateway(flags)
+        ? await eventsFromGateway(flags)
+        : await withStore((store) => store.query(filterOf(flags)));
       for (const event of events) console.log(flags.json ? JSON.stringify(event) : describe(event));
       if (!flags.json) console.error(`${events.length} event(s)`);
     });
@@ -186,4 +199,36 @@ async function healthFacets(config: MeshgateConfig): Promise<DatasetInputFacets>
     console.error(`health facets left out: cannot read SLIs from Redis (${(cause as Error).message})`);
     return new Map();
   }
+}
+
+/** GET /admin/lineage of a running gateway with the same filters, as a data steward. */
+async function eventsFromGateway(flags: FilterFlags & GatewayFlags): Promise<LineageEvent[]> {
+  const config = loadConfig();
+  const base = gatewayBase(config, flags);
+  filterOf(flags); // the same checks as a local query, before anything is sent
+  const query = new URLSearchParams({ since: flags.since, limit: flags.limit });
+  for (const [name, value] of [
+    ['product', flags.product],
+    ['principal', flags.principal],
+    ['field', flags.field],
+  ] as const)
+    if (value) query.set(name, value);
+  const answer = await requestAdmin({
+    url: `/admin/lineage?${query}`,
+    base,
+    token: gatewayToken(config, flags, { sub: 'meshgate-lineage', roles: ['data-steward'] }),
+    timeoutMs: 30_000,
+    unreachable: (cause) =>
+      new StartupError(
+        ErrorCode.LINEAGE_STORE_UNAVAILABLE,
+        `cannot reach the gateway at ${base} (${(cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
+      ),
+  });
+  const body = answer.body as { events?: LineageEvent[] };
+  if (!answer.ok || !body.events)
+    throw new StartupError(
+      answerCode(answer, ErrorCode.LINEAGE_STORE_UNAVAILABLE),
+      `GET /admin/lineage: HTTP ${answer.status}: ${answer.body.error?.message ?? 'no events in the answer'}`,
+    );
+  return body.events;
 }

@@ -138,7 +138,9 @@ export function describePrincipal(principal: Principal): string {
     `teams ${list(principal.teams)}`,
     `scopes ${list(principal.scopes)}`,
     ...attributes,
-    ...(principal.expiresAt === undefined ? [] : [`expires ${new Date(principal.expiresAt * 1000).toISOString()}`]),
+    ...(principal.expiresAt === undefined
+      ? []
+      : [`expires ${new Date(principal.expiresAt * 1000).toISOString()}`]),
   ].join(' · ');
 }
 

@@ -4,33 +4,24 @@ import { loadConfig, type MeshgateConfig } from '../../config/config.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import { SLO_WINDOWS, type ProductHealth } from '../../health/index.js';
 import { withRedisHealth } from '../redis-health.js';
+import { gatewayBase, gatewayOptions, namedGateway, type GatewayFlags } from '../gateway-target.js';
 
-interface SloFlags {
+interface SloFlags extends GatewayFlags {
   product?: string;
   json?: boolean;
-  gateway?: string;
-  token?: string;
 }
 
 /**
  * `meshgate slo`: each data product's health, SLIs per window, error budget and burn rates.
- * With REDIS_URL it reads the shared SLI store (every replica's numbers); otherwise, or with
- * `--gateway`, it asks a running gateway's GET /admin/slo, as a data steward.
+ * With `--url` (or MESHGATE_URL) it asks that gateway's GET /admin/slo, from any directory;
+ * else with REDIS_URL it reads the shared SLI store (every replica's numbers); else it asks
+ * the local gateway.
  */
 export function registerSloCommand(program: Command): void {
-  program
-    .command('slo')
+  gatewayOptions(program.command('slo'))
     .description('data product health: SLIs per window against the SLA, error budget, burn rates, reasons')
     .option('--product <name>', 'only this data product')
     .option('--json', 'print JSON (what GET /admin/slo answers)')
-    .option(
-      '--gateway <url>',
-      "ask this gateway's /admin/slo (default without REDIS_URL: http://127.0.0.1:PORT)",
-    )
-    .option(
-      '--token <jwt>',
-      'bearer token for --gateway (default: a data-steward token signed with the local key)',
-    )
     .action(async (flags: SloFlags) => {
       const config = loadConfig();
       if (!config.sli.enabled)
@@ -39,7 +30,7 @@ export function registerSloCommand(program: Command): void {
           'SLIs are off (MESHGATE_SLI=off): nothing is measured',
         );
       const products =
-        config.sli.redis && !flags.gateway
+        config.sli.redis && !namedGateway(flags)
           ? await fromRedis(config, flags.product)
           : await fromGateway(config, flags);
       if (flags.product && products.length === 0)
@@ -64,11 +55,10 @@ async function fromRedis(config: MeshgateConfig, product: string | undefined): P
 }
 
 async function fromGateway(config: MeshgateConfig, flags: SloFlags): Promise<ProductHealth[]> {
-  const base =
-    flags.gateway ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const base = gatewayBase(config, flags);
   const url = new URL('/admin/slo', base);
   if (flags.product) url.searchParams.set('product', flags.product);
-  const token = flags.token ?? stewardToken(config);
+  const token = flags.token ?? process.env.MESHGATE_TOKEN ?? stewardToken(config);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -79,7 +69,7 @@ async function fromGateway(config: MeshgateConfig, flags: SloFlags): Promise<Pro
     const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
     throw new StartupError(
       ErrorCode.SLO_UNAVAILABLE,
-      `cannot reach the gateway at ${base} (${why}); start it or pass --gateway URL`,
+      `cannot reach the gateway at ${base} (${why}); start it or pass --url URL`,
     );
   }
   const body = (await response.json().catch(() => ({}))) as {

@@ -13,7 +13,12 @@ export interface SessionStoreOptions {
 export interface SessionStore {
   create(token: string, principal: Principal, provider?: ProviderTokens): ConsoleSession;
   /** The same session (id, CSRF token) with a renewed access token; undefined when it has ended. */
-  renew(id: string, token: string, principal: Principal, provider: ProviderTokens): ConsoleSession | undefined;
+  renew(
+    id: string,
+    token: string,
+    principal: Principal,
+    provider: ProviderTokens,
+  ): ConsoleSession | undefined;
   /** The live session of this id; undefined when unknown, expired or ended. */
   get(id: string | undefined): ConsoleSession | undefined;
   end(id: string): void;

@@ -56,7 +56,8 @@ export function consoleSso(app: FastifyInstance, options: SsoOptions): ConsoleSs
     ttl: FLOW_SECONDS * 1000,
   });
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
-  const redirectUriOf = (request: FastifyRequest) => config.redirectUri ?? `${origin(request)}/console/callback`;
+  const redirectUriOf = (request: FastifyRequest) =>
+    config.redirectUri ?? `${origin(request)}/console/callback`;
   const renewing = new Map<string, Promise<ConsoleSession | undefined>>();
 
   const failed = (reply: FastifyReply, code: HttpErrorCode, message: string) =>
@@ -74,7 +75,12 @@ export function consoleSso(app: FastifyInstance, options: SsoOptions): ConsoleSs
         }),
       );
   const flowCookie = (value: string, maxAgeSeconds: number) =>
-    sessionCookie(SSO_FLOW_COOKIE, value, { maxAgeSeconds, secure, path: '/console/callback', sameSite: 'Lax' });
+    sessionCookie(SSO_FLOW_COOKIE, value, {
+      maxAgeSeconds,
+      secure,
+      path: '/console/callback',
+      sameSite: 'Lax',
+    });
 
   app.get(
     '/console/callback',

@@ -93,7 +93,10 @@ describe('entity cache keys', () => {
 
   it("survive the renewal of a principal's context token, and separate principals", () => {
     vi.useFakeTimers({ now: new Date('2026-12-03T10:00:00Z') });
-    const signer = createContextTokenSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 60);
+    const signer = createContextTokenSigner(
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+      60,
+    );
     const fingerprint = contextFingerprinter();
     const rita = principal('rita', ['support']);
     const first = signer.sign(rita);

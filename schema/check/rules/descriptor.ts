@@ -1,3 +1,4 @@
+import { REVIEW_PROPERTY, reviewMarks } from '../../contract/draft-contract.js';
 import { finding } from '../finding.js';
 import { domainOf, type ContractInputProblem, type SubgraphInput } from '../subgraph-sources.js';
 import type { Finding } from '../types.js';
@@ -47,6 +48,18 @@ function check({ config }: Pick<RuleContext, 'config'>, input: SubgraphInput): F
   group(noDomain, (list) => `${descriptor.file} has no domain (${list})`);
   group(rest, (list) => `${descriptor.file} is not a valid data contract: ${list}`);
   group(sdl, (list) => `${descriptor.file} disagrees with ${input.schemaFile}: ${list}`);
+  // A draft's guesses (`meshgate contract init`) warn until a person confirmed and removed them.
+  for (const mark of reviewMarks(descriptor.raw))
+    findings.push(
+      ...finding(
+        config,
+        'descriptor',
+        `subgraph ${input.name}: ${descriptor.file} ${mark.pointer}: to review (${REVIEW_PROPERTY}): ${mark.note}`,
+        null,
+        { subgraphs: [input.name], domains: domain ? [domain] : [], location: { file: descriptor.file, line: 1 } },
+        { severity: 'warning' },
+      ),
+    );
   if (descriptor.valid && descriptor.valid.name !== input.name)
     findings.push(
       ...report(`${descriptor.file} names the product "${descriptor.valid.name}", not "${input.name}"`),
