@@ -10,6 +10,7 @@ import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { startRegistryServer } from '../schema/registry/service/serve-registry.js';
 import { graphql, sharedMesh, testConfig } from './support/mesh.js';
 import { AUDIENCE, startTestProvider, type TestProvider } from './support/oidc-provider.js';
+import { runMeshgate } from './support/cli.js';
 import { teamProduct } from './support/team-product.js';
 
 /**
@@ -220,6 +221,27 @@ describe('tokens from the identity provider', () => {
         await graphql(gateway.url, QUERY, { headers: bearer(await provider.clientToken('ci-pipeline')) }),
       ),
     ).toBe('200 ok');
+  });
+});
+
+describe('meshgate policy explain', () => {
+  it("shows the principal a real token's claims map to, and decides on it", async () => {
+    const token = await provider.clientToken('ci-pipeline');
+    const cli = await runMeshgate(
+      ['policy', 'explain', '--token', token, '--query', '{ customer(id: "1") { name email phone } }'],
+      {
+        OIDC_ISSUER: provider.issuer,
+        OIDC_AUDIENCE: AUDIENCE,
+        LOG_LEVEL: 'silent',
+      },
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stderr).toMatch(
+      /^principal ci-pipeline: roles \[analyst\] · teams \[sales\] · scopes \[read\] · purpose=support · expires /m,
+    );
+    expect(cli.stdout).toMatch(/Customer\.email \| mask:hash \(analyst-email-hashed\)/);
+    expect(cli.stdout).toMatch(/Customer\.phone \| deny \(analyst-no-phone\)/);
+    console.log(`policy explain (stderr): ${cli.stderr.trim()}\n${cli.stdout.trim()}`);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { MeshgateConfig } from '../config/config.js';
-import { adminToken } from './admin-request.js';
+import { ErrorCode, StartupError } from '../common/errors.js';
+import { adminToken, answerCode, requestAdmin } from './admin-request.js';
 
 /** The flags of a command that talks to a running gateway. */
 export interface GatewayFlags {
@@ -46,4 +47,48 @@ export function gatewayToken(
   identity: { readonly sub: string; readonly roles: readonly string[] },
 ): string {
   return adminToken(config, flags.token ?? process.env.MESHGATE_TOKEN, identity);
+}
+
+/** One request of a command to a running gateway's JSON API. */
+export interface GatewayCall {
+  readonly base: string;
+  readonly token: string;
+  readonly path: string;
+  readonly method?: 'GET' | 'POST' | undefined;
+  readonly body?: unknown;
+  /** The code of a refusal whose own code this CLI does not know. */
+  readonly code: ErrorCode;
+}
+
+/**
+ * Sends it and returns the JSON answer; a refusal or an unreachable gateway becomes one
+ * StartupError line with the gateway's code (or `code`), as every refused command ends.
+ */
+export async function askGateway<T>({
+  base,
+  token,
+  path,
+  method = 'GET',
+  body,
+  code,
+}: GatewayCall): Promise<T> {
+  const answer = await requestAdmin({
+    url: path,
+    base,
+    method,
+    token,
+    body,
+    timeoutMs: 30_000,
+    unreachable: (cause) =>
+      new StartupError(
+        ErrorCode.GATEWAY_UNREACHABLE,
+        `cannot reach the gateway at ${base} (${(cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
+      ),
+  });
+  if (!answer.ok)
+    throw new StartupError(
+      answerCode(answer, code),
+      `${method} ${path.split('?')[0]}: HTTP ${answer.status}: ${answer.body.error?.message ?? 'refused'}`,
+    );
+  return answer.body as T;
 }

@@ -25,6 +25,7 @@ export enum ErrorCode {
   COMPOSITION_FAILED = 'COMPOSITION_FAILED',
   PORT_IN_USE = 'PORT_IN_USE',
   STARTUP_FAILED = 'STARTUP_FAILED',
+  GATEWAY_UNREACHABLE = 'GATEWAY_UNREACHABLE',
   DATABASE_UNREACHABLE = 'DATABASE_UNREACHABLE',
   PROCESS_EXITED = 'PROCESS_EXITED',
   NOT_READY = 'NOT_READY',
@@ -250,6 +251,12 @@ export const ERROR_CATALOGUE = {
     kind: 'startup',
     status: null,
     message: 'The port is in use',
+  },
+  [ErrorCode.GATEWAY_UNREACHABLE]: {
+    code: ErrorCode.GATEWAY_UNREACHABLE,
+    kind: 'startup',
+    status: null,
+    message: 'The CLI cannot reach the gateway it was pointed at (--url, MESHGATE_URL)',
   },
   [ErrorCode.STARTUP_FAILED]: {
     code: ErrorCode.STARTUP_FAILED,

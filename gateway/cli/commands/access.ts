@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { ANONYMOUS } from '../../auth/anonymous.js';
 import type { AuditEntry } from '../../access/types.js';
-import { answerCode, requestAdmin } from '../admin-request.js';
-import { namedGateway } from '../gateway-target.js';
+import { askGateway, namedGateway } from '../gateway-target.js';
 import { dataProducts } from '../../../subgraphs/index.js';
 import { accessService, AccessError, openAccessStore, type AccessRequest } from '../../access/index.js';
 import { createAuthenticate } from '../../auth/index.js';
@@ -119,27 +118,8 @@ export function registerAccessCommand(program: Command): void {
 
 /** The access requests a running gateway serves (--url or MESHGATE_URL), as the token's principal. */
 function gatewayAccess(base: string, token: string) {
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
-    const answer = await requestAdmin({
-      url: path,
-      base,
-      method,
-      token,
-      body,
-      timeoutMs: 10_000,
-      unreachable: (cause) =>
-        new StartupError(
-          ErrorCode.SUBGRAPH_UNAVAILABLE,
-          `cannot reach the gateway at ${base} (${(cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
-        ),
-    });
-    if (!answer.ok)
-      throw new StartupError(
-        answerCode(answer, ErrorCode.ACCESS_REQUEST_INVALID),
-        answer.body.error?.message ?? `HTTP ${answer.status}`,
-      );
-    return answer.body as T;
-  };
+  const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> =>
+    askGateway<T>({ base, token, path, method, body, code: ErrorCode.ACCESS_REQUEST_INVALID });
   return {
     request: (_principal: Principal, input: Record<string, unknown>) =>
       call<AccessRequest>('POST', '/admin/access-requests', input),

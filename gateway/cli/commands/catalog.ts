@@ -8,8 +8,8 @@ import { supergraphModel } from '../../supergraph/supergraph-model.js';
 import type { DataProductDescriptor } from '../../protocol/index.js';
 import type { Catalog, CatalogEntry } from '../../catalog/types.js';
 import { loadConfig, type MeshgateConfig } from '../../config/config.js';
-import { answerCode, requestAdmin } from '../admin-request.js';
 import {
+  askGateway,
   gatewayBase,
   gatewayOptions,
   gatewayToken,
@@ -161,22 +161,10 @@ async function catalogFromGateway(
   flags: GatewayFlags,
   product: string | undefined,
 ): Promise<Catalog> {
-  const base = gatewayBase(config, flags);
-  const answer = await requestAdmin({
-    url: product ? `/catalog/${encodeURIComponent(product)}` : '/catalog',
-    base,
+  return askGateway<Catalog>({
+    base: gatewayBase(config, flags),
     token: gatewayToken(config, flags, { sub: 'meshgate-catalog', roles: ['data-steward'] }),
-    timeoutMs: 10_000,
-    unreachable: (cause) =>
-      new StartupError(
-        ErrorCode.SUBGRAPH_UNAVAILABLE,
-        `cannot reach the gateway at ${base} (${(cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
-      ),
+    path: product ? `/catalog/${encodeURIComponent(product)}` : '/catalog',
+    code: ErrorCode.CATALOG_FORBIDDEN,
   });
-  if (!answer.ok)
-    throw new StartupError(
-      answerCode(answer, ErrorCode.CATALOG_FORBIDDEN),
-      `GET /catalog: HTTP ${answer.status}: ${answer.body.error?.message ?? 'no catalog in the answer'}`,
-    );
-  return answer.body as unknown as Catalog;
 }

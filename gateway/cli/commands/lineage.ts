@@ -1,5 +1,5 @@
-import { answerCode, requestAdmin } from '../admin-request.js';
 import {
+  askGateway,
   gatewayBase,
   gatewayOptions,
   gatewayToken,
@@ -213,22 +213,11 @@ async function eventsFromGateway(flags: FilterFlags & GatewayFlags): Promise<Lin
     ['field', flags.field],
   ] as const)
     if (value) query.set(name, value);
-  const answer = await requestAdmin({
-    url: `/admin/lineage?${query}`,
+  const { events } = await askGateway<{ events: LineageEvent[] }>({
     base,
     token: gatewayToken(config, flags, { sub: 'meshgate-lineage', roles: ['data-steward'] }),
-    timeoutMs: 30_000,
-    unreachable: (cause) =>
-      new StartupError(
-        ErrorCode.LINEAGE_STORE_UNAVAILABLE,
-        `cannot reach the gateway at ${base} (${(cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
-      ),
+    path: `/admin/lineage?${query}`,
+    code: ErrorCode.LINEAGE_STORE_UNAVAILABLE,
   });
-  const body = answer.body as { events?: LineageEvent[] };
-  if (!answer.ok || !body.events)
-    throw new StartupError(
-      answerCode(answer, ErrorCode.LINEAGE_STORE_UNAVAILABLE),
-      `GET /admin/lineage: HTTP ${answer.status}: ${answer.body.error?.message ?? 'no events in the answer'}`,
-    );
-  return body.events;
+  return events;
 }
