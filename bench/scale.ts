@@ -57,10 +57,15 @@ async function started(proc: ManagedProcess, url: Promise<string>, t0: number): 
 
 async function startStock(supergraph: string, port: number): Promise<Started> {
   const t0 = performance.now();
-  const proc = spawnProcess('stock @apollo/gateway', process.execPath, ['--import', 'tsx', STOCK_SCRIPT, supergraph, String(port)], {
-    ...process.env,
-    ...BASE_ENV,
-  });
+  const proc = spawnProcess(
+    'stock @apollo/gateway',
+    process.execPath,
+    ['--import', 'tsx', STOCK_SCRIPT, supergraph, String(port)],
+    {
+      ...process.env,
+      ...BASE_ENV,
+    },
+  );
   return started(proc, proc.waitForLine(/^stock @apollo\/gateway: (\S+)/, 300_000), t0);
 }
 
@@ -130,7 +135,16 @@ async function reloadRun(
   const registry = directoryRegistry(registryDir, 200);
   const commit = (sdl: string, version: number) =>
     registry.commit(
-      { subgraphs: [], supergraph: supergraphRecord({ version, sdl, subgraphs: {}, publishedBy: 'bench', reason: `v${version}` }) },
+      {
+        subgraphs: [],
+        supergraph: supergraphRecord({
+          version,
+          sdl,
+          subgraphs: {},
+          publishedBy: 'bench',
+          reason: `v${version}`,
+        }),
+      },
       version - 1,
     );
   await commit(v1, 1);
@@ -145,20 +159,42 @@ async function reloadRun(
     for (const operation of operations) await timed(gateway.url, operation); // steady state: all planned
     const traffic = load(gateway.url, operations);
     await new Promise((r) => setTimeout(r, STEADY_MS));
+    // With the planner worker (QUERY_PLANNING_TIMEOUT_MS on): its copy of the planner is in this RSS.
+    const rssSteadyMb = rssMb(gateway.proc.pid);
     const published = performance.now();
     await commit(v2, 2);
-    const version = async () =>
-      ((await (await fetch(gateway.url.replace('/graphql', '/ready'))).json()) as { supergraph: { version: number } }).supergraph.version;
-    while ((await version()) !== 2 && performance.now() - published < 60_000) await new Promise((r) => setTimeout(r, 20));
+    // Served: the new supergraph's field validates (not /ready's version: with a warm-up, the
+    // registry reports it before the swap).
+    const servesV2 = async () => {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ p0Extra }' }),
+      });
+      return !JSON.stringify(await response.json()).includes('GRAPHQL_VALIDATION_FAILED');
+    };
+    while (!(await servesV2()) && performance.now() - published < 60_000)
+      await new Promise((r) => setTimeout(r, 20));
     const served = performance.now();
     await new Promise((r) => setTimeout(r, RELOAD_MS));
     await traffic.stop();
     const steady = traffic.samples.filter((s) => s.at < published).map((s) => s.ms);
-    const after = traffic.samples.filter((s) => s.at >= published && s.at < published + RELOAD_MS).map((s) => s.ms);
+    const after = traffic.samples
+      .filter((s) => s.at >= published && s.at < published + RELOAD_MS)
+      .map((s) => s.ms);
     const metrics = await (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
-    const metric = (name: string) => Number(metrics.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN);
+    const metric = (name: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(`${name} `))
+          ?.split(' ')[1] ?? NaN,
+      );
     return {
       warmup,
+      readyMs: gateway.readyMs,
+      rssAtReadyMb: gateway.rssMb,
+      rssSteadyMb,
       steadyP99Ms: quantile(steady, 0.99),
       reloadP99Ms: quantile(after, 0.99),
       reloadMaxMs: quantile(after, 1),
@@ -186,7 +222,9 @@ async function measure(n: number, dir: string) {
     const composeMs = Math.round(performance.now() - t);
     if (!composed.ok) throw new Error(`N=${n} does not compose: ${composed.errors[0]?.message}`);
     // The reload's supergraph: product 0 adds a field (one product's publish).
-    const changed = composeSupergraph(sources.map((s, i) => (i === 0 ? { ...s, sdl: `${s.sdl}\nextend type Query { p0Extra: Int }\n` } : s)));
+    const changed = composeSupergraph(
+      sources.map((s, i) => (i === 0 ? { ...s, sdl: `${s.sdl}\nextend type Query { p0Extra: Int }\n` } : s)),
+    );
     if (!changed.ok) throw new Error('the changed mesh does not compose');
     const path = join(dir, 'supergraph.graphql');
     writeFileSync(path, composed.supergraphSdl);
@@ -244,13 +282,43 @@ type Row = Awaited<ReturnType<typeof measure>>;
 async function chart(rows: readonly Row[]): Promise<string> {
   const data = rows.flatMap((r) => [
     { products: r.products, metric: 'compose (s)', series: 'composition', value: r.composeMs / 1000 },
-    { products: r.products, metric: 'time to ready (s)', series: 'stock @apollo/gateway', value: r.stock.readyMs / 1000 },
-    { products: r.products, metric: 'time to ready (s)', series: 'meshgate', value: r.meshgate.readyMs / 1000 },
-    { products: r.products, metric: 'RSS at ready (MB)', series: 'stock @apollo/gateway', value: r.stock.rssAtReadyMb },
+    {
+      products: r.products,
+      metric: 'time to ready (s)',
+      series: 'stock @apollo/gateway',
+      value: r.stock.readyMs / 1000,
+    },
+    {
+      products: r.products,
+      metric: 'time to ready (s)',
+      series: 'meshgate',
+      value: r.meshgate.readyMs / 1000,
+    },
+    {
+      products: r.products,
+      metric: 'RSS at ready (MB)',
+      series: 'stock @apollo/gateway',
+      value: r.stock.rssAtReadyMb,
+    },
     { products: r.products, metric: 'RSS at ready (MB)', series: 'meshgate', value: r.meshgate.rssAtReadyMb },
-    { products: r.products, metric: 'p99 (ms)', series: 'steady state', value: r.reload.withWarmup.steadyP99Ms },
-    { products: r.products, metric: 'p99 (ms)', series: '10 s after reload, warm-up', value: r.reload.withWarmup.reloadP99Ms },
-    { products: r.products, metric: 'p99 (ms)', series: '10 s after reload, no warm-up', value: r.reload.withoutWarmup.reloadP99Ms },
+    {
+      products: r.products,
+      metric: 'p99 (ms)',
+      series: 'steady state',
+      value: r.reload.withWarmup.steadyP99Ms,
+    },
+    {
+      products: r.products,
+      metric: 'p99 (ms)',
+      series: '10 s after reload, warm-up',
+      value: r.reload.withWarmup.reloadP99Ms,
+    },
+    {
+      products: r.products,
+      metric: 'p99 (ms)',
+      series: '10 s after reload, no warm-up',
+      value: r.reload.withoutWarmup.reloadP99Ms,
+    },
   ]);
   const spec: vegaLite.TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -288,7 +356,18 @@ try {
   const base = join(RESULTS, `${stamp}-scale`);
   writeFileSync(
     `${base}.json`,
-    JSON.stringify({ machine: 'shared 2-core machine, loaded by other sessions', sizes, steadyMs: STEADY_MS, reloadMs: RELOAD_MS, concurrency: CONCURRENCY, rows }, null, 2),
+    JSON.stringify(
+      {
+        machine: 'shared 2-core machine, loaded by other sessions',
+        sizes,
+        steadyMs: STEADY_MS,
+        reloadMs: RELOAD_MS,
+        concurrency: CONCURRENCY,
+        rows,
+      },
+      null,
+      2,
+    ),
   );
   writeFileSync(`${base}.svg`, await chart(rows));
   console.log(`wrote ${base}.json and ${base}.svg`);

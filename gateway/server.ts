@@ -349,9 +349,12 @@ async function start(
         dedup: config.subgraphDedup,
         cache,
         onFetch: runner.subgraphFetched,
-        // A row filter reaches only a product whose contract declares it enforces them.
-        enforcesRowFilters: (product) =>
-          declaresRowFilterEnforcement(supergraph.descriptors().find((d) => d.name === product)?.contract),
+        // A row filter reaches only a product whose contract declares it enforces them (no
+        // contract known: the product's own verifier decides, as a kit product does).
+        enforcesRowFilters: (product) => {
+          const descriptor = supergraph.descriptors().find((d) => d.name === product);
+          return descriptor && declaresRowFilterEnforcement(descriptor.contract);
+        },
       }),
     logger,
     // Its spans (gateway.request/plan/execute/fetch): no document (literals are values) and no

@@ -11,7 +11,11 @@ import { startQualitySchedule } from '../gateway/health/quality-schedule.js';
 import { checkSubgraphHealth } from '../gateway/health/subgraph-health.js';
 import { descriptorFromContract, type DataProductDescriptor } from '../gateway/protocol/index.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
-import { contextTokenKey, createContextTokenSigner, GATEWAY_PRINCIPAL } from '../gateway/subgraph-fetch/context-token.js';
+import {
+  contextTokenKey,
+  createContextTokenSigner,
+  GATEWAY_PRINCIPAL,
+} from '../gateway/subgraph-fetch/context-token.js';
 import { readGovernanceConfig, runCheck } from '../schema/check/index.js';
 import { composeSupergraph } from '../schema/compose.js';
 import { draftContract, REVIEW_PROPERTY, reviewMarks } from '../schema/contract/index.js';
@@ -38,11 +42,16 @@ const quality = memoryQualityStore({ historyLimit: 10 });
 let descriptors: DataProductDescriptor[] = [];
 
 /** What the owning team does after `contract init`: confirm the guesses, remove the marks, add what only they know. */
-function reviewed(draft: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function reviewed(
+  draft: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value))
       return value
-        .filter((v) => !(v && typeof v === 'object' && (v as { property?: unknown }).property === REVIEW_PROPERTY))
+        .filter(
+          (v) => !(v && typeof v === 'object' && (v as { property?: unknown }).property === REVIEW_PROPERTY),
+        )
         .map(strip);
     if (value && typeof value === 'object')
       return Object.fromEntries(
@@ -70,7 +79,14 @@ function zooContract(server: RunningYogaProduct['server']): Record<string, unkno
   });
   const animal = (contract.schema as Record<string, unknown>[]).find((o) => o.name === 'Animal')!;
   animal.quality = [
-    { id: 'zoo-not-empty', type: 'library', metric: 'rowCount', mustBeGreaterThan: 0, dimension: 'completeness', severity: 'error' },
+    {
+      id: 'zoo-not-empty',
+      type: 'library',
+      metric: 'rowCount',
+      mustBeGreaterThan: 0,
+      dimension: 'completeness',
+      severity: 'error',
+    },
     {
       id: 'zoo-country-iso',
       type: 'sql',
@@ -184,9 +200,11 @@ describe('the health probe speaks to any federation subgraph', () => {
     expect(await checkSubgraphHealth(users.url)).toMatchObject({ status: 'up' });
     // Without a token the Yoga product refuses with the protocol's code: serving, and only the gateway.
     expect(await checkSubgraphHealth(zoo.url)).toMatchObject({ status: 'up' });
-    expect(await checkSubgraphHealth(zoo.url, 2_000, { 'x-meshgate-context': gatewayToken() })).toMatchObject({
-      status: 'up',
-    });
+    expect(await checkSubgraphHealth(zoo.url, 2_000, { 'x-meshgate-context': gatewayToken() })).toMatchObject(
+      {
+        status: 'up',
+      },
+    );
     // Not a GraphQL server: down, with the reason.
     expect(await checkSubgraphHealth(new URL('/.well-known/meshgate/keys', gateway.url).toString())).toEqual({
       status: 'down',
@@ -223,8 +241,18 @@ describe('meshgate contract init', () => {
         name: 'User',
         properties: [
           expect.objectContaining({ name: 'id', logicalType: 'string', required: true }),
-          expect.objectContaining({ name: 'name', logicalType: 'string', required: true, classification: 'pii' }),
-          expect.objectContaining({ name: 'email', logicalType: 'string', required: true, classification: 'pii' }),
+          expect.objectContaining({
+            name: 'name',
+            logicalType: 'string',
+            required: true,
+            classification: 'pii',
+          }),
+          expect.objectContaining({
+            name: 'email',
+            logicalType: 'string',
+            required: true,
+            classification: 'pii',
+          }),
         ],
       }),
     ]);
@@ -235,9 +263,13 @@ describe('meshgate contract init', () => {
       '/customProperties/0',
     ]);
     const report = await check('users', untagged, draft);
-    const findings = report.findings.filter((f) => f.rule === 'descriptor').map((f) => `${f.severity} ${f.message}`);
+    const findings = report.findings
+      .filter((f) => f.rule === 'descriptor')
+      .map((f) => `${f.severity} ${f.message}`);
     expect(findings.filter((f) => f.startsWith('warning')).length).toBe(4);
-    expect(findings.some((f) => f.startsWith('error') && f.includes('does not tag it @tag(name: "pii")'))).toBe(true);
+    expect(
+      findings.some((f) => f.startsWith('error') && f.includes('does not tag it @tag(name: "pii")')),
+    ).toBe(true);
   });
 
   it('passes the check once reviewed (SDL tagged, marks removed), for both products', async () => {
@@ -282,7 +314,8 @@ describe("quality and freshness of a product not built on the kit, from its cont
     const [freshness] = await schedule.probeFreshnessNow();
     await schedule.stop();
     await targets.close();
-    const reason = 'not measured: no credentials for server zoo-db: set MESHGATE_PG_ZOO_USER (and MESHGATE_PG_ZOO_PASSWORD)';
+    const reason =
+      'not measured: no credentials for server zoo-db: set MESHGATE_PG_ZOO_USER (and MESHGATE_PG_ZOO_PASSWORD)';
     expect(results.map((r) => [r.ruleId, r.measured, r.notMeasured, r.error])).toEqual([
       ['zoo-not-empty', null, true, reason],
       ['zoo-country-iso', null, true, reason],
@@ -309,19 +342,24 @@ describe('row filters for any stack', () => {
   });
 
   it('the Yoga product refuses a forged token, and answers the gateway’s', async () => {
-    const forged = jwt.sign({ v: 2, anon: false, roles: ['data-steward'] }, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, {
-      algorithm: 'ES256',
-      issuer: 'meshgate-gateway',
-      audience: 'meshgate-subgraph',
-      subject: 'mallory',
-      expiresIn: 60,
-    });
+    const forged = jwt.sign(
+      { v: 2, anon: false, roles: ['data-steward'] },
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+      {
+        algorithm: 'ES256',
+        issuer: 'meshgate-gateway',
+        audience: 'meshgate-subgraph',
+        subject: 'mallory',
+        expiresIn: 60,
+      },
+    );
     for (const token of [undefined, forged]) {
       const response = await query(token);
       expect(response.status).toBe(401);
-      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
-        'CONTEXT_TOKEN_INVALID',
-      );
+      expect(
+        ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions
+          .code,
+      ).toBe('CONTEXT_TOKEN_INVALID');
     }
     const ok = await query(gatewayToken());
     expect(ok.status).toBe(200);
@@ -331,7 +369,9 @@ describe('row filters for any stack', () => {
   it('applies a row filter through the gateway, compiled to parameterised SQL, joined with the Apollo product', async () => {
     const regional = bearer(personaToken('analyst', { sub: 'rea', attributes: { countries: ['DE', 'AT'] } }));
     const before = zoo.statements.length;
-    const { body } = await graphql(gateway.url, '{ animals { id country keeper { name } } }', { headers: regional });
+    const { body } = await graphql(gateway.url, '{ animals { id country keeper { name } } }', {
+      headers: regional,
+    });
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({
       animals: [
@@ -345,7 +385,9 @@ describe('row filters for any stack', () => {
       params: [['DE', 'AT']],
     });
     const steward = bearer(personaToken('data-steward'));
-    const all = await graphql<{ animals: unknown[] }>(gateway.url, '{ animals { id } }', { headers: steward });
+    const all = await graphql<{ animals: unknown[] }>(gateway.url, '{ animals { id } }', {
+      headers: steward,
+    });
     expect(all.body.data?.animals).toHaveLength(5);
   });
 

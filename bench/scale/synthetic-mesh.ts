@@ -40,7 +40,9 @@ export function syntheticMesh(n: number): SyntheticProduct[] {
       n < 2
         ? ''
         : `type ${type(next)} @key(fields: "id") { id: ID! price: Float @external discounted${i}: Float @requires(fields: "price") }\n` +
-          (other !== i && other !== next ? `type ${type(other)} @key(fields: "id", resolvable: false) { id: ID! }\n` : '');
+          (other !== i && other !== next
+            ? `type ${type(other)} @key(fields: "id", resolvable: false) { id: ID! }\n`
+            : '');
     const sdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires", "@shareable"])
 type Query {
   p${i}Items(first: Int = 3): P${i}ItemConnection!
@@ -75,7 +77,12 @@ ${stubs}`;
  * Answers any field from what the parent holds, or makes it up from its type: three items for
  * a list, an object with a typename and an id. Data in memory, so the gateway's cost dominates.
  */
-const synthesize: GraphQLFieldResolver<Record<string, unknown> | undefined, unknown> = (source, _args, _context, info) => {
+const synthesize: GraphQLFieldResolver<Record<string, unknown> | undefined, unknown> = (
+  source,
+  _args,
+  _context,
+  info,
+) => {
   const held = source?.[info.fieldName];
   if (held !== undefined) return held;
   const id = typeof source?.id === 'string' ? source.id : 'root';
@@ -84,7 +91,8 @@ const synthesize: GraphQLFieldResolver<Record<string, unknown> | undefined, unkn
 
 function made(output: GraphQLOutputType, id: string): unknown {
   const nullable = getNullableType(output);
-  if (isListType(nullable)) return [0, 1, 2].map((k) => made(nullable.ofType as GraphQLOutputType, `${id}${k}`));
+  if (isListType(nullable))
+    return [0, 1, 2].map((k) => made(nullable.ofType as GraphQLOutputType, `${id}${k}`));
   const named = getNamedType(nullable);
   if (isObjectType(named)) return { __typename: named.name, id: `${named.name}-${id.length % 97}` };
   if (isAbstractType(named)) {
@@ -105,8 +113,12 @@ function made(output: GraphQLOutputType, id: string): unknown {
 }
 
 /** Every product's subgraph from one HTTP server, at /<product>. */
-export async function serveSyntheticMesh(products: readonly SyntheticProduct[]): Promise<{ urls: Record<string, string>; close(): Promise<void> }> {
-  const schemas = new Map(products.map((p) => [`/${p.name}`, buildSubgraphSchema({ typeDefs: parse(p.sdl) })]));
+export async function serveSyntheticMesh(
+  products: readonly SyntheticProduct[],
+): Promise<{ urls: Record<string, string>; close(): Promise<void> }> {
+  const schemas = new Map(
+    products.map((p) => [`/${p.name}`, buildSubgraphSchema({ typeDefs: parse(p.sdl) })]),
+  );
   const documents = new Map<string, DocumentNode>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -117,7 +129,10 @@ export async function serveSyntheticMesh(products: readonly SyntheticProduct[]):
         response.writeHead(404).end();
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string; variables?: Record<string, unknown> };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        query: string;
+        variables?: Record<string, unknown>;
+      };
       let document = documents.get(body.query);
       if (!document) documents.set(body.query, (document = parse(body.query)));
       void Promise.resolve(

@@ -15,7 +15,9 @@ async function healthServer(): Promise<{
   const listen = async () => {
     server = createServer((req, res) =>
       res
-        .writeHead(req.method === 'POST' && req.url === '/graphql' ? status : 404, { 'content-type': 'application/json' })
+        .writeHead(req.method === 'POST' && req.url === '/graphql' ? status : 404, {
+          'content-type': 'application/json',
+        })
         .end(status === 200 ? '{"data":{"__typename":"Query"}}' : '{"errors":[{"message":"unavailable"}]}'),
     );
     await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));

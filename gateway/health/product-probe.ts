@@ -12,7 +12,11 @@ export interface ProductProbeOptions {
   readonly headers?: (() => Readonly<Record<string, string>>) | undefined;
   /** The probe itself (tests); default `checkSubgraphHealth`. */
   readonly check?:
-    | ((url: string, timeoutMs: number, headers?: Readonly<Record<string, string>>) => Promise<SubgraphHealth>)
+    | ((
+        url: string,
+        timeoutMs: number,
+        headers?: Readonly<Record<string, string>>,
+      ) => Promise<SubgraphHealth>)
     | undefined;
   readonly now?: () => number;
 }

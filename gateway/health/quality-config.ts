@@ -76,8 +76,9 @@ export function qualityConfig(
   env: Readonly<Record<string, string | undefined>> = {},
 ): QualityConfig {
   const serverCredentials = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] =>
-      SERVER_CREDENTIAL_VARIABLE.test(entry[0]) && typeof entry[1] === 'string',
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        SERVER_CREDENTIAL_VARIABLE.test(entry[0]) && typeof entry[1] === 'string',
     ),
   );
   return Object.freeze({
@@ -89,6 +90,7 @@ export function qualityConfig(
     prefix: e.MESHGATE_QUALITY_PREFIX,
     redis,
     serverCredentials: Object.freeze(serverCredentials),
-    credentialsDir: e.MESHGATE_CREDENTIALS_DIR === undefined ? undefined : resolve(e.MESHGATE_CREDENTIALS_DIR),
+    credentialsDir:
+      e.MESHGATE_CREDENTIALS_DIR === undefined ? undefined : resolve(e.MESHGATE_CREDENTIALS_DIR),
   });
 }

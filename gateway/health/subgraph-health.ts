@@ -50,7 +50,10 @@ export async function checkSubgraphHealth(
     if (response.status === 401 && code === CONTEXT_TOKEN_REFUSAL) return up();
     const detail = typeof code === 'string' ? code : result?.errors?.[0]?.message;
     if (!response.ok)
-      return { status: 'down', error: `HTTP ${response.status}${detail ? ` (${String(detail).slice(0, 120)})` : ''}` };
+      return {
+        status: 'down',
+        error: `HTTP ${response.status}${detail ? ` (${String(detail).slice(0, 120)})` : ''}`,
+      };
     return {
       status: 'down',
       error: result
@@ -60,13 +63,19 @@ export async function checkSubgraphHealth(
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     const name = (error as { name?: string }).name;
-    return { status: 'down', error: cause ?? (name === 'TimeoutError' ? 'timeout' : (error as Error).message) };
+    return {
+      status: 'down',
+      error: cause ?? (name === 'TimeoutError' ? 'timeout' : (error as Error).message),
+    };
   }
 }
 
 interface GraphqlResult {
   readonly data?: { readonly __typename?: unknown } | null;
-  readonly errors?: readonly { readonly message?: unknown; readonly extensions?: { readonly code?: unknown } }[];
+  readonly errors?: readonly {
+    readonly message?: unknown;
+    readonly extensions?: { readonly code?: unknown };
+  }[];
 }
 
 function graphqlResult(body: string): GraphqlResult | null {

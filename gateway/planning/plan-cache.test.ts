@@ -5,7 +5,14 @@ import { PlanCache, planBytes, planKey } from './plan-cache.js';
 
 const plan = (operation: string): QueryPlan => ({
   kind: 'QueryPlan',
-  node: { kind: 'Fetch', serviceName: 'catalog', variableUsages: [], operation, operationKind: OperationTypeNode.QUERY },
+  node: {
+    kind: 'Fetch',
+    serviceName: 'catalog',
+    variableUsages: [],
+    operation,
+    operationName: undefined,
+    operationKind: OperationTypeNode.QUERY,
+  },
 });
 
 describe('the plan cache', () => {
@@ -25,7 +32,10 @@ describe('the plan cache', () => {
   it("keys plans as @apollo/gateway does and installs a warm-up's plans at the swap", async () => {
     const cache = new PlanCache(1 << 20, () => null, 0);
     const operation = { source: '{ a }', operationName: 'A' };
-    cache.stage('sdl-2', new Map([[planKey(operation.source, 'A'), { plan: plan('{a}'), operation, hits: 3 }]]));
+    cache.stage(
+      'sdl-2',
+      new Map([[planKey(operation.source, 'A'), { plan: plan('{a}'), operation, hits: 3 }]]),
+    );
     cache.swapping('sdl-2');
     cache.clear(); // the gateway swapping sdl-2 in
     expect(cache.stats.warmed).toBe(1);

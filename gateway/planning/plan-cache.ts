@@ -71,6 +71,9 @@ export class PlanCache implements KeyValueCache<QueryPlan> {
   private readonly registered = new Map<string, { operation: PlannedOperation; count: number }>();
   private readonly inflight = new Map<string, Promise<QueryPlan>>();
   private staged: { sdl: string; plans: Map<string, Entry> } | null = null;
+  /** Bumped at each swap: a plan the worker finishes for an earlier supergraph is never stored. */
+  private generation = 0;
+  private readonly stale = new WeakSet<QueryPlan>();
   private installing: string | null = null;
 
   constructor(
@@ -120,12 +123,15 @@ export class PlanCache implements KeyValueCache<QueryPlan> {
     // Identical cold requests at once share one plan.
     let planning = this.inflight.get(key);
     if (!planning) {
+      const generation = this.generation;
       planning = worker
         .plan(operation.source, operation.operationName, this.timeoutMs)
         .then(({ plan, ms }) => {
           this.stats.workerPlans += 1;
           this.onPlanned(ms);
-          this.store(key, plan, operation, 1);
+          // Its request runs it (it began on that supergraph); the new one's cache never holds it.
+          if (generation === this.generation) this.store(key, plan, operation, 1);
+          else this.stale.add(plan);
           return plan;
         })
         .finally(() => this.inflight.delete(key));
@@ -135,7 +141,8 @@ export class PlanCache implements KeyValueCache<QueryPlan> {
   }
 
   async set(key: string, plan: QueryPlan): Promise<void> {
-    if (this.lru.has(key)) return; // stored already (a worker plan the gateway hands back)
+    // Stored already (a worker plan the gateway hands back), or planned on a supergraph swapped out since.
+    if (this.lru.has(key) || this.stale.has(plan)) return;
     this.store(key, plan, this.registered.get(key)?.operation ?? null, 1);
   }
 
@@ -146,6 +153,8 @@ export class PlanCache implements KeyValueCache<QueryPlan> {
   /** Called by @apollo/gateway as a new supergraph swaps in: old plans are void. */
   clear(): void {
     const staged = this.staged;
+    this.generation += 1;
+    this.inflight.clear();
     this.lru = this.make();
     if (staged && staged.sdl === this.installing) {
       for (const [key, entry] of staged.plans) this.lru.set(key, entry);

@@ -74,6 +74,7 @@ export class PlannerWorker {
   private nextId = 1;
   private sdl: string | null = null;
   private closed = false;
+  private retiring = false;
 
   constructor(private readonly plannerConfig: Record<string, unknown> = {}) {}
 
@@ -108,6 +109,12 @@ export class PlannerWorker {
     );
     if (!plan) throw new PlanningFailed('the planner returned no plan');
     return { plan, ms: ms ?? 0 };
+  }
+
+  /** Closes once the jobs it has are done (a swap's old planner: its in-flight plans still answer). */
+  retire(): void {
+    this.retiring = true;
+    if (!this.running && this.queue.length === 0) void this.close();
   }
 
   async close(): Promise<void> {
@@ -161,7 +168,10 @@ export class PlannerWorker {
   private pump(): void {
     if (this.running || this.closed) return;
     const job = this.queue.shift();
-    if (!job) return;
+    if (!job) {
+      if (this.retiring) void this.close();
+      return;
+    }
     this.running = job;
     // The deadline is the plan's own time: from when the worker takes it, not the queue before it
     // (each plan ahead is bounded too; a supergraph's load is not a plan).

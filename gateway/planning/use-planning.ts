@@ -95,9 +95,13 @@ export function usePlanning({ config, registry, logger, safelist, lineage }: Use
     },
     async authorize(_state, _operation, request, next) {
       if (!current) return next(request);
-      // The gateway plans `request.document`, keyed by its queryHash and operation name.
+      // The gateway plans `request.document`, keyed by its queryHash and the operation name the
+      // client sent (`request.request`; `request.operationName` is the resolved one).
       const done = cache.register(
-        { source: request.source ?? print(request.document), operationName: request.operationName ?? null },
+        {
+          source: request.source ?? print(request.document),
+          operationName: request.request.operationName ?? null,
+        },
         request.queryHash,
       );
       try {
@@ -121,7 +125,7 @@ export function usePlanning({ config, registry, logger, safelist, lineage }: Use
     onSchemaChange(model) {
       if (!bounded) return;
       if (next?.supergraphSdl === model.sdl) {
-        void current?.close();
+        current?.retire();
         current = next;
         next = null;
       } else if (current && current.supergraphSdl !== model.sdl) {

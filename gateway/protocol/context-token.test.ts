@@ -37,7 +37,10 @@ describe('the context token of the protocol', () => {
       sub: 'rita',
       filters,
     });
-    expect(jwt.decode(token, { complete: true })?.header).toMatchObject({ alg: 'ES256', kid: contextTokenKid(key) });
+    expect(jwt.decode(token, { complete: true })?.header).toMatchObject({
+      alg: 'ES256',
+      kid: contextTokenKid(key),
+    });
     const claims = createContextTokenVerifier(key)(token);
     expect(claims?.principal).toMatchObject({
       sub: 'rita',

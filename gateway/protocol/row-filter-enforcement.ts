@@ -15,7 +15,9 @@
 export const ROW_FILTERS_PROPERTY = 'meshgate.rowFilters';
 
 /** True when the contract (as parsed, the descriptor's `contract`) declares `meshgate.rowFilters: enforced`. */
-export function declaresRowFilterEnforcement(contract: Readonly<Record<string, unknown>> | undefined): boolean {
+export function declaresRowFilterEnforcement(
+  contract: Readonly<Record<string, unknown>> | undefined,
+): boolean {
   const properties = contract?.customProperties;
   if (!Array.isArray(properties)) return false;
   return properties.some(

@@ -43,7 +43,10 @@ describe('the context token', () => {
   });
 
   it('is refused when signed with another key', () => {
-    const forged = createContextTokenSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 60).sign(principal('eve'));
+    const forged = createContextTokenSigner(
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+      60,
+    ).sign(principal('eve'));
     expect(createContextTokenVerifier(key)(forged)).toBeUndefined();
   });
 });

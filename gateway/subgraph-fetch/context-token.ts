@@ -61,7 +61,9 @@ const derived = new Map<string, KeyObject>();
  */
 function derivedKey(seed: Buffer): KeyObject {
   for (let counter = 0; ; counter++) {
-    const d = Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), `meshgate context-token ES256 ${counter}`, 32));
+    const d = Buffer.from(
+      hkdfSync('sha256', seed, Buffer.alloc(0), `meshgate context-token ES256 ${counter}`, 32),
+    );
     const ecdh = createECDH('prime256v1');
     try {
       ecdh.setPrivateKey(d); // refuses a scalar outside [1, n-1] (probability ~2^-32): the next counter
@@ -87,7 +89,11 @@ function readKeyFile(path: string, variable: string, kind: 'private' | 'any'): K
   try {
     pem = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new StartupError(ErrorCode.CONFIG_INVALID, `${variable}: cannot read ${path} (${(cause as Error).message})`, cause);
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      `${variable}: cannot read ${path} (${(cause as Error).message})`,
+      cause,
+    );
   }
   try {
     const key = pem.includes('PRIVATE KEY') ? createPrivateKey(pem) : createPublicKey(pem);
@@ -96,7 +102,11 @@ function readKeyFile(path: string, variable: string, kind: 'private' | 'any'): K
     contextTokenPublicKey(key);
     return key;
   } catch (cause) {
-    throw new StartupError(ErrorCode.CONFIG_INVALID, `${variable}: ${path}: ${(cause as Error).message}`, cause);
+    throw new StartupError(
+      ErrorCode.CONFIG_INVALID,
+      `${variable}: ${path}: ${(cause as Error).message}`,
+      cause,
+    );
   }
 }
 

@@ -47,9 +47,11 @@ export interface SubgraphDataSourceOptions {
   readonly onFetch?: ((state: RequestState, fetch: SubgraphFetch) => void) | undefined;
   /**
    * Whether the product's contract declares that it enforces row filters
-   * (gateway/protocol/row-filter-enforcement.ts), read at each filtered fetch; absent: none does.
+   * (gateway/protocol/row-filter-enforcement.ts), read at each filtered fetch: `false` refuses
+   * the fetch; `undefined` (no contract known here: a supergraph file without CONTRACTS_DIR)
+   * sends the filter and leaves the refusal to the product, as a kit product does.
    */
-  readonly enforcesRowFilters?: ((subgraph: string) => boolean) | undefined;
+  readonly enforcesRowFilters?: ((subgraph: string) => boolean | undefined) | undefined;
 }
 
 /**
@@ -62,7 +64,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
   private readonly contextToken: ContextTokenSigner | undefined;
   private readonly cache: EntityCache | undefined;
   private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
-  private readonly enforcesRowFilters: (subgraph: string) => boolean;
+  private readonly enforcesRowFilters: (subgraph: string) => boolean | undefined;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url, fetcher: options.dedup ? dedupingFetch : plainFetch });
@@ -70,7 +72,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
     this.contextToken = options.contextToken;
     this.cache = options.cache ?? undefined;
     this.onFetch = options.onFetch;
-    this.enforcesRowFilters = options.enforcesRowFilters ?? (() => false);
+    this.enforcesRowFilters = options.enforcesRowFilters ?? (() => undefined);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestState>): void {
@@ -108,7 +110,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestState> {
     // A filter for a product that has not declared it enforces filters would be ignored there:
     // the fetch is refused instead, answered as a product refuses a filter it cannot apply.
     const filters = state?.rowFilters.claims[this.name];
-    if (filters?.length && !this.enforcesRowFilters(this.name)) {
+    if (filters?.length && this.enforcesRowFilters(this.name) === false) {
       record(false);
       return { errors: [rowFilterUnenforceable(this.name, filters[0]!)] };
     }

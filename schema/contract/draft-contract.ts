@@ -36,7 +36,8 @@ export interface DraftContractOptions {
 /** The SLA a draft starts from: the scaffold's defaults (schema/scaffold/templates.ts). */
 export const DEFAULT_SLA = { availability: 99, latencyP95Ms: 500, errorRate: 1, freshnessHours: 24 } as const;
 
-const TIMESTAMP = /^(created|updated|modified|placed|occurred|changed|inserted)(At|On|Time)?$|^(timestamp|updatedAt|createdAt)$/i;
+const TIMESTAMP =
+  /^(created|updated|modified|placed|occurred|changed|inserted)(At|On|Time)?$|^(timestamp|updatedAt|createdAt)$/i;
 
 export function draftContract(options: DraftContractOptions): Record<string, unknown> {
   const { name, team, domain, personalData } = options;
@@ -69,7 +70,12 @@ export function draftContract(options: DraftContractOptions): Record<string, unk
     },
     team: { name: team },
     support: [
-      { channel: team, tool: 'email', url: `mailto:${options.email ?? `${team}@example.com`}`, scope: 'issues' },
+      {
+        channel: team,
+        tool: 'email',
+        url: `mailto:${options.email ?? `${team}@example.com`}`,
+        scope: 'issues',
+      },
     ],
     roles: [
       {
@@ -96,7 +102,9 @@ export function draftContract(options: DraftContractOptions): Record<string, unk
       ...review(
         'SLA from the platform defaults (availability 99 %, p95 500 ms, errors 1 %, freshness 24 h): set what the product promises',
       ),
-      ...(placeholderEmail ? review(`the support e-mail ${team}@example.com is a placeholder: give the team's address`) : []),
+      ...(placeholderEmail
+        ? review(`the support e-mail ${team}@example.com is a placeholder: give the team's address`)
+        : []),
     ],
   };
 }
@@ -120,16 +128,24 @@ function draftProperty(
   const isFreshness = freshness?.object === object.name && freshness.field === p.name;
   const pattern =
     p.classification === null && !(personalData.ignore ?? []).includes(coordinate)
-      ? personalData.patterns.find((x) => x.field.test(p.name) && (x.types === undefined || x.types.test(object.name)))
+      ? personalData.patterns.find(
+          (x) => x.field.test(p.name) && (x.types === undefined || x.types.test(object.name)),
+        )
       : undefined;
-  const drafted = pattern ? (pattern.label === 'card' && personalData.classifications.includes('pci') ? 'pci' : (personalData.classifications[0] ?? 'pii')) : null;
+  const drafted = pattern
+    ? pattern.label === 'card' && personalData.classifications.includes('pci')
+      ? 'pci'
+      : (personalData.classifications[0] ?? 'pii')
+    : null;
   const notes = [
     ...(pattern
       ? [
           `classification ${drafted} drafted from the personal-data pattern "${pattern.label}": confirm it, tag ${coordinate} @tag(name: "${drafted}") in the SDL and cover it with a policy rule, or remove the classification`,
         ]
       : []),
-    ...(isFreshness ? [`${coordinate} is the freshness element (slaProperties): confirm it is when the row last changed`] : []),
+    ...(isFreshness
+      ? [`${coordinate} is the freshness element (slaProperties): confirm it is when the row last changed`]
+      : []),
   ];
   return {
     name: p.name,
@@ -143,11 +159,18 @@ function draftProperty(
 }
 
 /** The first string field named like a change time (`updatedAt`, `createdAt`, …). */
-function freshnessElement(objects: readonly SdlObject[]): { object: string; field: string; table: string; column: string } | null {
+function freshnessElement(
+  objects: readonly SdlObject[],
+): { object: string; field: string; table: string; column: string } | null {
   for (const object of objects)
     for (const p of object.properties)
       if (p.logicalType === 'string' && TIMESTAMP.test(p.name))
-        return { object: object.name, field: p.name, table: tableName(object.name), column: columnName(p.name) };
+        return {
+          object: object.name,
+          field: p.name,
+          table: tableName(object.name),
+          column: columnName(p.name),
+        };
   return null;
 }
 

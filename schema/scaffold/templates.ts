@@ -239,6 +239,9 @@ export const contractYaml = (input: ScaffoldInput) => {
     ],
     schema,
     tags: [n.product],
+    // Built on the kit, which applies the gateway's row filters and refuses one it cannot
+    // (docs/product-protocol.md): the gateway then sends it its filters.
+    customProperties: [{ property: 'meshgate.rowFilters', value: 'enforced' }],
   };
   return `# Data contract of the ${n.product} data product (Open Data Contract Standard v3.1), owned by the
 # ${domain} domain: its owner, approvers, SLA and quality rules. Its schema must agree with

@@ -98,7 +98,8 @@ export function compilePredicate(p: Predicate, params: unknown[]): string {
     case 'compare': {
       const column = COLUMNS[p.field];
       if (!column) throw unenforceable(`field ${p.field} is not filterable`);
-      if (p.value === null) return p.op === 'eq' ? `${column} IS NULL` : p.op === 'ne' ? `${column} IS NOT NULL` : 'FALSE';
+      if (p.value === null)
+        return p.op === 'eq' ? `${column} IS NULL` : p.op === 'ne' ? `${column} IS NOT NULL` : 'FALSE';
       params.push(p.value);
       return `${column} ${OPS[p.op]} $${params.length}`;
     }
@@ -138,16 +139,20 @@ export async function startYogaProduct(options: YogaProductOptions): Promise<Run
     id integer PRIMARY KEY, name text NOT NULL, species text NOT NULL, country text NOT NULL,
     keeper_id text, updated_at timestamptz NOT NULL DEFAULT now())`);
   for (const r of ROWS)
-    await pool.query(`INSERT INTO "${schema}".animals (id, name, species, country, keeper_id) VALUES ($1, $2, $3, $4, $5)`, [
-      r.id,
-      r.name,
-      r.species,
-      r.country,
-      r.keeper,
-    ]);
+    await pool.query(
+      `INSERT INTO "${schema}".animals (id, name, species, country, keeper_id) VALUES ($1, $2, $3, $4, $5)`,
+      [r.id, r.name, r.species, r.country, r.keeper],
+    );
 
   const statements: { sql: string; params: unknown[] }[] = [];
-  type Row = { id: number; name: string; species: string; country: string; keeper_id: string | null; updated_at: Date };
+  type Row = {
+    id: number;
+    name: string;
+    species: string;
+    country: string;
+    keeper_id: string | null;
+    updated_at: Date;
+  };
   const select = async (ctx: Context, extra: string | null, extraParams: unknown[]): Promise<Row[]> => {
     const params = [...extraParams];
     const where = [extra, ctx.where ? compilePredicate(ctx.where, params) : null].filter(Boolean);
@@ -184,7 +189,8 @@ export async function startYogaProduct(options: YogaProductOptions): Promise<Run
   });
 
   let keys: ReturnType<typeof createRemoteJWKSet> | null = null;
-  const jwks = () => (keys ??= createRemoteJWKSet(typeof options.jwks === 'function' ? options.jwks() : options.jwks));
+  const jwks = () =>
+    (keys ??= createRemoteJWKSet(typeof options.jwks === 'function' ? options.jwks() : options.jwks));
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: graphqlSchema,
     graphiql: false,
@@ -200,15 +206,21 @@ export async function startYogaProduct(options: YogaProductOptions): Promise<Run
           issuer: 'meshgate-gateway',
           audience: 'meshgate-subgraph',
         }));
-        if (payload.v !== undefined && payload.v !== 2) throw new Error(`protocol version ${String(payload.v)}`);
+        if (payload.v !== undefined && payload.v !== 2)
+          throw new Error(`protocol version ${String(payload.v)}`);
       } catch {
         throw new GraphQLError('This data product answers only requests through the meshgate gateway', {
           extensions: { code: 'CONTEXT_TOKEN_INVALID', http: { status: 401 } },
         });
       }
-      const mine = ((payload.filters as Record<string, { type: string; rule: string; where: Predicate }[]> | undefined) ?? {})[name] ?? [];
+      const mine =
+        ((payload.filters as
+          Record<string, { type: string; rule: string; where: Predicate }[]> | undefined) ?? {})[name] ?? [];
       const other = mine.find((f) => f.type !== 'Animal');
-      if (other) throw unenforceable(`rule ${other.rule} filters ${other.type}, which this data product does not filter`);
+      if (other)
+        throw unenforceable(
+          `rule ${other.rule} filters ${other.type}, which this data product does not filter`,
+        );
       // Every filter on Animal applies (AND); each is checked by compiling it once here.
       const where = mine.length ? ({ kind: 'and', of: mine.map((f) => f.where) } as Predicate) : null;
       if (where) compilePredicate(where, []);

@@ -51,21 +51,42 @@ export function registerContractCommand(program: Command): void {
     .option('--name <name>', "the data product's name (default: from the schema file's name or folder)")
     .option('--email <address>', "the team's contact address (default: a placeholder to review)")
     .option('--out <file>', 'write the draft there instead of printing it')
-    .option('--governance <file>', 'the personal-data patterns (default: the platform’s schema/governance.yaml)')
+    .option(
+      '--governance <file>',
+      'the personal-data patterns (default: the platform’s schema/governance.yaml)',
+    )
     .action(
-      (options: { schema: string; team: string; domain: string; name?: string; email?: string; out?: string; governance?: string }) => {
+      (options: {
+        schema: string;
+        team: string;
+        domain: string;
+        name?: string;
+        email?: string;
+        out?: string;
+        governance?: string;
+      }) => {
         const schemaFile = resolve(options.schema);
         let sdl: string;
         try {
           sdl = readFileSync(schemaFile, 'utf8');
         } catch (cause) {
-          throw new StartupError(ErrorCode.BAD_USER_INPUT, `--schema ${options.schema}: ${(cause as Error).message}`, cause);
+          throw new StartupError(
+            ErrorCode.BAD_USER_INPUT,
+            `--schema ${options.schema}: ${(cause as Error).message}`,
+            cause,
+          );
         }
         const name = options.name ?? productNameFrom(schemaFile);
         if (!/^[a-z][a-z0-9-]*$/.test(name))
-          throw new StartupError(ErrorCode.BAD_USER_INPUT, `--name ${name}: must be a-z, 0-9 and -, starting with a letter`);
+          throw new StartupError(
+            ErrorCode.BAD_USER_INPUT,
+            `--name ${name}: must be a-z, 0-9 and -, starting with a letter`,
+          );
         if (!/^[a-z0-9][a-z0-9-]*$/.test(options.team))
-          throw new StartupError(ErrorCode.BAD_USER_INPUT, `--team ${options.team}: must be a team slug (a-z, 0-9, -)`);
+          throw new StartupError(
+            ErrorCode.BAD_USER_INPUT,
+            `--team ${options.team}: must be a team slug (a-z, 0-9, -)`,
+          );
         const governance = readGovernanceConfig(
           options.governance ? resolve(options.governance) : join(ROOT, 'schema', 'governance.yaml'),
         );
@@ -80,7 +101,11 @@ export function registerContractCommand(program: Command): void {
             personalData: governance.personalData,
           });
         } catch (cause) {
-          throw new StartupError(ErrorCode.BAD_USER_INPUT, `--schema ${options.schema}: ${(cause as Error).message}`, cause);
+          throw new StartupError(
+            ErrorCode.BAD_USER_INPUT,
+            `--schema ${options.schema}: ${(cause as Error).message}`,
+            cause,
+          );
         }
         const text = draftContractText(draft, basename(schemaFile));
         if (!options.out) return void process.stdout.write(text);
@@ -122,5 +147,8 @@ export function registerContractCommand(program: Command): void {
 function productNameFrom(schemaFile: string): string {
   const stem = basename(schemaFile, extname(schemaFile));
   const name = stem === 'schema' || stem === 'subgraph' ? basename(dirname(schemaFile)) : stem;
-  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '');
 }

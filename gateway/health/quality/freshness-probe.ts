@@ -1,10 +1,6 @@
 import { ErrorCode, StartupError } from '../../common/errors.js';
 import type { ReadableDatabase } from './readable-database.js';
-import {
-  productSla,
-  type DataProductDescriptor,
-  type FreshnessReading,
-} from '../../protocol/index.js';
+import { productSla, type DataProductDescriptor, type FreshnessReading } from '../../protocol/index.js';
 import { productTables } from './product-tables.js';
 import { readOnlyQuery } from './read-only.js';
 

@@ -42,12 +42,16 @@ export const CREDENTIALS_FILE_PROPERTY = 'meshgate.credentialsFile';
  * The product's first `servers` entry of type postgres; null when it has none (a kit product,
  * measured in its own process), an error text when the entry is incomplete.
  */
-export function postgresServerOf(descriptor: DataProductDescriptor): PostgresServer | { error: string } | null {
+export function postgresServerOf(
+  descriptor: DataProductDescriptor,
+): PostgresServer | { error: string } | null {
   const servers = descriptor.contract.servers;
   if (!Array.isArray(servers)) return null;
   const entry = servers.find(
     (s: unknown): s is Record<string, unknown> =>
-      typeof s === 'object' && s !== null && ['postgres', 'postgresql'].includes(String((s as { type?: unknown }).type)),
+      typeof s === 'object' &&
+      s !== null &&
+      ['postgres', 'postgresql'].includes(String((s as { type?: unknown }).type)),
   );
   if (!entry) return null;
   const name = String(entry.server ?? entry.id ?? 'postgres');
@@ -55,13 +59,16 @@ export function postgresServerOf(descriptor: DataProductDescriptor): PostgresSer
   if (typeof host !== 'string' || !host) return { error: `servers entry ${name}: host is missing` };
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535)
     return { error: `servers entry ${name}: port must be a port number` };
-  if (typeof database !== 'string' || !database) return { error: `servers entry ${name}: database is missing` };
+  if (typeof database !== 'string' || !database)
+    return { error: `servers entry ${name}: database is missing` };
   if (typeof schema !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(schema))
     return { error: `servers entry ${name}: schema must be a lower-case SQL identifier` };
   const custom = Array.isArray(entry.customProperties) ? (entry.customProperties as unknown[]) : [];
   const file = custom.find(
     (p): p is { value: unknown } =>
-      typeof p === 'object' && p !== null && (p as { property?: unknown }).property === CREDENTIALS_FILE_PROPERTY,
+      typeof p === 'object' &&
+      p !== null &&
+      (p as { property?: unknown }).property === CREDENTIALS_FILE_PROPERTY,
   );
   return {
     name,
@@ -89,20 +96,28 @@ export function serverCredentials(
   const env = sources.serverCredentials ?? {};
   if (env[variables.user]) return { user: env[variables.user]!, password: env[variables.password] };
   if (server.credentialsFile === null)
-    return { missing: `no credentials for server ${server.name}: set ${variables.user} (and ${variables.password})` };
+    return {
+      missing: `no credentials for server ${server.name}: set ${variables.user} (and ${variables.password})`,
+    };
   if (!sources.credentialsDir)
-    return { missing: `server ${server.name} names ${server.credentialsFile}, but MESHGATE_CREDENTIALS_DIR is not set` };
+    return {
+      missing: `server ${server.name} names ${server.credentialsFile}, but MESHGATE_CREDENTIALS_DIR is not set`,
+    };
   const folder = join(sources.credentialsDir, product);
   const path = normalize(join(folder, server.credentialsFile));
   if (isAbsolute(server.credentialsFile) || !path.startsWith(folder + sep))
-    return { missing: `server ${server.name}: ${CREDENTIALS_FILE_PROPERTY} must name a file in the product's own folder` };
+    return {
+      missing: `server ${server.name}: ${CREDENTIALS_FILE_PROPERTY} must name a file in the product's own folder`,
+    };
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     // The file's text is never quoted: it holds a password.
-    return { missing: `credentials file ${product}/${server.credentialsFile} ${code === 'ENOENT' ? 'does not exist' : 'is not readable JSON'}` };
+    return {
+      missing: `credentials file ${product}/${server.credentialsFile} ${code === 'ENOENT' ? 'does not exist' : 'is not readable JSON'}`,
+    };
   }
   const { user, password } = (parsed ?? {}) as { user?: unknown; password?: unknown };
   if (typeof user !== 'string' || !user)

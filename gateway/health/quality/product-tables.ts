@@ -8,7 +8,10 @@ export type ProductTables = ReadonlyMap<string, ReadonlySet<string>>;
  * Read like every statement of the runner's: in a read-only transaction, which also keeps it
  * out of `db.stats.statements` (the resolvers' count, which the batching tests assert).
  */
-export async function productTables(db: ReadableDatabase, statementTimeoutMs: number): Promise<ProductTables> {
+export async function productTables(
+  db: ReadableDatabase,
+  statementTimeoutMs: number,
+): Promise<ProductTables> {
   const rows = await readOnlyQuery<{ table_name: string; column_name: string }>(
     db,
     `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1`,

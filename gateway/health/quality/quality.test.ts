@@ -3,12 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../common/errors.js';
 import { dataProducts } from '../../../subgraphs/index.js';
 import { openDatabase, type Database } from '../../../subgraphs/kit/database.js';
-import type {
-  DataProductDescriptor,
-  LibraryRule,
-  QualityRule,
-  SqlRule,
-} from '../../protocol/index.js';
+import type { DataProductDescriptor, LibraryRule, QualityRule, SqlRule } from '../../protocol/index.js';
 import { compileLibraryRule } from './compile-rule.js';
 import { probeFreshness } from './freshness-probe.js';
 import { readOnlyQuery } from './read-only.js';

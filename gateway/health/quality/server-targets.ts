@@ -25,7 +25,9 @@ export interface ServerTargets {
  * and kept while the entry stays the same; a changed entry or credentials get a new one, and
  * a product gone from service has its pool closed.
  */
-export function serverTargets(options: CredentialSources & { readonly statementTimeoutMs: number }): ServerTargets {
+export function serverTargets(
+  options: CredentialSources & { readonly statementTimeoutMs: number },
+): ServerTargets {
   const pools = new Map<string, { key: string; db: ReadableDatabase & { close(): Promise<void> } }>();
   return {
     targets(descriptors) {

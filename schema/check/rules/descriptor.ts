@@ -56,7 +56,11 @@ function check({ config }: Pick<RuleContext, 'config'>, input: SubgraphInput): F
         'descriptor',
         `subgraph ${input.name}: ${descriptor.file} ${mark.pointer}: to review (${REVIEW_PROPERTY}): ${mark.note}`,
         null,
-        { subgraphs: [input.name], domains: domain ? [domain] : [], location: { file: descriptor.file, line: 1 } },
+        {
+          subgraphs: [input.name],
+          domains: domain ? [domain] : [],
+          location: { file: descriptor.file, line: 1 },
+        },
         { severity: 'warning' },
       ),
     );

@@ -1,0 +1,365 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../gateway/common/logger.js';
+import { startGateway, type RunningGateway } from '../gateway/server.js';
+import { REVIEW_PROPERTY } from '../schema/contract/index.js';
+import { startRegistryServer, type RunningRegistry } from '../schema/registry/service/serve-registry.js';
+import { startApolloProduct, USERS_SDL, type RunningApolloProduct } from './support/apollo-product.js';
+import type { CliRun } from './support/cli.js';
+import { graphql, TEST_DATABASE_URL, testConfig } from './support/mesh.js';
+import { PrivateRedis } from './support/redis-server.js';
+import { serveTeamProduct, teamProduct } from './support/team-product.js';
+import { startYogaProduct, ZOO_SDL, type RunningYogaProduct } from './support/yoga-product.js';
+
+/**
+ * Issue 27, "Your own mesh", end to end with no reference product in it. Three domain teams,
+ * each in its own directory outside this repository, run the `meshgate` CLI installed from the
+ * packed tarball (compiled JavaScript, no TypeScript loader):
+ * - users: a plain @apollo/subgraph on Apollo Server, without the kit;
+ * - zoo: a GraphQL Yoga subgraph with its tables in PostgreSQL, a `servers` entry, verifying
+ *   the context token through the gateway's JWKS and enforcing row filters in SQL;
+ * - farm: another plain @apollo/subgraph product (see the closing note: not one made with
+ *   `meshgate product new`).
+ * Each drafts its contract with `contract init`, reviews it, and publishes with its own token
+ * to the registry service; the platform's gateway serves exactly those three.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+const PREFIX = `meshgate:{registry}:three-teams:${process.pid}:`;
+const stateDir = mkdtempSync(join(tmpdir(), 'meshgate-three-teams-state-'));
+const policyDir = mkdtempSync(join(tmpdir(), 'meshgate-three-teams-policies-'));
+const cliDir = mkdtempSync(join(tmpdir(), 'meshgate-installed-cli-'));
+const teamDirs = {
+  users: mkdtempSync(join(tmpdir(), 'users-team-')),
+  zoo: mkdtempSync(join(tmpdir(), 'zoo-team-')),
+  farm: mkdtempSync(join(tmpdir(), 'farm-team-')),
+};
+type Team = keyof typeof teamDirs;
+
+let redis: PrivateRedis;
+let registry: RunningRegistry;
+let gateway: RunningGateway | undefined;
+let users: RunningApolloProduct;
+let zoo: RunningYogaProduct;
+let farm: { url: string; stop: () => Promise<void> };
+const farmProduct = teamProduct({ name: 'farm', team: 'farm-team', entity: 'Crop' });
+const tokens: Record<string, string> = {};
+
+const env = () => ({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  HOST: '127.0.0.1',
+  MESHGATE_STATE_DIR: stateDir,
+  POLICY_DIR: policyDir,
+  REDIS_URL: redis.url,
+  REGISTRY_PREFIX: PREFIX,
+  REGISTRY_POLL_MS: '200',
+  MESHGATE_CACHE: 'off',
+  MESHGATE_PROBE: 'off',
+  MESHGATE_INCIDENTS: 'off',
+  LINEAGE_PREFIX: `meshgate:{lineage}:three-teams:${process.pid}:`,
+  SLI_PREFIX: `meshgate:{sli}:three-teams:${process.pid}:`,
+});
+
+/** The installed `meshgate`, run in a team's directory with only what its CI would hold. */
+function meshgate(cwd: string, args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(cliDir, 'node_modules', '.bin', 'meshgate'), args, {
+      cwd,
+      // No REDIS_URL, no repository: a team holds a token and the platform's URLs.
+      env: { PATH: process.env.PATH ?? '', MESHGATE_STATE_DIR: stateDir, LOG_LEVEL: 'silent', ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const asTeam = (team: Team, args: string[], extra: Record<string, string> = {}) =>
+  meshgate(teamDirs[team], args, {
+    MESHGATE_REGISTRY_URL: registry.url,
+    MESHGATE_TOKEN: tokens[team]!,
+    ...extra,
+  });
+
+/** What a team does after `contract init`: confirms the marked guesses and adds what only it knows. */
+function review(team: Team, extra: Record<string, unknown> = {}): void {
+  const file = join(teamDirs[team], 'contract.odcs.yaml');
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value))
+      return value
+        .filter(
+          (v) => !(v && typeof v === 'object' && (v as { property?: unknown }).property === REVIEW_PROPERTY),
+        )
+        .map(strip);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(
+        Object.entries(value)
+          .map(([k, v]) => [k, strip(v)] as const)
+          .filter(([k, v]) => !(k === 'customProperties' && Array.isArray(v) && v.length === 0)),
+      );
+    return value;
+  };
+  const contract = {
+    ...(strip(parse(readFileSync(file, 'utf8'))) as Record<string, unknown>),
+    status: 'active',
+    ...extra,
+  };
+  writeFileSync(file, stringify(contract));
+}
+
+beforeAll(async () => {
+  // The CLI as a team installs it: from the packed tarball, into an empty directory.
+  const packed = (
+    await run('npm', ['pack', '--silent', '--pack-destination', cliDir], { cwd: ROOT })
+  ).stdout.trim();
+  writeFileSync(join(cliDir, 'package.json'), '{"name":"a-team-ci","private":true}');
+  await run(
+    'npm',
+    [
+      'install',
+      join(cliDir, packed.split('\n').at(-1)!),
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+    ],
+    {
+      cwd: cliDir,
+    },
+  );
+  // Governance's rule, before any team publishes: users' personal data is hashed for analysts
+  // (the check refuses a product whose pii fields no rule covers).
+  writeFileSync(
+    join(policyDir, 'personal-data.yaml'),
+    stringify({
+      apiVersion: 'meshgate/v1',
+      kind: 'Policy',
+      owner: 'governance',
+      rules: [
+        {
+          id: 'analyst-users-hashed',
+          description: 'Analysts join on personal data without reading it.',
+          fields: ['User.*'],
+          when: "'analyst' in principal.roles",
+          effect: 'mask',
+          strategy: 'hash',
+        },
+      ],
+    }),
+  );
+  redis = await PrivateRedis.start();
+  registry = await startRegistryServer(testConfig(env()), createLogger('silent'), { port: 0 });
+  users = await startApolloProduct('users');
+  zoo = await startYogaProduct({
+    databaseUrl: TEST_DATABASE_URL,
+    jwks: () => new URL('/.well-known/meshgate/keys', gateway!.url),
+  });
+  farm = await serveTeamProduct(farmProduct, [{ id: '1', label: 'wheat' }]);
+  writeFileSync(join(teamDirs.users, 'schema.graphql'), USERS_SDL);
+  writeFileSync(join(teamDirs.zoo, 'schema.graphql'), ZOO_SDL);
+  writeFileSync(join(teamDirs.farm, 'schema.graphql'), farmProduct.sdl);
+  for (const [team, sub] of [
+    ['users', 'ci-users'],
+    ['zoo', 'ci-zoo'],
+    ['farm', 'ci-farm'],
+  ] as const)
+    tokens[team] = (
+      await meshgate(tmpdir(), ['token', '--sub', sub, '--teams', `${team}-team`])
+    ).stdout.trim();
+}, 240_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await registry?.stop();
+  await Promise.all([users?.stop(), zoo?.stop(), farm?.stop()]);
+  await redis?.stop();
+  for (const dir of [stateDir, policyDir, cliDir, ...Object.values(teamDirs)])
+    rmSync(dir, { recursive: true, force: true });
+});
+
+describe('three teams, three stacks, one mesh of their own', () => {
+  it('each drafts its contract with contract init and publishes it with its own token', async () => {
+    for (const [team, domain] of [
+      ['users', 'People'],
+      ['zoo', 'Zoo'],
+      ['farm', 'Farming'],
+    ] as const) {
+      const init = await asTeam(team, [
+        'contract',
+        'init',
+        '--schema',
+        'schema.graphql',
+        '--team',
+        `${team}-team`,
+        '--domain',
+        domain,
+        '--name',
+        team,
+        '--email',
+        `${team}@example.com`,
+        '--out',
+        'contract.odcs.yaml',
+      ]);
+      expect(init.code, init.stderr).toBe(0);
+    }
+    review('users');
+    review('zoo', {
+      servers: [{ server: 'zoo-db', type: 'postgres', ...zoo.server }],
+      customProperties: [{ property: 'meshgate.rowFilters', value: 'enforced' }],
+    });
+    review('farm');
+    for (const [team, url] of [
+      ['users', users.url],
+      ['zoo', zoo.url],
+      ['farm', farm.url],
+    ] as const) {
+      const published = await asTeam(team, [
+        'publish',
+        '--subgraph',
+        team,
+        '--schema',
+        'schema.graphql',
+        '--contract',
+        'contract.odcs.yaml',
+        '--url',
+        url,
+      ]);
+      console.log(
+        `$ (${team}-team) meshgate publish --subgraph ${team}\n${published.stdout.trim().split('\n').at(-1)}`,
+      );
+      expect(published.code, published.stdout + published.stderr).toBe(0);
+      expect(published.stdout).toContain(`published ${team} v1 (team ${team}-team)`);
+    }
+    const listed = JSON.parse((await asTeam('users', ['registry', 'list', '--json'])).stdout) as {
+      products: { name: string; team: string }[];
+    };
+    expect(listed.products.map((p) => `${p.name}:${p.team}`)).toEqual([
+      'farm:farm-team',
+      'users:users-team',
+      'zoo:zoo-team',
+    ]);
+  }, 120_000);
+
+  it('refuses a cross-team publish with its code, and audits it', async () => {
+    const refused = await asTeam('farm', [
+      'publish',
+      '--subgraph',
+      'zoo',
+      '--schema',
+      join(teamDirs.zoo, 'schema.graphql'),
+      '--contract',
+      join(teamDirs.zoo, 'contract.odcs.yaml'),
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error[REGISTRY_FORBIDDEN]');
+    const audit = await asTeam('zoo', ['registry', 'audit', '--product', 'zoo']);
+    const refusedLine = audit.stdout.split('\n').find((line) => line.includes('refused REGISTRY_FORBIDDEN'));
+    console.log(
+      `$ (farm-team) meshgate publish --subgraph zoo ...\n${refused.stderr.trim()}\n$ meshgate registry audit --product zoo\n${audit.stdout.trim()}`,
+    );
+    expect(refusedLine).toContain('by ci-farm [farm-team]');
+  }, 60_000);
+
+  it('serves exactly those three; a query joins them under the policies', async () => {
+    // Governance's row filter, written once the zoo product is in service (it names Animal).
+    writeFileSync(
+      join(policyDir, 'zoo.yaml'),
+      stringify({
+        apiVersion: 'meshgate/v1',
+        kind: 'Policy',
+        owner: 'governance',
+        rules: [
+          {
+            id: 'regional-analyst-animals',
+            description: 'A regional analyst sees the animals of their countries only.',
+            target: 'Animal',
+            when: "'analyst' in principal.roles && has(principal.attributes.countries)",
+            effect: 'filter',
+            where: 'row.country in principal.attributes.countries',
+          },
+        ],
+      }),
+    );
+    gateway = await startGateway(
+      testConfig({ ...env(), PORT: '0', SUPERGRAPH_SOURCE: 'registry', MESHGATE_FRESHNESS_INTERVAL: '2s' }),
+      createLogger('silent'),
+    );
+    const analyst = (await meshgate(tmpdir(), ['token', '--sub', 'ana', '--roles', 'analyst'])).stdout.trim();
+    const answer = await graphql<{
+      animals: { name: string; keeper: { name: string; email: string } | null }[];
+      crops: { id: string }[];
+    }>(gateway.url, '{ animals { name keeper { name email } } crops { id } }', {
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data?.crops).toEqual([{ id: '1' }]);
+    const ada = answer.body.data?.animals.find((a) => a.name === 'Ada');
+    // The keeper joined from the users product, its personal data hashed by governance's rule.
+    expect(ada?.keeper?.name).toMatch(/^h:[0-9a-f]{16}$/);
+    expect(ada?.keeper?.email).toMatch(/^h:[0-9a-f]{16}$/);
+    expect(ada?.keeper?.email).not.toBe(ada?.keeper?.name);
+  }, 120_000);
+
+  it('the Yoga product verifies the context token through the JWKS and enforces a row filter', async () => {
+    const regional = (
+      await meshgate(tmpdir(), ['token', '--sub', 'rea', '--roles', 'analyst', '--attr', 'countries=DE,AT'])
+    ).stdout.trim();
+    const before = zoo.statements.length;
+    const answer = await graphql<{ animals: { name: string; country: string }[] }>(
+      gateway!.url,
+      '{ animals { name country } }',
+      { headers: { authorization: `Bearer ${regional}` } },
+    );
+    expect(answer.body.data?.animals.map((a) => a.country).sort()).toEqual(['AT', 'DE', 'DE']);
+    const sql = zoo.statements.slice(before).map((s) => s.sql);
+    expect(sql.some((s) => / IN \(|country/i.test(s) && s.includes('WHERE'))).toBe(true);
+  }, 60_000);
+
+  it('catalog, SLOs and lineage show all three, read from any directory with the installed CLI', async () => {
+    const steward = (
+      await meshgate(tmpdir(), ['token', '--sub', 'stew', '--roles', 'data-steward'])
+    ).stdout.trim();
+    const remote = { MESHGATE_URL: gateway!.url, MESHGATE_TOKEN: steward };
+    const catalog = JSON.parse((await meshgate(tmpdir(), ['catalog', '--json'], remote)).stdout) as {
+      products: { name: string; descriptor: { owner: { team: string } } | null }[];
+    };
+    expect(catalog.products.map((p) => `${p.name}:${p.descriptor?.owner.team}`).sort()).toEqual([
+      'farm:farm-team',
+      'users:users-team',
+      'zoo:zoo-team',
+    ]);
+    const slo = JSON.parse((await meshgate(tmpdir(), ['slo', '--json'], remote)).stdout) as
+      | {
+          products?: { product: string }[];
+        }
+      | { product: string }[];
+    const sloProducts = (Array.isArray(slo) ? slo : (slo.products ?? [])).map((p) => p.product).sort();
+    expect(sloProducts).toEqual(['farm', 'users', 'zoo']);
+    const lineage = await meshgate(tmpdir(), ['lineage', 'query', '--since', '1h', '--json'], remote);
+    const products = new Set(
+      lineage.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .flatMap((line) => (JSON.parse(line) as { products: string[] }).products),
+    );
+    expect([...products].sort()).toEqual(['farm', 'users', 'zoo']);
+    // The console's product pages read each one's contract (a bearer token, as the console's session maps to).
+    for (const name of ['farm', 'users', 'zoo']) {
+      const page = await fetch(new URL(`/console/api/products/${name}/contract`, gateway!.url), {
+        headers: { authorization: `Bearer ${steward}` },
+      });
+      expect(page.status, name).toBe(200);
+    }
+  }, 60_000);
+});
