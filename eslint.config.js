@@ -5,7 +5,7 @@ import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.meshgate/**', 'bench/results/**', 'coverage/**', 'dist/**'] },
+  { ignores: ['node_modules/**', '.meshgate/**', 'bench/results/**', 'coverage/**', 'dist/**', 'dist.*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // The plain JavaScript that runs before anything is compiled (the bin, the build) runs in Node.

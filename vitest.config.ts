@@ -34,6 +34,9 @@ export default defineConfig({
           ],
           globalSetup: ['test/support/build-setup.ts'],
           testTimeout: 30_000,
+          // Opening embedded PGlite takes seconds on a busy 2-core machine (15 s seen): a
+          // database test's setup must not time out and skip its tests.
+          hookTimeout: 90_000,
         },
       },
       {

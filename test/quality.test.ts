@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FreshnessReading, QualityResult } from '../gateway/health/types.js';
 import { dataProducts } from '../subgraphs/index.js';
 import { openDatabase } from '../subgraphs/kit/database.js';
 import { runMeshgate } from './support/cli.js';
 import { sharedMesh } from './support/mesh.js';
+import { pgliteTemplates } from './support/pglite-templates.js';
 
 /**
  * `meshgate quality run` on the embedded PGlite state of a scratch state directory (so rows
@@ -24,6 +26,14 @@ const env = {
   MESHGATE_QUALITY_PREFIX: prefix,
 };
 const redis = new Redis('redis://127.0.0.1:6379');
+// The scratch state directory starts from the seeded templates (test/support/pglite-templates.ts)
+// instead of seeding the 50,000-order world again in the CLI's process.
+beforeAll(async () => {
+  for (const [name, template] of pgliteTemplates()) {
+    const db = await PGlite.create({ dataDir: join(state, 'pglite', name), loadDataDir: template });
+    await db.close();
+  }
+}, 180_000);
 afterAll(async () => {
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);

@@ -33,6 +33,8 @@ for (const entry of [
   'package.json',
   'tsconfig.json',
   'vitest.config.ts',
+  // The unit project's global setup (test/support/build-setup.ts) lives here.
+  'test',
 ]) {
   symlinkSync(join(REPO, entry), join(root, entry));
 }
@@ -103,7 +105,9 @@ describe('meshgate product new', () => {
       {
         cwd: root,
         encoding: 'utf8',
-        env: { ...process.env, CI: 'true' },
+        // dist/ is this suite's, compiled already: the copy's run must not compile it again under
+        // the other files' feet.
+        env: { ...process.env, CI: 'true', MESHGATE_DIST_COMPILED: '1' },
       },
     );
     expect(run.stdout + run.stderr).toMatch(/2 passed/);

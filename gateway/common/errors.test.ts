@@ -123,6 +123,7 @@ describe('the codes derived from the catalogue', () => {
         'UNSUPPORTED_MEDIA_TYPE',
         'RATE_LIMITED',
         'OPERATION_NOT_IN_SAFELIST',
+        'QUERY_PLANNING_TIMEOUT',
       ].sort(),
     );
     // @apollo/gateway gives a subgraph's 403 the code FORBIDDEN, but SubgraphDataSource turns every

@@ -171,6 +171,10 @@ describe('usePolicy', () => {
   });
 
   it('is a stage with no hooks when MESHGATE_POLICY=off', () => {
-    expect(usePolicy(options({ policy: policy({ enabled: false }) }))).toEqual({ name: 'policy' });
+    const off = usePolicy(options({ policy: policy({ enabled: false }) }));
+    expect(off.name).toBe('policy');
+    expect(off.authorize).toBeUndefined();
+    expect(off.onSchemaChange).toBeUndefined();
+    expect(off.engine()).toBeUndefined();
   });
 });

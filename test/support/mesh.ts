@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { KeyObject } from 'node:crypto';
 import { contextTokenKey } from '../../gateway/subgraph-fetch/context-token.js';
 import { loadConfig, type MeshgateConfig } from '../../gateway/config/config.js';
@@ -14,18 +15,24 @@ const meshes = new Map<string, Promise<RunningMesh>>();
 /** A PostgreSQL server for the tests: the machine's, unless TEST_DATABASE_URL says otherwise. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** The reference mesh's products, each with its contract. */
+const REFERENCE_CONTRACTS = fileURLToPath(new URL('../../subgraphs/', import.meta.url));
+
 export function testConfig(env: Record<string, string> = {}): MeshgateConfig {
   // The e2e tests watch the products live: a product going down, its SLIs, its quality. So their
   // gateways read through no entity cache (on by default), except where a test turns it on
   // (test/entity-cache.test.ts) or asks for the defaults (gateway/config/config.test.ts).
   // Nor do they probe on a timer (on by default): a probe's outcome counts in the origin SLIs,
   // which they count exactly; test/probe-outage.test.ts and product-probe.test.ts probe.
+  // Their gateways serve the reference supergraph file, described by the reference products'
+  // contracts, as `meshgate distributed` describes it (the platform itself knows no product).
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
     MESHGATE_CACHE: 'off',
     MESHGATE_PROBE: 'off',
+    CONTRACTS_DIR: REFERENCE_CONTRACTS,
     ...env,
   });
 }

@@ -8,7 +8,7 @@
 // not from dist/: `import.meta.url` is rewritten to the URL of the file's TypeScript source,
 // worked out from its own location, so an installed package and a checkout both work and a
 // change to a policy file or a contract never needs a rebuild.
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -29,10 +29,14 @@ const sources = SOURCES.flatMap((dir) =>
 );
 
 const started = performance.now();
-rmSync(OUT, { recursive: true, force: true });
+// Compiled aside, then swapped in with two renames: a `meshgate` started meanwhile (a test, a
+// developer's terminal) finds the old dist/ or the new one, never a half-written one.
+const NEXT = `${OUT}.next-${process.pid}`;
+const OLD = `${OUT}.old-${process.pid}`;
+rmSync(NEXT, { recursive: true, force: true });
 await build({
   entryPoints: sources,
-  outdir: OUT,
+  outdir: NEXT,
   outbase: ROOT,
   format: 'esm',
   platform: 'node',
@@ -46,5 +50,8 @@ await build({
     js: "const __meshgateSourceUrl = ((url) => { const at = url.lastIndexOf('/dist/'); return url.slice(0, at) + url.slice(at + 5).replace(/\\.js$/, '.ts'); })(import.meta.url);",
   },
 });
+if (existsSync(OUT)) renameSync(OUT, OLD);
+renameSync(NEXT, OUT);
+rmSync(OLD, { recursive: true, force: true });
 if (process.argv.includes('--verbose'))
   console.log(`meshgate: compiled ${sources.length} files to dist/ in ${Math.round(performance.now() - started)} ms`);
