@@ -18,7 +18,8 @@ import {
 } from '../gateway/subgraph-fetch/context-token.js';
 import { readGovernanceConfig, runCheck } from '../schema/check/index.js';
 import { composeSupergraph } from '../schema/compose.js';
-import { draftContract, REVIEW_PROPERTY, reviewMarks } from '../schema/contract/index.js';
+import { draftContract, reviewMarks } from '../schema/contract/index.js';
+import { reviewed } from './support/contract-review.js';
 import { startApolloProduct, USERS_SDL, type RunningApolloProduct } from './support/apollo-product.js';
 import { graphql, TEST_DATABASE_URL, testConfig } from './support/mesh.js';
 import { bearer, personaToken } from './support/personas.js';
@@ -40,29 +41,6 @@ let users: RunningApolloProduct;
 let gateway: RunningGateway;
 const quality = memoryQualityStore({ historyLimit: 10 });
 let descriptors: DataProductDescriptor[] = [];
-
-/** What the owning team does after `contract init`: confirm the guesses, remove the marks, add what only they know. */
-function reviewed(
-  draft: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const strip = (value: unknown): unknown => {
-    if (Array.isArray(value))
-      return value
-        .filter(
-          (v) => !(v && typeof v === 'object' && (v as { property?: unknown }).property === REVIEW_PROPERTY),
-        )
-        .map(strip);
-    if (value && typeof value === 'object')
-      return Object.fromEntries(
-        Object.entries(value)
-          .map(([k, v]) => [k, strip(v)] as const)
-          .filter(([k, v]) => !(k === 'customProperties' && Array.isArray(v) && v.length === 0)),
-      );
-    return value;
-  };
-  return { ...(strip(draft) as Record<string, unknown>), status: 'active', ...extra };
-}
 
 function zooContract(server: RunningYogaProduct['server']): Record<string, unknown> {
   const draft = draftContract({

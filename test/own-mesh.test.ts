@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +8,10 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../gateway/common/logger.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
-import { REVIEW_PROPERTY } from '../schema/contract/index.js';
 import { startRegistryServer, type RunningRegistry } from '../schema/registry/service/serve-registry.js';
 import { startApolloProduct, USERS_SDL, type RunningApolloProduct } from './support/apollo-product.js';
-import type { CliRun } from './support/cli.js';
+import { runInDirectory } from './support/cli.js';
+import { reviewed } from './support/contract-review.js';
 import { graphql, TEST_DATABASE_URL, testConfig } from './support/mesh.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { serveTeamProduct, teamProduct } from './support/team-product.js';
@@ -35,6 +35,7 @@ const PREFIX = `meshgate:{registry}:three-teams:${process.pid}:`;
 const stateDir = mkdtempSync(join(tmpdir(), 'meshgate-three-teams-state-'));
 const policyDir = mkdtempSync(join(tmpdir(), 'meshgate-three-teams-policies-'));
 const cliDir = mkdtempSync(join(tmpdir(), 'meshgate-installed-cli-'));
+const INSTALLED_BIN = join(cliDir, 'node_modules', 'meshgate', 'gateway', 'cli', 'bin', 'meshgate.js');
 const teamDirs = {
   users: mkdtempSync(join(tmpdir(), 'users-team-')),
   zoo: mkdtempSync(join(tmpdir(), 'zoo-team-')),
@@ -68,22 +69,8 @@ const env = () => ({
 });
 
 /** The installed `meshgate`, run in a team's directory with only what its CI would hold. */
-function meshgate(cwd: string, args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(cliDir, 'node_modules', '.bin', 'meshgate'), args, {
-      cwd,
-      // No REDIS_URL, no repository: a team holds a token and the platform's URLs.
-      env: { PATH: process.env.PATH ?? '', MESHGATE_STATE_DIR: stateDir, LOG_LEVEL: 'silent', ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const meshgate = (cwd: string, args: string[], extra: Record<string, string> = {}) =>
+  runInDirectory(cwd, args, { MESHGATE_STATE_DIR: stateDir, ...extra }, INSTALLED_BIN);
 const asTeam = (team: Team, args: string[], extra: Record<string, string> = {}) =>
   meshgate(teamDirs[team], args, {
     MESHGATE_REGISTRY_URL: registry.url,
@@ -91,30 +78,13 @@ const asTeam = (team: Team, args: string[], extra: Record<string, string> = {}) 
     ...extra,
   });
 
-/** What a team does after `contract init`: confirms the marked guesses and adds what only it knows. */
+/** The team's review of its drafted contract, written back. */
 function review(team: Team, extra: Record<string, unknown> = {}): void {
   const file = join(teamDirs[team], 'contract.odcs.yaml');
-  const strip = (value: unknown): unknown => {
-    if (Array.isArray(value))
-      return value
-        .filter(
-          (v) => !(v && typeof v === 'object' && (v as { property?: unknown }).property === REVIEW_PROPERTY),
-        )
-        .map(strip);
-    if (value && typeof value === 'object')
-      return Object.fromEntries(
-        Object.entries(value)
-          .map(([k, v]) => [k, strip(v)] as const)
-          .filter(([k, v]) => !(k === 'customProperties' && Array.isArray(v) && v.length === 0)),
-      );
-    return value;
-  };
-  const contract = {
-    ...(strip(parse(readFileSync(file, 'utf8'))) as Record<string, unknown>),
-    status: 'active',
-    ...extra,
-  };
-  writeFileSync(file, stringify(contract));
+  writeFileSync(
+    file,
+    stringify(reviewed(parse(readFileSync(file, 'utf8')) as Record<string, unknown>, extra)),
+  );
 }
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -29,6 +29,7 @@ const redis = new Redis('redis://127.0.0.1:6379');
 // The scratch state directory starts from the seeded templates (test/support/pglite-templates.ts)
 // instead of seeding the 50,000-order world again in the CLI's process.
 beforeAll(async () => {
+  mkdirSync(join(state, 'pglite'), { recursive: true });
   for (const [name, template] of pgliteTemplates()) {
     const db = await PGlite.create({ dataDir: join(state, 'pglite', name), loadDataDir: template });
     await db.close();

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../gateway/common/logger.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { startRegistryServer, type RunningRegistry } from '../schema/registry/service/serve-registry.js';
-import { MESHGATE_BIN, type CliRun } from './support/cli.js';
+import { runInDirectory, type CliRun } from './support/cli.js';
 import { graphql, testConfig } from './support/mesh.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { serveTeamProduct, teamProduct, type TeamProduct } from './support/team-product.js';
@@ -54,22 +53,8 @@ const env = () => ({
 });
 
 /** `meshgate ARGS` in a team's directory, the way its CI runs it: only the token and the registry URL. */
-function meshgate(cwd: string, args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MESHGATE_BIN, ...args], {
-      cwd,
-      // No REDIS_URL: a team never holds the registry's credentials.
-      env: { PATH: process.env.PATH ?? '', MESHGATE_STATE_DIR: stateDir, LOG_LEVEL: 'silent', ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const meshgate = (cwd: string, args: string[], extra: Record<string, string> = {}): Promise<CliRun> =>
+  runInDirectory(cwd, args, { MESHGATE_STATE_DIR: stateDir, ...extra });
 const tokenFor = async (sub: string, flags: string[]) =>
   (await meshgate(tmpdir(), ['token', '--sub', sub, ...flags])).stdout.trim();
 const publish = (

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDecision, Principal } from '../common/types.js';
+import type { FieldDecision } from '../common/types.js';
 import { sampleEvent } from '../../test/support/lineage-event.js';
 import type { FieldRead } from './types.js';
 import { parseWire, serialize, shapeLine, withShape } from './wire.js';
+import { ANALYST } from '../../test/support/principal.js';
 
-const analyst: Principal = {
-  sub: 'ana',
-  anonymous: false,
-  roles: ['analyst'],
-  scopes: [],
-  teams: [],
-  attributes: {},
-};
+const analyst = ANALYST;
 const READS: FieldRead[] = Array.from({ length: 20 }, (_, i) => ({
   path: `orders.customer.field${i}`,
   coordinate: `Customer.field${i % 10}`,

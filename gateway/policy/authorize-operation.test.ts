@@ -6,6 +6,7 @@ import { ANONYMOUS } from '../auth/anonymous.js';
 import { analyseOperation } from '../operation/operation-analysis.js';
 import { authorizeOperation } from './authorize-operation.js';
 import type { PolicyEngine } from './types.js';
+import { ANALYST } from '../../test/support/principal.js';
 
 /** Authorize on the operation's analysis, against the committed supergraph and the shipped policies. */
 let schema: GraphQLSchema;
@@ -16,14 +17,7 @@ beforeAll(() => {
   engine = referenceEngine(model);
 });
 
-const analyst: Principal = {
-  sub: 'ana',
-  anonymous: false,
-  roles: ['analyst'],
-  scopes: [],
-  teams: [],
-  attributes: {},
-};
+const analyst = ANALYST;
 const authorize = (principal: Principal, query: string, on: GraphQLSchema = schema) => {
   const document = parse(query);
   const operation = document.definitions.find(

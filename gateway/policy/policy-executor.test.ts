@@ -13,6 +13,7 @@ import { introspectionGate } from './introspection-gate.js';
 import { createMasker } from './mask-value.js';
 import { policyExecutor, type PolicyExecutorOptions } from './policy-executor.js';
 import type { PolicyEngine } from './types.js';
+import { ANALYST } from '../../test/support/principal.js';
 
 /**
  * The executor wrapper around a stand-in for the gateway's executor: it runs the operation it
@@ -28,14 +29,7 @@ beforeAll(() => {
 });
 
 const CUSTOMER = ORDER_22_CUSTOMER;
-const analyst: Principal = {
-  sub: 'ana',
-  anonymous: false,
-  roles: ['analyst'],
-  scopes: [],
-  teams: [],
-  attributes: {},
-};
+const analyst = ANALYST;
 const steward: Principal = {
   sub: 'stew',
   anonymous: false,

@@ -12,6 +12,7 @@ import { supergraphModel, type SupergraphModel } from '../supergraph/supergraph-
 import { readPolicyFiles } from './policy-file.js';
 import { usePolicy, type UsePolicyOptions } from './use-policy.js';
 import type { PolicyRule } from './types.js';
+import { ANALYST } from '../../test/support/principal.js';
 
 /** The policy stage in memory, through the runner as the gateway runs it: schema loads and an executor. */
 let model: SupergraphModel;
@@ -22,14 +23,7 @@ beforeAll(() => {
 });
 
 const CUSTOMER = { name: 'Tim Dijkstra', email: 'tim.dijkstra4219@example.com', phone: '+49 30 3410261' };
-const analyst: Principal = {
-  sub: 'ana',
-  anonymous: false,
-  roles: ['analyst'],
-  scopes: [],
-  teams: [],
-  attributes: {},
-};
+const analyst = ANALYST;
 
 /** The gateway's executor, standing in: answers from CUSTOMER over the API schema. */
 function standIn() {
