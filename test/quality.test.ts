@@ -129,7 +129,7 @@ describe('meshgate quality run', () => {
 
   it('the freshness probe reads the newest order and its lag behind the 5-minute SLA', async () => {
     const result = await runMeshgate(['quality', 'freshness', '--product', 'orders', '--json'], env, 170_000);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const [reading] = JSON.parse(result.stdout) as FreshnessReading[];
     expect(reading).toMatchObject({
       product: 'orders',

@@ -125,9 +125,24 @@ describe('bounded query planning', () => {
     expect(Math.max(...other)).toBeLessThan(250);
     expect(await metric(gateway.url, 'meshgate_query_planning_timeouts_total')).toBe(1);
     // The worker restarted on the same supergraph: a cold operation plans (its fetch fails: no subgraphs).
-    const after = await graphql(gateway.url, '{ t { v } }');
-    expect(after.body.errors?.[0]?.extensions?.code).not.toBe('QUERY_PLANNING_TIMEOUT');
-    expect(await metric(gateway.url, 'meshgate_query_plans_worker_total')).toBe(2);
+    // A fresh worker's first plans run on a cold JIT: on a loaded machine one can pass the short
+    // deadline too (and restart the worker again), so a few distinct cold operations may be tried.
+    const cold = [
+      '{ t { v } }',
+      '{ t { v __typename } }',
+      '{ __typename t { v } }',
+      '{ t { __typename v } }',
+    ];
+    let planned = false;
+    for (const query of cold) {
+      const after = await graphql(gateway.url, query);
+      if (after.body.errors?.[0]?.extensions?.code !== 'QUERY_PLANNING_TIMEOUT') {
+        planned = true;
+        break;
+      }
+    }
+    expect(planned).toBe(true);
+    expect(await metric(gateway.url, 'meshgate_query_plans_worker_total')).toBeGreaterThanOrEqual(2);
     expect(await metric(gateway.url, 'meshgate_query_plans_inline_total')).toBe(0);
   }, 60_000);
 
