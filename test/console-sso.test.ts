@@ -116,7 +116,10 @@ describe('console single sign-on', () => {
     await new Promise((resolve) => setTimeout(resolve, 5_500));
     await page.reload();
     await page.waitForSelector('[data-testid=who]');
-    await vi.waitFor(() => expect(provider.fetches.token).toBeGreaterThan(tokensBefore));
+    await vi.waitFor(() => expect(provider.fetches.token).toBeGreaterThan(tokensBefore), {
+      timeout: 30_000,
+      interval: 100,
+    });
     await expect(page.textContent('[data-testid=who]')).resolves.toContain('ana [analyst]');
     console.log(
       `refresh: ${provider.fetches.token - tokensBefore} refresh_token grant(s) made by the gateway`,

@@ -147,8 +147,10 @@ describe('the console, in a real browser', () => {
       'GraphiQL',
     ]);
     await page.fill('.search', 'field:cardLast4');
-    await vi.waitFor(async () =>
-      expect(await page.$$eval('[data-testid=catalog-table] tbody tr', (trs) => trs.length)).toBe(1),
+    await vi.waitFor(
+      async () =>
+        expect(await page.$$eval('[data-testid=catalog-table] tbody tr', (trs) => trs.length)).toBe(1),
+      { timeout: 15_000, interval: 100 },
     );
     await page.fill('.search', '');
     await shot(page, 'catalog-analyst');
@@ -366,12 +368,15 @@ describe('the console, in a real browser', () => {
     await page.uncheck('input[value=data-steward]');
     await page.fill('textarea[name=query]', operation);
     await page.click('.policy-form button[type=submit]');
-    await vi.waitFor(async () => {
-      const rows = await page.$$eval('[data-testid=policy-matrix] tr', (trs) =>
-        trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent!.trim())),
-      );
-      expect(rows).toEqual(table(cliQuery.stdout));
-    });
+    await vi.waitFor(
+      async () => {
+        const rows = await page.$$eval('[data-testid=policy-matrix] tr', (trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent!.trim())),
+        );
+        expect(rows).toEqual(table(cliQuery.stdout));
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     await page.close();
   });
 

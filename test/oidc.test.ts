@@ -80,7 +80,10 @@ describe('tokens from the identity provider', () => {
   });
 
   it('discovers the JWKS and verifies a client-credentials token on /graphql; the client is the principal in lineage', async () => {
-    await vi.waitFor(async () => expect((await ready(gateway)).body.identityProvider?.status).toBe('ok'));
+    await vi.waitFor(async () => expect((await ready(gateway)).body.identityProvider?.status).toBe('ok'), {
+      timeout: 30_000,
+      interval: 100,
+    });
     const { status, body } = await ready(gateway);
     expect(status).toBe(200);
     expect(body.identityProvider).toMatchObject({
@@ -100,14 +103,17 @@ describe('tokens from the identity provider', () => {
     expect(answer.body.data).toMatchObject({ order: { id: '42', customer: { name: expect.any(String) } } });
     // Lineage names the client (a steward app reads it).
     const steward = await provider.clientToken('steward-app');
-    await vi.waitFor(async () => {
-      const lineage = await fetch(`${base(gateway)}/admin/lineage?principal=ci-pipeline&since=1h`, {
-        headers: bearer(steward),
-      });
-      expect(lineage.status).toBe(200);
-      const text = await lineage.text();
-      expect(text).toContain('ci-pipeline');
-    });
+    await vi.waitFor(
+      async () => {
+        const lineage = await fetch(`${base(gateway)}/admin/lineage?principal=ci-pipeline&since=1h`, {
+          headers: bearer(steward),
+        });
+        expect(lineage.status).toBe(200);
+        const text = await lineage.text();
+        expect(text).toContain('ci-pipeline');
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     console.log(
       `discovery: ${provider.fetches.discovery} discovery fetch(es), ${provider.fetches.jwks} JWKS fetch(es); /ready identityProvider=${JSON.stringify((await ready(gateway)).body.identityProvider)}`,
     );
