@@ -249,13 +249,16 @@ fragment Money on Order { total { amount } ... @defer(label: "shipments") { ${SH
     expect(response.headers.get('content-type')).toBe('multipart/mixed; boundary="-"; deferSpec=20220824');
     await response.text();
     const base = mesh.gateway.url.replace(/\/graphql$/, '');
-    const events = await vi.waitFor(async () => {
-      const listed = await fetch(`${base}/admin/lineage?since=5m&limit=10000`, { headers: steward });
-      const { events } = (await listed.json()) as { events: LineageEvent[] };
-      const mine = events.filter((e) => e.requestId === requestId);
-      expect(mine.length).toBeGreaterThan(0);
-      return mine;
-    });
+    const events = await vi.waitFor(
+      async () => {
+        const listed = await fetch(`${base}/admin/lineage?since=5m&limit=10000`, { headers: steward });
+        const { events } = (await listed.json()) as { events: LineageEvent[] };
+        const mine = events.filter((e) => e.requestId === requestId);
+        expect(mine.length).toBeGreaterThan(0);
+        return mine;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     expect(events).toHaveLength(1);
     expect(events[0]!.fields.map((f) => f.coordinate)).toEqual(
       expect.arrayContaining([

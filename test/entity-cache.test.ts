@@ -101,13 +101,16 @@ describe('the entity cache', () => {
       headers: { ...steward, 'x-request-id': requestId },
     });
     expect(body.errors).toBeUndefined();
-    const event = await vi.waitFor(async () => {
-      const response = await fetch(`${base}/admin/lineage?since=5m&limit=10000`, { headers: steward });
-      const { events } = (await response.json()) as { events: LineageEvent[] };
-      const found = events.find((e) => e.requestId === requestId);
-      expect(found).toBeDefined();
-      return found!;
-    });
+    const event = await vi.waitFor(
+      async () => {
+        const response = await fetch(`${base}/admin/lineage?since=5m&limit=10000`, { headers: steward });
+        const { events } = (await response.json()) as { events: LineageEvent[] };
+        const found = events.find((e) => e.requestId === requestId);
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     expect(
       event.fetches.map((f) => [f.subgraph, f.entityCount, (f as { cacheHits?: number }).cacheHits]),
     ).toEqual([
@@ -208,9 +211,12 @@ describe('the entity cache', () => {
       });
       expect(run.stderr).toBe('');
       expect(run.stdout).toBe(`invalidated customers Customer on 2 replica(s) (${REDIS_URL})\n`);
-      await vi.waitFor(async () => {
-        for (const url of [a, b]) expect((await stats(url)).subgraphs.customers?.entries).toBe(0);
-      });
+      await vi.waitFor(
+        async () => {
+          for (const url of [a, b]) expect((await stats(url)).subgraphs.customers?.entries).toBe(0);
+        },
+        { timeout: 15_000, interval: 100 },
+      );
       const missesBefore = (await stats(b)).subgraphs.customers!.misses;
       await customerOf('35', replicas[1]!.url);
       expect((await stats(b)).subgraphs.customers!.misses).toBe(missesBefore + 1);
