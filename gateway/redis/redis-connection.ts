@@ -70,6 +70,9 @@ export const FAIL_FAST: RedisBehaviour = Object.freeze({
 /** A one-shot command (CLI): wait for the connection, never reconnect. */
 export const ONE_SHOT: RedisBehaviour = Object.freeze({
   offlineQueue: true,
+  // A command run once can wait for a busy machine's connect (2 s failed one under load with
+  // "Connection is closed", since it does not reconnect).
+  connectTimeoutMs: 10_000,
   commandTimeoutMs: 5_000,
   maxRetriesPerRequest: 1,
   noReconnect: true,
