@@ -1,4 +1,4 @@
-import type { Database } from '../../subgraphs/kit/database.js';
+import type { ReadableTransaction as Database } from '../health/quality/readable-database.js';
 import type { Logger } from '../common/logger.js';
 
 /** The reference mesh's product databases the writer moves (by product name). */

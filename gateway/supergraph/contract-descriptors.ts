@@ -17,3 +17,11 @@ export function readContractDescriptors(dir: string): readonly DataProductDescri
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((entry) => readDescriptor(join(dir, entry.name, CONTRACT_FILE)));
 }
+
+/**
+ * The descriptors a local command (no gateway, no registry) reads: CONTRACTS_DIR, else the
+ * `subgraphs/` directory of the checkout it runs in (the mesh kept in one repository).
+ */
+export function localContractDescriptors(contractsDir: string | undefined): readonly DataProductDescriptor[] {
+  return readContractDescriptors(contractsDir ?? join(process.cwd(), 'subgraphs'));
+}

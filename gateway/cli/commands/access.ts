@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ANONYMOUS } from '../../auth/anonymous.js';
 import type { AuditEntry } from '../../access/types.js';
 import { askGateway, namedGateway } from '../gateway-target.js';
-import { dataProducts } from '../../../subgraphs/index.js';
+import { localContractDescriptors } from '../../supergraph/contract-descriptors.js';
 import { accessService, AccessError, openAccessStore, type AccessRequest } from '../../access/index.js';
 import { createAuthenticate } from '../../auth/index.js';
 import { ErrorCode, MeshgateGraphQLError, StartupError } from '../../common/errors.js';
@@ -168,10 +168,11 @@ async function run(options: Signed, act: (service: AccessActions, principal: Pri
   const store = openAccessStore(config.access);
   const model =
     config.supergraph.source === 'file' ? supergraphModel(readSupergraphFile(config.supergraph.path)) : null;
+  const descriptors = localContractDescriptors(config.contractsDir);
   const service = accessService({
     store,
     config: config.access,
-    descriptors: () => dataProducts.map((p) => p.descriptor),
+    descriptors: () => descriptors,
     model: () => model,
   });
   try {

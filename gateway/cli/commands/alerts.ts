@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { dataProducts } from '../../../subgraphs/index.js';
+import { loadConfig } from '../../config/config.js';
+import { localContractDescriptors } from '../../supergraph/contract-descriptors.js';
 import { productSla } from '../../protocol/index.js';
 import { prometheusRules } from '../../alerts/prometheus-rules.js';
 
@@ -18,7 +19,10 @@ export function registerAlertsCommand(program: Command): void {
     .option('--output <file>', 'write the rules to this file instead of stdout')
     .action((flags: { output?: string }) => {
       const text = prometheusRules(
-        dataProducts.map((p) => ({ name: p.descriptor.name, sla: productSla(p.descriptor) })),
+        localContractDescriptors(loadConfig().contractsDir).map((d) => ({
+          name: d.name,
+          sla: productSla(d),
+        })),
       );
       if (flags.output) writeFileSync(resolve(flags.output), text);
       else process.stdout.write(text);
