@@ -11,8 +11,9 @@ import {
   REVIEW_PROPERTY,
   reviewMarks,
 } from '../../../schema/contract/index.js';
-import { dataProducts, findDataProduct } from '../../../subgraphs/index.js';
-import { CONTRACT_FILE } from '../../protocol/index.js';
+import { localContractDescriptors } from '../../supergraph/contract-descriptors.js';
+import { loadConfig } from '../../config/config.js';
+import { CONTRACT_FILE, type DataProductDescriptor } from '../../protocol/index.js';
 import { ErrorCode, StartupError } from '../../common/errors.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,7 +30,7 @@ export function registerContractCommand(program: Command): void {
   contract
     .command('export')
     .description("print a data product's contract as ODCS YAML")
-    .requiredOption('--product <name>', `data product: ${dataProducts.map((p) => p.name).join(', ')}`)
+    .requiredOption('--product <name>', 'a data product in CONTRACTS_DIR (default: subgraphs/)')
     .option('--format <format>', 'odcs (YAML, the only format)', 'odcs')
     .action((options: { product: string; format: string }) => {
       if (options.format !== 'odcs')
@@ -37,7 +38,7 @@ export function registerContractCommand(program: Command): void {
           ErrorCode.BAD_USER_INPUT,
           `--format ${options.format}: the only format is odcs`,
         );
-      process.stdout.write(contractText(findDataProduct(options.product).descriptor.contract));
+      process.stdout.write(contractText(localDescriptor(options.product).contract));
     });
 
   contract
@@ -126,9 +127,8 @@ export function registerContractCommand(program: Command): void {
     .argument('<file>', 'an ODCS v3.1 contract, YAML or JSON')
     .option('--to <dir>', "write contract.odcs.yaml there instead of the product's folder")
     .action((file: string, options: { to?: string }) => {
-      const { contract: document, descriptor } = readContractFile(
-        resolve(file),
-        (name) => findDataProduct(name).sdl,
+      const { contract: document, descriptor } = readContractFile(resolve(file), (name) =>
+        readFileSync(join(contractsDir(), localDescriptor(name).name, 'schema.graphql'), 'utf8'),
       );
       const dir = options.to ? resolve(options.to) : join(ROOT, 'subgraphs', descriptor.name);
       mkdirSync(dir, { recursive: true });
@@ -151,4 +151,21 @@ function productNameFrom(schemaFile: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^[^a-z]+/, '');
+}
+
+/** The contracts a local command reads: CONTRACTS_DIR, else the checkout's subgraphs/. */
+function contractsDir(): string {
+  return loadConfig().contractsDir ?? join(process.cwd(), 'subgraphs');
+}
+
+/** One product's descriptor from there; UNKNOWN_SUBGRAPH naming the known ones otherwise. */
+function localDescriptor(name: string): DataProductDescriptor {
+  const known = localContractDescriptors(contractsDir());
+  const descriptor = known.find((d) => d.name === name);
+  if (!descriptor)
+    throw new StartupError(
+      ErrorCode.UNKNOWN_SUBGRAPH,
+      `unknown data product "${name}" (known: ${known.map((d) => d.name).join(', ')})`,
+    );
+  return descriptor;
 }
