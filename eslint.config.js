@@ -56,9 +56,6 @@ export default tseslint.config(
       'gateway/cli/commands/distributed.ts',
       'gateway/cli/commands/subgraph.ts',
       'gateway/cli/commands/compose.ts',
-      // Allow-list, to be emptied: code that still reads the example mesh (behaviour, not types).
-      'gateway/cli/commands/quality.ts', // quality runs on the example's databases
-      'gateway/cli/reference-descriptors.ts', // the example's descriptors for file-supergraph commands (lazy import)
       // Unit tests that take the example mesh as their fixture.
       'gateway/health/quality-schedule.test.ts',
       'gateway/health/quality/quality.test.ts',

@@ -16,6 +16,8 @@ import { useEntityCache } from './subgraph-fetch/entity-cache/index.js';
 import { useLineage } from './lineage/index.js';
 import { useSlo } from './health/index.js';
 import { useIncidents } from './alerts/use-incidents.js';
+import { useQuality } from './health/use-quality.js';
+import type { QualitySchedule } from './health/quality-schedule.js';
 import { useCatalog } from './catalog/use-catalog.js';
 import { useMcp } from './mcp/index.js';
 import { publishedContextTokenKeys } from './subgraph-fetch/context-token.js';
@@ -30,6 +32,8 @@ export interface RunningGateway {
   readonly port: number;
   /** The stages, in the order a request meets them. */
   readonly stages: readonly string[];
+  /** The quality rules and freshness probes on their schedule; null with quality off. */
+  readonly quality: QualitySchedule | null;
   stop(): Promise<void>;
   /** Synchronous: the lineage queue into the spool, fsynced (a forced exit's last word). */
   persistNow(): void;
@@ -66,7 +70,7 @@ async function start(
 ): Promise<RunningGateway> {
   const services = await openServices(config, logger, launcher, resources);
   const { tracing, authenticate, rules, lineage, quality, supergraph, slo, cache, observability } = services;
-  const { incidents, openedRegistry, consoleOptions, policy, access, planning } = services;
+  const { incidents, openedRegistry, consoleOptions, policy, access, planning, qualitySchedule } = services;
 
   // The pipeline: one line per stage, in the order a request meets them. Each is made only when
   // the one before it was (a stage may open a connection), and joins the resource stack at once.
@@ -103,6 +107,8 @@ async function start(
     () => useSlo({ slo, authenticate, registry: observability.registry }),
     // Incidents from burn alerts, quality and freshness (opened off the path); /admin/incidents.
     () => useIncidents(incidents?.store ?? null, authenticate),
+    // Quality rules and freshness run now, and a rule's history: /admin/quality (the schedule runs off the path).
+    () => useQuality(qualitySchedule, quality, authenticate),
     // The data product catalog: /catalog.
     () =>
       useCatalog({
@@ -144,6 +150,7 @@ async function start(
     url,
     port,
     stages: stages.map((s) => s.name),
+    quality: qualitySchedule,
     stop: () => resources.close(),
     persistNow() {
       lineage?.recorder.persistNow();

@@ -22,7 +22,7 @@ import { acquireTracing } from './observability/tracing/index.js';
 import { createSlo, sloProducts, type QualityStore } from './health/index.js';
 import { probeTargets, startProductProbe, type ProductProbe } from './health/product-probe.js';
 import { openQualityStore } from './health/open-quality-store.js';
-import { serverTargets } from './health/quality/index.js';
+import { serverTargets, type QualityTarget } from './health/quality/index.js';
 import { startQualitySchedule } from './health/quality-schedule.js';
 import { createIncidents } from './alerts/create-incidents.js';
 import { grantSource, openAccessStore, useAccess } from './access/index.js';
@@ -38,6 +38,11 @@ export interface GatewayServices {
    * registry's supergraph comes with its own; without either, products are undescribed.
    */
   readonly descriptors?: readonly DataProductDescriptor[] | undefined;
+  /**
+   * Products the launcher measures in databases it holds (the kit products' own), beside the
+   * ones whose contracts name a `servers` entry: one schedule runs them all.
+   */
+  readonly qualityTargets?: readonly QualityTarget[] | undefined;
 }
 
 /** The gateway's shared services, and the stages other stages read, all opened. */
@@ -103,17 +108,19 @@ export async function openServices(
     source,
     launcher.descriptors ?? (config.contractsDir ? readContractDescriptors(config.contractsDir) : []),
   );
-  // Quality rules and freshness of the products not built on the kit, in the database their
-  // contract's `servers` entry names: read-only, under a statement timeout, with credentials
-  // from the platform's environment, never the contract (health/quality/postgres-server.ts).
+  // Quality rules and freshness: the launcher's products in their own databases, and the
+  // products not built on the kit in the database their contract's `servers` entry names —
+  // read-only, under a statement timeout, with credentials from the platform's environment,
+  // never the contract (health/quality/postgres-server.ts).
   const servers = resources.open(
     quality && config.quality.enabled ? serverTargets(config.quality) : null,
     (t) => t.close(),
   );
-  resources.open(
+  const launcherTargets = launcher.qualityTargets ?? [];
+  const qualitySchedule = resources.open(
     servers && quality
       ? startQualitySchedule({
-          targets: () => servers.targets(supergraph.descriptors()),
+          targets: () => [...launcherTargets, ...servers.targets(supergraph.descriptors())],
           store: quality,
           config: config.quality,
           logger,
@@ -223,6 +230,7 @@ export async function openServices(
     rules,
     lineage,
     quality,
+    qualitySchedule,
     supergraph,
     slo,
     cache,

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { runInDirectory } from './support/cli.js';
 import { reviewed } from './support/contract-review.js';
 import { graphql, TEST_DATABASE_URL, testConfig } from './support/mesh.js';
 import { PrivateRedis } from './support/redis-server.js';
-import { serveTeamProduct, teamProduct } from './support/team-product.js';
+import { startScaffoldedProduct, type RunningScaffoldedProduct } from './support/scaffolded-product.js';
 import { startYogaProduct, ZOO_SDL, type RunningYogaProduct } from './support/yoga-product.js';
 
 /**
@@ -24,8 +26,9 @@ import { startYogaProduct, ZOO_SDL, type RunningYogaProduct } from './support/yo
  * - users: a plain @apollo/subgraph on Apollo Server, without the kit;
  * - zoo: a GraphQL Yoga subgraph with its tables in PostgreSQL, a `servers` entry, verifying
  *   the context token through the gateway's JWKS and enforcing row filters in SQL;
- * - farm: another plain @apollo/subgraph product (see the closing note: not one made with
- *   `meshgate product new`).
+ * - farm: made by the installed CLI's `meshgate product new` in the team's own directory
+ *   (plain JavaScript on Apollo Server), installed with npm and run with `node server.mjs`,
+ *   answering only requests whose context token verifies through the gateway's JWKS.
  * Each drafts its contract with `contract init`, reviews it, and publishes with its own token
  * to the registry service; the platform's gateway serves exactly those three.
  */
@@ -48,8 +51,9 @@ let registry: RunningRegistry;
 let gateway: RunningGateway | undefined;
 let users: RunningApolloProduct;
 let zoo: RunningYogaProduct;
-let farm: { url: string; stop: () => Promise<void> };
-const farmProduct = teamProduct({ name: 'farm', team: 'farm-team', entity: 'Crop' });
+let farm: RunningScaffoldedProduct | undefined;
+/** Where the farm product will listen: it starts once the gateway (its JWKS) is up, after its publish. */
+let farmUrl: string;
 const tokens: Record<string, string> = {};
 
 const env = () => ({
@@ -134,10 +138,27 @@ beforeAll(async () => {
     databaseUrl: TEST_DATABASE_URL,
     jwks: () => new URL('/.well-known/meshgate/keys', gateway!.url),
   });
-  farm = await serveTeamProduct(farmProduct, [{ id: '1', label: 'wheat' }]);
+  // The farm team starts from the scaffold, outside this repository, and installs it as it would.
+  const created = await meshgate(teamDirs.farm, [
+    'product',
+    'new',
+    'farm',
+    '--domain',
+    'Farming',
+    '--owner',
+    'farm-team',
+    '--entity',
+    'Crop',
+    '--dir',
+    '.',
+  ]);
+  expect(created.code, created.stderr).toBe(0);
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: teamDirs.farm,
+  });
+  farmUrl = `http://127.0.0.1:${await freePort()}/`;
   writeFileSync(join(teamDirs.users, 'schema.graphql'), USERS_SDL);
   writeFileSync(join(teamDirs.zoo, 'schema.graphql'), ZOO_SDL);
-  writeFileSync(join(teamDirs.farm, 'schema.graphql'), farmProduct.sdl);
   for (const [team, sub] of [
     ['users', 'ci-users'],
     ['zoo', 'ci-zoo'],
@@ -188,10 +209,24 @@ describe('three teams, three stacks, one mesh of their own', () => {
       customProperties: [{ property: 'meshgate.rowFilters', value: 'enforced' }],
     });
     review('farm');
+    // The zoo team's one quality rule, on its table in its own database.
+    const zooFile = join(teamDirs.zoo, 'contract.odcs.yaml');
+    const zooContract = parse(readFileSync(zooFile, 'utf8')) as { schema: Record<string, unknown>[] };
+    zooContract.schema.find((o) => o.name === 'Animal')!.quality = [
+      {
+        id: 'zoo-not-empty',
+        type: 'library',
+        metric: 'rowCount',
+        mustBeGreaterThan: 0,
+        dimension: 'completeness',
+        severity: 'error',
+      },
+    ];
+    writeFileSync(zooFile, stringify(zooContract));
     for (const [team, url] of [
       ['users', users.url],
       ['zoo', zoo.url],
-      ['farm', farm.url],
+      ['farm', farmUrl],
     ] as const) {
       const published = await asTeam(team, [
         'publish',
@@ -261,9 +296,28 @@ describe('three teams, three stacks, one mesh of their own', () => {
       }),
     );
     gateway = await startGateway(
-      testConfig({ ...env(), PORT: '0', SUPERGRAPH_SOURCE: 'registry', MESHGATE_FRESHNESS_INTERVAL: '2s' }),
+      testConfig({
+        ...env(),
+        PORT: '0',
+        SUPERGRAPH_SOURCE: 'registry',
+        MESHGATE_FRESHNESS_INTERVAL: '2s',
+        // The platform team's credentials for the zoo team's database (never in the contract).
+        MESHGATE_PG_ZOO_USER: 'postgres',
+      }),
       createLogger('silent'),
     );
+    farm = await startScaffoldedProduct(teamDirs.farm, {
+      PORT: new URL(farmUrl).port,
+      MESHGATE_JWKS_URL: new URL('/.well-known/meshgate/keys', gateway.url).href,
+    });
+    // The scaffolded product answers the gateway only: a request without a context token is refused.
+    const direct = await fetch(farm.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ crops { id } }' }),
+    });
+    expect(direct.status).toBe(401);
+    expect(JSON.stringify(await direct.json())).toContain('CONTEXT_TOKEN_INVALID');
     const analyst = (await meshgate(tmpdir(), ['token', '--sub', 'ana', '--roles', 'analyst'])).stdout.trim();
     const answer = await graphql<{
       animals: { name: string; keeper: { name: string; email: string } | null }[];
@@ -272,7 +326,7 @@ describe('three teams, three stacks, one mesh of their own', () => {
       headers: { authorization: `Bearer ${analyst}` },
     });
     expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.data?.crops).toEqual([{ id: '1' }]);
+    expect(answer.body.data?.crops).toEqual([{ id: '1' }, { id: '2' }, { id: '3' }]);
     const ada = answer.body.data?.animals.find((a) => a.name === 'Ada');
     // The keeper joined from the users product, its personal data hashed by governance's rule.
     expect(ada?.keeper?.name).toMatch(/^h:[0-9a-f]{16}$/);
@@ -324,6 +378,14 @@ describe('three teams, three stacks, one mesh of their own', () => {
         .flatMap((line) => (JSON.parse(line) as { products: string[] }).products),
     );
     expect([...products].sort()).toEqual(['farm', 'users', 'zoo']);
+    // Quality of the Yoga product, measured in its own database through its `servers` entry.
+    const quality = await meshgate(tmpdir(), ['quality', 'run', '--product', 'zoo', '--json'], remote);
+    expect(quality.code, quality.stderr).toBe(0);
+    const results = JSON.parse(quality.stdout) as { product: string; ruleId: string; measured: number }[];
+    console.log(
+      `$ meshgate quality run --product zoo --json\n${JSON.stringify(results.map((r) => [r.ruleId, r.measured]))}`,
+    );
+    expect(results.map((r) => [r.product, r.ruleId, r.measured])).toEqual([['zoo', 'zoo-not-empty', 5]]);
     // The console's product pages read each one's contract (a bearer token, as the console's session maps to).
     for (const name of ['farm', 'users', 'zoo']) {
       const page = await fetch(new URL(`/console/api/products/${name}/contract`, gateway!.url), {
@@ -333,3 +395,14 @@ describe('three teams, three stacks, one mesh of their own', () => {
     }
   }, 60_000);
 });
+
+/** A loopback port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}

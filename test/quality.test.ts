@@ -1,50 +1,50 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FreshnessReading, QualityResult } from '../gateway/health/types.js';
 import { dataProducts } from '../subgraphs/index.js';
-import { openDatabase } from '../subgraphs/kit/database.js';
+import { startMesh, type RunningMesh } from '../gateway/cli/mesh.js';
+import { createLogger } from '../gateway/common/logger.js';
 import { runMeshgate } from './support/cli.js';
-import { sharedMesh } from './support/mesh.js';
+import { sharedMesh, testConfig } from './support/mesh.js';
+import { personaToken } from './support/personas.js';
 import { pgliteTemplates } from './support/pglite-templates.js';
 
 /**
- * `meshgate quality run` on the embedded PGlite state of a scratch state directory (so rows
- * the test breaks a rule with reach no other test), every rule of the five contracts passing
- * on the seed; rows that break one rule fail exactly that rule on the next run; results are
- * kept with their history in Redis; and the mesh runs the same rules on its own schedule.
+ * `meshgate quality run|freshness|history` asked of a running mesh of its own (in-memory PGlite
+ * loaded from the seeded templates, so rows the test breaks a rule with reach no other test):
+ * every rule of the five contracts passing on the seed; rows that break one rule fail exactly
+ * that rule on the next run; results are kept with their history in Redis; and the mesh runs
+ * the same rules on its own schedule.
  */
-const state = mkdtempSync(join(tmpdir(), 'meshgate-quality-'));
 const prefix = `meshgate:test:{quality-${randomUUID()}}:`;
-const env = {
-  MESHGATE_STATE_DIR: state,
-  REDIS_URL: 'redis://127.0.0.1:6379',
-  MESHGATE_QUALITY_PREFIX: prefix,
-};
 const redis = new Redis('redis://127.0.0.1:6379');
-// The scratch state directory starts from the seeded templates (test/support/pglite-templates.ts)
-// instead of seeding the 50,000-order world again in the CLI's process.
+let own: RunningMesh;
+let flags: string[];
 beforeAll(async () => {
-  mkdirSync(join(state, 'pglite'), { recursive: true });
-  for (const [name, template] of pgliteTemplates()) {
-    const db = await PGlite.create({ dataDir: join(state, 'pglite', name), loadDataDir: template });
-    await db.close();
-  }
+  own = await startMesh(
+    testConfig({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      MESHGATE_QUALITY_PREFIX: prefix,
+      // Only the runs the test asks for: a scheduled one would add to the history it reads.
+      MESHGATE_QUALITY_INTERVAL: '1h',
+      MESHGATE_FRESHNESS_INTERVAL: '1h',
+    }),
+    createLogger('silent'),
+    { ports: 'free', persistent: false, templates: pgliteTemplates() },
+  );
+  flags = ['--url', own.gateway.url, '--token', personaToken('data-steward')];
 }, 180_000);
 afterAll(async () => {
+  await own?.stop();
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);
   await redis.quit();
-  rmSync(state, { recursive: true, force: true });
 });
 
 const RULES = dataProducts.reduce((n, p) => n + p.descriptor.quality.length, 0);
 const run = async (args: string[]) => {
-  const result = await runMeshgate(['quality', 'run', '--json', ...args], env, 170_000);
+  const result = await runMeshgate(['quality', 'run', '--json', ...flags, ...args], {}, 170_000);
   expect(result.stderr).toBe('');
   return { code: result.code, results: JSON.parse(result.stdout) as QualityResult[] };
 };
@@ -89,16 +89,12 @@ describe('meshgate quality run', () => {
   }, 180_000);
 
   it('rows that break a rule fail exactly that rule on the next run, and the history keeps both runs', async () => {
-    // The CLI has exited: the embedded database is free to open.
-    const db = await openDatabase({ schema: 'orders', dataDir: join(state, 'pglite', 'orders') });
-    try {
-      await db.query(
+    await own.subgraphs
+      .find((s) => s.name === 'orders')!
+      .db.query(
         `INSERT INTO orders (id, customer_id, status, placed_at, currency)
          SELECT 900000 + i, 1, 'PENDING', timestamptz '2025-06-01 12:00:00+00', 'EUR' FROM generate_series(1, 3) AS i`,
       );
-    } finally {
-      await db.close();
-    }
     const { code, results } = await run(['--product', 'orders']);
     expect(code).toBe(1);
     expect(results.map((r) => [r.ruleId, r.passed, r.measured])).toEqual([
@@ -112,8 +108,8 @@ describe('meshgate quality run', () => {
     expect(results.filter((r) => !r.passed)).toHaveLength(1);
 
     const history = await runMeshgate(
-      ['quality', 'history', '--product', 'orders', '--rule', 'order-has-lines'],
-      env,
+      ['quality', 'history', '--product', 'orders', '--rule', 'order-has-lines', ...flags],
+      {},
     );
     expect(history.code).toBe(0);
     const lines = history.stdout.trim().split('\n');
@@ -128,7 +124,11 @@ describe('meshgate quality run', () => {
   }, 180_000);
 
   it('the freshness probe reads the newest order and its lag behind the 5-minute SLA', async () => {
-    const result = await runMeshgate(['quality', 'freshness', '--product', 'orders', '--json'], env, 170_000);
+    const result = await runMeshgate(
+      ['quality', 'freshness', '--product', 'orders', '--json', ...flags],
+      {},
+      170_000,
+    );
     expect(result.code, result.stderr).toBe(0);
     const [reading] = JSON.parse(result.stdout) as FreshnessReading[];
     expect(reading).toMatchObject({

@@ -58,6 +58,8 @@ export interface GatewayCall {
   readonly body?: unknown;
   /** The code of a refusal whose own code this CLI does not know. */
   readonly code: ErrorCode;
+  /** How long the gateway may take to answer (default 30 s). */
+  readonly timeoutMs?: number | undefined;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function askGateway<T>({
   method = 'GET',
   body,
   code,
+  timeoutMs = 30_000,
 }: GatewayCall): Promise<T> {
   const answer = await requestAdmin({
     url: path,
@@ -78,7 +81,7 @@ export async function askGateway<T>({
     method,
     token,
     body,
-    timeoutMs: 30_000,
+    timeoutMs,
     unreachable: (cause) =>
       new StartupError(
         ErrorCode.GATEWAY_UNREACHABLE,

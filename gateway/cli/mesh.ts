@@ -9,7 +9,7 @@ import { issueToken } from '../auth/token-issuer.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { startLiveWorld, type LiveWorld } from './live-world.js';
 import { openQualityStore } from '../health/open-quality-store.js';
-import { startQualitySchedule, type QualitySchedule } from '../health/quality-schedule.js';
+import type { QualitySchedule } from '../health/quality-schedule.js';
 
 export interface RunningMesh {
   readonly gateway: RunningGateway;
@@ -83,20 +83,18 @@ export async function startMesh(
         },
       },
       logger,
-      // The supergraph file's products are this mesh's: its own contracts describe them.
-      { quality: qualityStore?.store ?? null, descriptors: dataProducts.map((p) => p.descriptor) },
-    );
-    const quality =
-      qualityStore &&
-      startQualitySchedule({
-        targets: subgraphs.map((s) => ({
+      {
+        quality: qualityStore?.store ?? null,
+        // The supergraph file's products are this mesh's: its own contracts describe them.
+        descriptors: dataProducts.map((p) => p.descriptor),
+        // Their quality rules run in their own databases, on the gateway's schedule.
+        qualityTargets: subgraphs.map((s) => ({
           descriptor: dataProducts.find((p) => p.name === s.name)!.descriptor,
           db: s.db,
         })),
-        store: qualityStore.store,
-        config: config.quality,
-        logger,
-      });
+      },
+    );
+    const quality = gateway.quality;
     const live = options.live
       ? startMeshLiveWorld(config, gateway.url, subgraphs, logger, options.live)
       : null;
@@ -107,9 +105,8 @@ export async function startMesh(
       async stop() {
         // The writer and the schedule use the products' databases: they end before they close.
         await live?.stop();
-        await quality?.stop();
-        await qualityStore?.close();
         await gateway.stop();
+        await qualityStore?.close();
         await Promise.all(subgraphs.map((s) => s.stop()));
       },
       persistNow: () => gateway.persistNow(),

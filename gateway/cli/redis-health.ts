@@ -2,7 +2,7 @@ import type { MeshgateConfig } from '../config/config.js';
 import { readSloFromRedis, sloProducts, type ProductQuality, type SloStatus } from '../health/index.js';
 import { openQualityStore } from '../health/open-quality-store.js';
 import type { QualityStore } from '../health/types.js';
-import { referenceDescriptors } from './reference-descriptors.js';
+import { localContractDescriptors } from '../supergraph/contract-descriptors.js';
 import { ONE_SHOT } from '../redis/redis-connection.js';
 import { readSupergraphFile } from '../supergraph/read-supergraph-file.js';
 import { supergraphModel } from '../supergraph/supergraph-model.js';
@@ -22,8 +22,8 @@ export async function withRedisHealth<T>(
   );
   const quality =
     config.quality.enabled && config.quality.redis ? openQualityStore(config.quality, ONE_SHOT) : null;
-  // A supergraph file is the reference mesh's development workflow: its own contracts describe it.
-  const descriptors = await referenceDescriptors();
+  // A supergraph file is the one-repository workflow: the contracts beside it describe it (CONTRACTS_DIR).
+  const descriptors = localContractDescriptors(config.contractsDir);
   const slo = readSloFromRedis(config.sli, () => sloProducts(model, descriptors), quality?.store ?? null);
   try {
     return await use(slo.status, quality?.store ?? null);

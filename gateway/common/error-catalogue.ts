@@ -83,6 +83,8 @@ export enum ErrorCode {
   // SLOs and data product health (issue 14).
   SLO_FORBIDDEN = 'SLO_FORBIDDEN',
   SLO_UNAVAILABLE = 'SLO_UNAVAILABLE',
+  QUALITY_FORBIDDEN = 'QUALITY_FORBIDDEN',
+  QUALITY_UNAVAILABLE = 'QUALITY_UNAVAILABLE',
   // The console (issue 15).
   CONSOLE_SESSION_REQUIRED = 'CONSOLE_SESSION_REQUIRED',
   CSRF_INVALID = 'CSRF_INVALID',
@@ -551,6 +553,19 @@ export const ERROR_CATALOGUE = {
     kind: 'dependency',
     status: 503,
     message: 'SLIs are off (MESHGATE_SLI=off), or the gateway or Redis that holds them cannot be reached',
+  },
+  [ErrorCode.QUALITY_FORBIDDEN]: {
+    code: ErrorCode.QUALITY_FORBIDDEN,
+    kind: 'client',
+    status: 403,
+    message: 'Running quality rules and reading their history need role admin or data-steward',
+  },
+  [ErrorCode.QUALITY_UNAVAILABLE]: {
+    code: ErrorCode.QUALITY_UNAVAILABLE,
+    kind: 'dependency',
+    status: 503,
+    message:
+      'Quality is off on this gateway (MESHGATE_QUALITY=off, or no quality store), or the gateway cannot be reached',
   },
   [ErrorCode.CONSOLE_SESSION_REQUIRED]: {
     code: ErrorCode.CONSOLE_SESSION_REQUIRED,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, StartupError } from '../../gateway/common/errors.js';
-import { productNames } from './names.js';
+import { checkScaffoldInput, productNames } from './names.js';
 import * as templates from './templates.js';
 
 export interface ScaffoldOptions {
@@ -25,24 +25,7 @@ const LIST_START = 'export const dataProducts: readonly DataProduct[] = [';
  * be published as it is. Writes its folder and registers it in `subgraphs/index.ts`.
  */
 export function scaffoldProduct(options: ScaffoldOptions): { dir: string; files: string[] } {
-  if (!/^[a-z][a-z0-9]*$/.test(options.name)) {
-    throw new StartupError(
-      ErrorCode.BAD_USER_INPUT,
-      `product name "${options.name}" must be lower-case letters and digits (it is also a Postgres schema)`,
-    );
-  }
-  if (options.entity !== undefined && !/^[A-Z][A-Za-z0-9]*$/.test(options.entity)) {
-    throw new StartupError(
-      ErrorCode.BAD_USER_INPUT,
-      `entity "${options.entity}" must be a PascalCase type name`,
-    );
-  }
-  if (!options.domain.trim() || !/^[a-z0-9][a-z0-9-]*$/.test(options.team)) {
-    throw new StartupError(
-      ErrorCode.BAD_USER_INPUT,
-      '--domain must be given and --owner must be a team slug (a-z, 0-9, -)',
-    );
-  }
+  checkScaffoldInput(options);
   const dir = join(options.root, 'subgraphs', options.name);
   if (existsSync(dir))
     throw new StartupError(ErrorCode.BAD_USER_INPUT, `subgraphs/${options.name} exists already`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { referenceDescriptors } from '../reference-descriptors.js';
+import { localContractDescriptors } from '../../supergraph/contract-descriptors.js';
 import { openRegistry } from '../../../schema/registry/open-registry.js';
 import { buildCatalog } from '../../catalog/build-catalog.js';
 import { catalogSources } from '../../catalog/catalog-sources.js';
@@ -45,8 +45,8 @@ export function registerCatalogCommand(program: Command): void {
         ? await registrySupergraph(config.registry)
         : {
             sdl: readSupergraphFile(config.supergraph.source === 'introspect' ? '' : config.supergraph.path),
-            // A supergraph file is the reference mesh's development workflow: its own contracts describe it.
-            descriptors: await referenceDescriptors(),
+            // A supergraph file is the one-repository workflow: the contracts beside it describe it (CONTRACTS_DIR).
+            descriptors: localContractDescriptors(config.contractsDir),
           };
       // Consumers come from the shared lineage store; a CLI's own in-memory store would be empty.
       const store = config.lineage.redis ? await lineageStore(config.lineage, { connect: true }) : null;

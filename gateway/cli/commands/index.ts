@@ -79,7 +79,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   },
   {
     names: ['product'],
-    summaries: ['data products of this repository'],
+    summaries: ['data products: scaffold a new one'],
     load: async () => (await import('./product.js')).registerProductCommand,
   },
   {

@@ -1,118 +1,90 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { dataProducts, findDataProduct } from '../../../subgraphs/index.js';
-import type { DataProduct } from '../../../subgraphs/kit/data-product.js';
-import { openDatabase } from '../../../subgraphs/kit/database.js';
-import { probeFreshness, runQuality } from '../../health/quality/index.js';
-import { ensureSeeded } from '../../../subgraphs/kit/seed.js';
-import { loadConfig, type MeshgateConfig } from '../../config/config.js';
-import { openQualityStore } from '../../health/open-quality-store.js';
+import { loadConfig } from '../../config/config.js';
+import { ErrorCode } from '../../common/errors.js';
 import type { FreshnessReading, QualityResult } from '../../health/types.js';
-import { ONE_SHOT } from '../../redis/redis-connection.js';
+import {
+  askGateway,
+  gatewayBase,
+  gatewayOptions,
+  gatewayToken,
+  type GatewayFlags,
+} from '../gateway-target.js';
+
+interface QualityFlags extends GatewayFlags {
+  product?: string;
+  json?: boolean;
+}
+
+/** A run of every product's rules may read millions of rows; the gateway bounds each statement. */
+const RUN_TIMEOUT_MS = 300_000;
 
 /**
  * `meshgate quality run|freshness|history`: the contracts' quality rules and freshness probes,
- * now, against each product's own database — DATABASE_URL, or the embedded PGlite state in
- * MESHGATE_STATE_DIR (stop a mesh that uses the same state directory first: PGlite is one
- * process's). Results are recorded in the quality store (Redis with REDIS_URL).
+ * now, asked of a running gateway (`--url`/MESHGATE_URL, else the local one). The gateway
+ * measures every product it serves that it can reach: a launcher's products in their own
+ * databases and any product whose contract names a postgres `servers` entry. Results are
+ * recorded in its quality store, as its schedule's are.
  */
 export function registerQualityCommand(program: Command): void {
   const quality = program.command('quality').description("data products' quality rules and freshness");
 
-  quality
-    .command('run')
+  gatewayOptions(quality.command('run'))
     .description(
       'run the quality rules now: one result per rule; exit 1 when a blocking (severity error) rule fails',
     )
     .option('--product <name>', 'only this data product')
     .option('--json', 'print the results as a JSON array')
-    .action(async (options: { product?: string; json?: boolean }) => {
-      const config = loadConfig(process.env);
-      const results = await withDatabases(config, options.product, (product, db) =>
-        runQuality(product.descriptor, db, { statementTimeoutMs: config.quality.statementTimeoutMs }),
-      );
-      await record(config, (store) => store.record(results));
-      if (options.json) console.log(JSON.stringify(results, null, 2));
+    .action(async (flags: QualityFlags) => {
+      const { results } = await ask<{ results: QualityResult[] }>(flags, 'POST', '/admin/quality/run', {
+        ...(flags.product && { product: flags.product }),
+      });
+      if (flags.json) console.log(JSON.stringify(results, null, 2));
       else printResults(results);
       if (results.some((r) => !r.passed && r.severity === 'error')) process.exitCode = 1;
     });
 
-  quality
-    .command('freshness')
+  gatewayOptions(quality.command('freshness'))
     .description("read each product's freshness element now: the newest value and its lag behind the SLA")
     .option('--product <name>', 'only this data product')
     .option('--json', 'print the readings as a JSON array')
-    .action(async (options: { product?: string; json?: boolean }) => {
-      const config = loadConfig(process.env);
-      const readings = await withDatabases(config, options.product, async (product, db) => {
-        const reading = await probeFreshness(product.descriptor, db, {
-          statementTimeoutMs: config.quality.statementTimeoutMs,
-        });
-        return reading ? [reading] : [];
-      });
-      await record(config, (store) => store.recordFreshness(readings));
-      if (options.json) console.log(JSON.stringify(readings, null, 2));
-      else printFreshness(readings);
+    .action(async (flags: QualityFlags) => {
+      const { results } = await ask<{ results: FreshnessReading[] }>(
+        flags,
+        'POST',
+        '/admin/quality/freshness',
+        { ...(flags.product && { product: flags.product }) },
+      );
+      if (flags.json) console.log(JSON.stringify(results, null, 2));
+      else printFreshness(results);
     });
 
-  quality
-    .command('history')
-    .description("a rule's recorded results, newest first (REDIS_URL: every run's; else none)")
+  gatewayOptions(quality.command('history'))
+    .description("a rule's recorded results, newest first")
     .requiredOption('--product <name>', 'the data product')
     .requiredOption('--rule <id>', "the rule's id in the contract")
     .option('--limit <n>', 'how many', '20')
-    .action(async (options: { product: string; rule: string; limit: string }) => {
-      const config = loadConfig(process.env);
-      findDataProduct(options.product);
-      const { store, close } = openQualityStore(config.quality, ONE_SHOT);
-      try {
-        const history = await store.history(
-          options.product,
-          options.rule,
-          Math.max(1, Number(options.limit) || 20),
-        );
-        printResults(history);
-      } finally {
-        await close();
-      }
+    .action(async (flags: QualityFlags & { product: string; rule: string; limit: string }) => {
+      const query = new URLSearchParams({ product: flags.product, rule: flags.rule, limit: flags.limit });
+      const { history } = await ask<{ history: QualityResult[] }>(
+        flags,
+        'GET',
+        `/admin/quality/history?${query.toString()}`,
+      );
+      printResults(history);
     });
 }
 
-async function withDatabases<T>(
-  config: MeshgateConfig,
-  only: string | undefined,
-  work: (product: DataProduct, db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T[]>,
-): Promise<T[]> {
-  const products = only ? [findDataProduct(only)] : dataProducts;
-  const out: T[] = [];
-  for (const product of products) {
-    const db = await openDatabase({
-      schema: product.name,
-      url: config.databaseUrl,
-      dataDir: config.databaseUrl ? undefined : join(config.stateDir, 'pglite', product.name),
-    });
-    try {
-      await ensureSeeded(db, product.sql);
-      out.push(...(await work(product, db)));
-    } finally {
-      await db.close();
-    }
-  }
-  return out;
-}
-
-async function record(
-  config: MeshgateConfig,
-  write: (store: ReturnType<typeof openQualityStore>['store']) => Promise<void>,
-): Promise<void> {
-  // Without Redis the store is this process's memory: nothing to keep after it exits.
-  if (!config.quality.redis) return;
-  const { store, close } = openQualityStore(config.quality, ONE_SHOT);
-  try {
-    await write(store);
-  } finally {
-    await close();
-  }
+function ask<T>(flags: QualityFlags, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const config = loadConfig(process.env);
+  return askGateway<T>({
+    base: gatewayBase(config, flags),
+    token: gatewayToken(config, flags, { sub: 'meshgate-cli', roles: ['data-steward'] }),
+    path,
+    method,
+    body,
+    code: ErrorCode.QUALITY_UNAVAILABLE,
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
 }
 
 function printResults(results: readonly QualityResult[]): void {
