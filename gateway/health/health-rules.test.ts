@@ -98,6 +98,17 @@ describe('the health signal', () => {
     });
   });
 
+  it('judges latency from 20 fetches in the hour: fewer are said, not held against the product', () => {
+    const firstMinutes = productHealthOf(input(5, 0, 400));
+    expect(firstMinutes).toEqual({
+      state: 'healthy',
+      reasons: [
+        'within SLO: availability 100.000% over 1h, budget 100.000% left; latency not judged yet: 5 fetches over 1h (judged from 20), 0.00% within 300 ms',
+      ],
+    });
+    expect(productHealthOf(input(20, 0, 400)).state).toBe('degraded');
+  });
+
   it('failing on stale data or a blocking rule; degraded on a warning rule', () => {
     expect(productHealthOf(input(1_000, 0, 20, { freshness: [reading(1_200)] }))).toEqual({
       state: 'failing',

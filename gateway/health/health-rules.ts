@@ -25,6 +25,12 @@ export interface HealthInput {
 
 /** The latency SLO: this share of fetches at or under the SLA's p95 target. */
 export const LATENCY_SLO = 0.95;
+/**
+ * The fewest fetches in the hour the latency SLO is judged on. Below it one slow fetch moves
+ * the ratio by five points or more: after a first start, the one cold fetch of five made a
+ * product "degraded" for an hour. Such an hour is said in the healthy reason instead.
+ */
+export const LATENCY_MIN_FETCHES = 20;
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio >= 0.999 ? 3 : 2)}%`;
 
@@ -64,7 +70,9 @@ export function productHealthOf(input: HealthInput): { state: HealthState; reaso
       `error budget exhausted: ${windows['30d'].errors} failed of ${windows['30d'].fetches} fetches over 30d`,
     );
   const hour = windows['1h'];
-  if (declared && hour.latencyGoodRatio !== null && hour.latencyGoodRatio < LATENCY_SLO)
+  const latencyMissed = declared && hour.latencyGoodRatio !== null && hour.latencyGoodRatio < LATENCY_SLO;
+  const fewFetches = hour.fetches < LATENCY_MIN_FETCHES;
+  if (latencyMissed && !fewFetches)
     degraded.push(
       `latency SLO missed: ${percent(hour.latencyGoodRatio)} of fetches within ${declared.latencyP95Ms} ms over 1h (objective ${percent(LATENCY_SLO)}; p95 ≈ ${fmt(hour.latencyMs.p95)} ms)`,
     );
@@ -115,7 +123,10 @@ export function productHealthOf(input: HealthInput): { state: HealthState; reaso
     reasons: [
       hour.availability === null
         ? 'no traffic in the last hour; within SLO over 30d'
-        : `within SLO: availability ${percent(hour.availability)} over 1h, budget ${percent(Math.max(0, input.errorBudgetRemaining ?? 1))} left`,
+        : `within SLO: availability ${percent(hour.availability)} over 1h, budget ${percent(Math.max(0, input.errorBudgetRemaining ?? 1))} left` +
+          (latencyMissed
+            ? `; latency not judged yet: ${hour.fetches} fetches over 1h (judged from ${LATENCY_MIN_FETCHES}), ${percent(hour.latencyGoodRatio ?? 0)} within ${declared.latencyP95Ms} ms`
+            : ''),
     ],
   };
 }
