@@ -278,16 +278,23 @@ describe('a burst of tokens with random kids', () => {
       }
       return { fetches: provider.fetches.jwks - before, codes: Object.fromEntries(codes) };
     };
+    // At most one JWKS fetch per 3 s interval, however many tokens: a storm that outlasts an
+    // interval (a loaded machine) may make one more per interval it spans, never one per token.
+    const allowed = (ms: number) => 1 + Math.floor(ms / 3_000);
     const started = Date.now();
     const first = await storm();
     const firstMs = Date.now() - started;
     expect(first.codes).toEqual({ '401 TOKEN_INVALID unknown_key': 200 });
-    expect(firstMs).toBeLessThan(3_000); // the storm fitted in one interval
-    expect(first.fetches).toBe(1);
+    expect(first.fetches).toBeGreaterThanOrEqual(1);
+    expect(first.fetches).toBeLessThanOrEqual(allowed(firstMs));
     // The next interval: one more fetch at most, however many tokens.
-    await new Promise((resolve) => setTimeout(resolve, 3_000 - (Date.now() - started) + 50));
+    // (The interval itself is what is tested: a full one after the first storm's last fetch.)
+    await new Promise((resolve) => setTimeout(resolve, 3_050));
+    const secondStarted = Date.now();
     const second = await storm();
-    expect(second.fetches).toBe(1);
+    expect(second.fetches).toBeLessThanOrEqual(allowed(Date.now() - secondStarted));
+    // A new interval began since the last fetch: the first unknown kid of this storm fetches.
+    expect(second.fetches).toBeGreaterThanOrEqual(1);
     expect(codeOf(await graphql(gateway.url, QUERY, { headers: bearer(good) }))).toBe('200 ok');
     console.log(
       `kid storm: 200 tokens with random kids in ${firstMs} ms -> ${first.fetches} JWKS fetch; next interval 200 more -> ${second.fetches} fetch; all 401 unknown_key`,

@@ -122,7 +122,9 @@ describe('bounded query planning', () => {
     expect(answered.status).toBe(400);
     expect(answered.body.errors?.[0]?.extensions?.code).toBe('QUERY_PLANNING_TIMEOUT');
     expect(answered.ms).toBeLessThan(3_000);
-    expect(Math.max(...other)).toBeLessThan(250);
+    // Planned on the loop, the slow operation would hold the first of them for all of its planning
+    // time (inProcessMs, measured above on this machine under the same load).
+    expect(Math.max(...other)).toBeLessThan(Math.max(250, inProcessMs / 2));
     expect(await metric(gateway.url, 'meshgate_query_planning_timeouts_total')).toBe(1);
     // The worker restarted on the same supergraph: a cold operation plans (its fetch fails: no subgraphs).
     // A fresh worker's first plans run on a cold JIT: on a loaded machine one can pass the short
