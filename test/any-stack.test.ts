@@ -23,7 +23,7 @@ import { reviewed } from './support/contract-review.js';
 import { startApolloProduct, USERS_SDL, type RunningApolloProduct } from './support/apollo-product.js';
 import { graphql, TEST_DATABASE_URL, testConfig } from './support/mesh.js';
 import { bearer, personaToken } from './support/personas.js';
-import { startYogaProduct, type RunningYogaProduct } from './support/yoga-product.js';
+import { startYogaProduct, ZOO_NOT_EMPTY, type RunningYogaProduct } from './support/yoga-product.js';
 
 /**
  * Products in any stack (issue 27, item 5): a GraphQL Yoga subgraph with its tables in
@@ -57,14 +57,7 @@ function zooContract(server: RunningYogaProduct['server']): Record<string, unkno
   });
   const animal = (contract.schema as Record<string, unknown>[]).find((o) => o.name === 'Animal')!;
   animal.quality = [
-    {
-      id: 'zoo-not-empty',
-      type: 'library',
-      metric: 'rowCount',
-      mustBeGreaterThan: 0,
-      dimension: 'completeness',
-      severity: 'error',
-    },
+    ZOO_NOT_EMPTY,
     {
       id: 'zoo-country-iso',
       type: 'sql',

@@ -17,7 +17,7 @@ import { reviewed } from './support/contract-review.js';
 import { graphql, TEST_DATABASE_URL, testConfig } from './support/mesh.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { startScaffoldedProduct, type RunningScaffoldedProduct } from './support/scaffolded-product.js';
-import { startYogaProduct, ZOO_SDL, type RunningYogaProduct } from './support/yoga-product.js';
+import { startYogaProduct, ZOO_NOT_EMPTY, ZOO_SDL, type RunningYogaProduct } from './support/yoga-product.js';
 
 /**
  * Issue 27, "Your own mesh", end to end with no reference product in it. Three domain teams,
@@ -212,16 +212,7 @@ describe('three teams, three stacks, one mesh of their own', () => {
     // The zoo team's one quality rule, on its table in its own database.
     const zooFile = join(teamDirs.zoo, 'contract.odcs.yaml');
     const zooContract = parse(readFileSync(zooFile, 'utf8')) as { schema: Record<string, unknown>[] };
-    zooContract.schema.find((o) => o.name === 'Animal')!.quality = [
-      {
-        id: 'zoo-not-empty',
-        type: 'library',
-        metric: 'rowCount',
-        mustBeGreaterThan: 0,
-        dimension: 'completeness',
-        severity: 'error',
-      },
-    ];
+    zooContract.schema.find((o) => o.name === 'Animal')!.quality = [ZOO_NOT_EMPTY];
     writeFileSync(zooFile, stringify(zooContract));
     for (const [team, url] of [
       ['users', users.url],

@@ -1,4 +1,5 @@
 import type { ProductNames } from './names.js';
+import { exampleEntity } from './templates.js';
 
 /**
  * The files of a data product a domain team keeps in its own repository: plain JavaScript on
@@ -39,17 +40,7 @@ export const schemaGraphql = ({
   domain,
 }: StandaloneInput) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
 
-"""
-A ${n.entity} of the ${n.product} data product. Owned by the ${domain} domain.
-"""
-type ${n.entity} @key(fields: "id") {
-  "Stable id."
-  id: ID!
-  "Display name."
-  name: String!
-  "When it last changed (ISO 8601)."
-  updatedAt: String!
-}
+${exampleEntity(n, domain)}
 
 "The ${n.product} data product's entry points."
 type Query {

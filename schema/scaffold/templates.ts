@@ -16,12 +16,9 @@ export interface ScaffoldInput {
   readonly port: number;
 }
 
-export const schemaGraphql = ({
-  names: n,
-  domain,
-}: ScaffoldInput) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])
-
-"An example entity of the ${n.product} data product. Owned by the ${domain} domain."
+/** The example entity both kinds of scaffolded product start from: its SDL type. */
+export const exampleEntity = (n: ProductNames, domain: string) =>
+  `"An example entity of the ${n.product} data product. Owned by the ${domain} domain."
 type ${n.entity} @key(fields: "id") {
   "Stable id."
   id: ID!
@@ -29,7 +26,14 @@ type ${n.entity} @key(fields: "id") {
   name: String!
   "When it last changed (ISO 8601)."
   updatedAt: String!
-}
+}`;
+
+export const schemaGraphql = ({
+  names: n,
+  domain,
+}: ScaffoldInput) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])
+
+${exampleEntity(n, domain)}
 
 "A page of ${n.entity} entities."
 type ${n.entity}Connection {

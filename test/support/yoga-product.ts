@@ -15,6 +15,16 @@ import pg from 'pg';
  * and enforces the token's row filter for `Animal` by compiling the predicate to
  * parameterised SQL.
  */
+/** The zoo team's first quality rule: its table is not empty (ODCS library metric). */
+export const ZOO_NOT_EMPTY = {
+  id: 'zoo-not-empty',
+  type: 'library',
+  metric: 'rowCount',
+  mustBeGreaterThan: 0,
+  dimension: 'completeness',
+  severity: 'error',
+} as const;
+
 export const ZOO_SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
 
 """The zoo's animals and who keeps them."""
