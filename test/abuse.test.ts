@@ -427,3 +427,26 @@ describe('rate limits per principal, in Redis', () => {
     }
   });
 });
+
+describe('the console in production', () => {
+  it('refuses a pasted token: no form, a POST refused with CONSOLE_TOKEN_PASTE_DISABLED, no session', async () => {
+    const origin = new URL(gateway.url).origin;
+    const page = await fetch(`${origin}/console/login`);
+    expect(page.status).toBe(403);
+    expect(await page.text()).toContain('CONSOLE_TOKEN_PASTE_DISABLED');
+    // Even a well-formed post with a good token and a matching CSRF pair is refused.
+    const csrf = 'c'.repeat(32);
+    const posted = await fetch(`${origin}/console/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: `meshgate_login_csrf=${csrf}`,
+      },
+      body: new URLSearchParams({ token: personaToken('data-steward'), csrf, next: 'console' }).toString(),
+    });
+    expect(posted.status).toBe(403);
+    expect(await posted.text()).toContain('CONSOLE_TOKEN_PASTE_DISABLED');
+    expect(posted.headers.getSetCookie().some((c) => c.startsWith('meshgate_session='))).toBe(false);
+  });
+});
