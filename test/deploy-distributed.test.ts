@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERY } from '../gateway/cli/example-query.js';
-import { TEST_DATABASE_URL, graphql } from './support/mesh.js';
+import { issueToken } from '../gateway/auth/index.js';
+import { TEST_DATABASE_URL, graphql, testConfig } from './support/mesh.js';
 import { EXAMPLE_ANSWER } from './support/queries.js';
 
 /**
@@ -19,6 +20,7 @@ const BIN = fileURLToPath(new URL('../gateway/cli/bin/meshgate.js', import.meta.
 /** The gateways record lineage in the machine's Redis: under this run's own prefix, removed after. */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LINEAGE_PREFIX = `meshgate-test:deploy-${process.pid}:`;
+const QUALITY_PREFIX = `meshgate-test:{quality-deploy-${process.pid}}:`;
 
 async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
@@ -94,6 +96,7 @@ describe('npm run start:distributed', () => {
       DATABASE_URL: TEST_DATABASE_URL,
       REDIS_URL,
       LINEAGE_PREFIX,
+      MESHGATE_QUALITY_PREFIX: QUALITY_PREFIX,
       MESHGATE_STATE_DIR: stateDir,
       SHUTDOWN_TIMEOUT_MS: '2000',
       LOG_LEVEL: 'error', // the launcher's "shutdown failed" line names the process it killed
@@ -107,6 +110,30 @@ describe('npm run start:distributed', () => {
     for (const { pid } of processes?.values() ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(stateDir, { recursive: true, force: true });
     await deleteKeys(LINEAGE_PREFIX);
+    await deleteKeys(QUALITY_PREFIX);
+  });
+
+  it("runs each product's quality rules in its own process, into the store every replica reads", async () => {
+    // No gateway holds a product's database here: each `meshgate subgraph` runs its own rules.
+    const steward = issueToken(testConfig().security.auth, stateDir, {
+      sub: 'stew',
+      roles: ['data-steward'],
+    });
+    const history = async (replica: string) => {
+      const url = new URL(
+        '/admin/quality/history?product=orders&rule=orders-not-empty',
+        processes.get(replica)!.url,
+      );
+      const response = await fetch(url, { headers: { authorization: `Bearer ${steward}` } });
+      return ((await response.json()) as { history?: { measured: number; passed: boolean }[] }).history ?? [];
+    };
+    const deadline = Date.now() + 30_000;
+    while ((await history('gateway-2')).length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    for (const replica of ['gateway-1', 'gateway-2']) {
+      const [latest] = await history(replica);
+      expect(latest, replica).toMatchObject({ measured: 50_000, passed: true });
+    }
   });
 
   it('starts five subgraph processes and two gateway replicas, each its own pid', () => {

@@ -15,6 +15,7 @@ import { supergraphModel } from '../supergraph/supergraph-model.js';
 import { SubgraphDataSource } from '../subgraph-fetch/subgraph-data-source.js';
 import type { Services } from '../services.js';
 import { formatError } from './format-error.js';
+import { disableApolloTelemetry } from '../common/apollo-telemetry.js';
 
 export interface ServeOptions {
   readonly config: MeshgateConfig;
@@ -40,6 +41,7 @@ export async function servePipeline({
   services,
 }: ServeOptions): Promise<{ url: string; port: number }> {
   const { source, planning, signer, cache, supergraph } = services;
+  disableApolloTelemetry();
   const gateway = new ApolloGateway({
     // With the policy layer on, meshgate enforces @authenticated/@requiresScopes/@policy itself.
     // A reload's supergraph swaps in once its hot operations are planned (PLAN_WARMUP).

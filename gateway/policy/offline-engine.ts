@@ -8,6 +8,7 @@ import { readPolicyAndGrantFiles } from './grant-rule.js';
 import { indexSupergraph, type SchemaIndex } from './schema-index.js';
 import { acceptEnforcedSecurityFeatures } from './security-features.js';
 import type { PolicyEngine } from './types.js';
+import { disableApolloTelemetry } from '../common/apollo-telemetry.js';
 
 /**
  * The policies compiled against a supergraph file without serving it (for `meshgate policy
@@ -31,6 +32,7 @@ export async function indexSupergraphSdl(
   supergraphSdl: string,
   describe = 'supergraph',
 ): Promise<SchemaIndex> {
+  disableApolloTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: acceptEnforcedSecurityFeatures(supergraphSdl),
     logger: silent,

@@ -7,6 +7,8 @@ import { createLogger } from '../../common/logger.js';
 import { portOption, stopOnSignal } from './lifecycle.js';
 import { contextTokenVerificationKey } from '../../subgraph-fetch/context-token.js';
 import { acquireTracing } from '../../observability/tracing/index.js';
+import { openQualityStore } from '../../health/open-quality-store.js';
+import { startQualitySchedule } from '../../health/quality-schedule.js';
 
 /** `meshgate subgraph NAME`: one data product alone, as its domain team deploys it. */
 export function registerSubgraphCommand(program: Command): void {
@@ -33,8 +35,22 @@ export function registerSubgraphCommand(program: Command): void {
       });
       logger.info({ url: subgraph.url, storage: subgraph.db.kind, seed: subgraph.seeded }, 'subgraph ready');
       console.log(`meshgate subgraph ${name}: ${subgraph.url}`);
+      // Its quality rules and freshness in its own database, into the shared quality store the
+      // gateways read (REDIS_URL): in `meshgate distributed` no gateway holds this database.
+      const qualityStore =
+        config.quality.enabled && config.quality.redis ? openQualityStore(config.quality) : null;
+      const quality =
+        qualityStore &&
+        startQualitySchedule({
+          targets: [{ descriptor: product.descriptor, db: subgraph.db }],
+          store: qualityStore.store,
+          config: config.quality,
+          logger,
+        });
       const service = {
         async stop() {
+          await quality?.stop();
+          await qualityStore?.close();
           await subgraph.stop();
           // Flushes the spans still batched.
           await tracing?.release();
