@@ -11,7 +11,12 @@ import { directoryRegistry } from '../schema/registry/directory-registry.js';
 import { supergraphRecord } from '../schema/registry/supergraph-record.js';
 import { BASE_ENV } from './contenders.js';
 import { spawnProcess, waitForGraphQL, type ManagedProcess } from './processes.js';
-import { serveSyntheticMesh, syntheticMesh, type SyntheticProduct } from './scale/synthetic-mesh.js';
+import {
+  serveSyntheticMesh,
+  syntheticMesh,
+  syntheticPolicies,
+  type SyntheticProduct,
+} from './scale/synthetic-mesh.js';
 import { MESHGATE_BIN } from './subgraph-mesh.js';
 
 /**
@@ -270,6 +275,8 @@ interface ReloadRun {
 
 async function measure(n: number, dir: string) {
   const products: SyntheticProduct[] = syntheticMesh(n);
+  // This N's governance rules (one per product), read by every meshgate contender and the check.
+  writeFileSync(join(dir, 'policies', 'synthetic.yaml'), syntheticPolicies(products));
   const served = await serveSyntheticMesh(products);
   try {
     const sources = products.map((p) => ({ name: p.name, url: served.urls[p.name]!, sdl: p.sdl }));

@@ -19,7 +19,8 @@ import {
  * of twenty domains, has an entity with a key, a second entity and an interface both
  * implement, a connection (edges, page info) listing its items, a reference into the next
  * product and one into another domain, and a field that `@requires` a field the next product
- * owns. Not generated (yet): classified fields with policies, and ODCS contracts.
+ * owns; its `email` is tagged personal data (`@tag(name: "pii")`), and `syntheticPolicies`
+ * writes the governance rule that masks it for analysts. Not generated (yet): ODCS contracts.
  */
 export interface SyntheticProduct {
   readonly name: string;
@@ -43,7 +44,7 @@ export function syntheticMesh(n: number): SyntheticProduct[] {
           (other !== i && other !== next
             ? `type ${type(other)} @key(fields: "id", resolvable: false) { id: ID! }\n`
             : '');
-    const sdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires", "@shareable"])
+    const sdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires", "@shareable", "@tag"])
 type Query {
   p${i}Items(first: Int = 3): P${i}ItemConnection!
   p${i}Item(id: ID!): ${type(i)}
@@ -54,7 +55,7 @@ type ${type(i)} implements P${i}Listing @key(fields: "id") {
   id: ID!
   title: String
   price: Float
-  email: String
+  email: String @tag(name: "pii")
   tags: [String!]!
   ${n < 2 ? '' : `related: ${type(next)}\n  partner: ${type(other)}`}
 }
@@ -71,6 +72,24 @@ ${stubs}`;
           `p${i}Listings { id title ... on P${i}Bundle { items { id price } } } }`;
     return { name: `p${i}`, sdl, operation };
   });
+}
+
+/**
+ * The governance policy of the synthetic mesh, as YAML: one rule per product that hashes its
+ * items' e-mail for analysts (the check's policy coverage then holds, and the gateway's policy
+ * index grows with the mesh as a real one does).
+ */
+export function syntheticPolicies(products: readonly SyntheticProduct[]): string {
+  const rules = products.map(
+    (_, i) => `  - id: p${i}-email-hashed
+    description: Analysts join on the e-mail of product ${i} without reading it.
+    fields: ['${type(i)}.email']
+    when: "'analyst' in principal.roles"
+    effect: mask
+    strategy: hash
+`,
+  );
+  return `apiVersion: meshgate/v1\nkind: Policy\nowner: governance\nrules:\n${rules.join('')}`;
 }
 
 /**
