@@ -110,9 +110,19 @@ async function health(product: string): Promise<ProductHealth> {
   return ((await response.json()) as { products: ProductHealth[] }).products[0]!;
 }
 
-const probeIncident = async (product: string) =>
+/**
+ * The product's probe incident that began at or after `since` (a probe interval before the kill:
+ * the probe in flight then may date the failure from its start). On a loaded machine a
+ * 300 ms probe can time out three times in a row while the mesh warms up: such an incident,
+ * opened and resolved before the kill, is not the outage under test.
+ */
+const probeIncident = async (product: string, since: number) =>
   (await store.list()).find(
-    (i) => i.product === product && i.kind === 'availability' && i.condition === 'probe',
+    (i) =>
+      i.product === product &&
+      i.kind === 'availability' &&
+      i.condition === 'probe' &&
+      Date.parse(i.startedAt) >= since,
   );
 
 /** Restarts a killed subgraph where it was, as its owner would. */
@@ -176,7 +186,7 @@ describe('a product down behind a warm cache', () => {
 
     const opened = await vi.waitFor(
       async () => {
-        const found = await probeIncident('payments');
+        const found = await probeIncident('payments', killedAt - PROBE_INTERVAL_MS);
         if (!found) throw new Error('no availability incident for payments yet');
         return found;
       },
@@ -197,7 +207,7 @@ describe('a product down behind a warm cache', () => {
     });
     const catalogIncident = await vi.waitFor(
       async () => {
-        const found = await probeIncident('catalog');
+        const found = await probeIncident('catalog', killedAt - PROBE_INTERVAL_MS);
         if (!found) throw new Error('no availability incident for catalog yet');
         return found;
       },
@@ -303,7 +313,9 @@ describe('a product down behind a warm cache', () => {
       { timeout: 10_000, interval: 100 },
     );
     // Only one incident per condition, whatever the two replicas saw: no flap after the restart.
-    const probeIncidents = (await store.list()).filter((i) => i.kind === 'availability');
+    const probeIncidents = (await store.list()).filter(
+      (i) => i.kind === 'availability' && Date.parse(i.startedAt) >= killedAt - PROBE_INTERVAL_MS,
+    );
     expect(probeIncidents.map((i) => `${i.product} ${i.state}`).sort()).toEqual([
       'catalog resolved',
       'payments resolved',
