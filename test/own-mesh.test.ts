@@ -16,6 +16,7 @@ import { runInDirectory } from './support/cli.js';
 import { reviewed } from './support/contract-review.js';
 import { graphql, TEST_DATABASE_URL, testConfig } from './support/mesh.js';
 import { PrivateRedis } from './support/redis-server.js';
+import { registryTestEnv } from './support/registry-env.js';
 import { startScaffoldedProduct, type RunningScaffoldedProduct } from './support/scaffolded-product.js';
 import { startYogaProduct, ZOO_NOT_EMPTY, ZOO_SDL, type RunningYogaProduct } from './support/yoga-product.js';
 
@@ -57,17 +58,7 @@ let farmUrl: string;
 const tokens: Record<string, string> = {};
 
 const env = () => ({
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  HOST: '127.0.0.1',
-  MESHGATE_STATE_DIR: stateDir,
-  POLICY_DIR: policyDir,
-  REDIS_URL: redis.url,
-  REGISTRY_PREFIX: PREFIX,
-  REGISTRY_POLL_MS: '200',
-  MESHGATE_CACHE: 'off',
-  MESHGATE_PROBE: 'off',
-  MESHGATE_INCIDENTS: 'off',
+  ...registryTestEnv({ stateDir, policyDir, redisUrl: redis.url, prefix: PREFIX }),
   LINEAGE_PREFIX: `meshgate:{lineage}:three-teams:${process.pid}:`,
   SLI_PREFIX: `meshgate:{sli}:three-teams:${process.pid}:`,
 });

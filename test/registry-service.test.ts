@@ -8,6 +8,7 @@ import { startRegistryServer, type RunningRegistry } from '../schema/registry/se
 import { runInDirectory, type CliRun } from './support/cli.js';
 import { graphql, testConfig } from './support/mesh.js';
 import { PrivateRedis } from './support/redis-server.js';
+import { registryTestEnv } from './support/registry-env.js';
 import { serveTeamProduct, teamProduct, type TeamProduct } from './support/team-product.js';
 
 /**
@@ -35,20 +36,10 @@ let registry: RunningRegistry;
 let gateway: RunningGateway | undefined;
 const servers: { url: string; stop: () => Promise<void> }[] = [];
 const env = () => ({
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  HOST: '127.0.0.1',
-  MESHGATE_STATE_DIR: stateDir,
-  POLICY_DIR: policyDir,
-  REDIS_URL: redis.url,
-  REGISTRY_PREFIX: PREFIX,
-  REGISTRY_POLL_MS: '200',
+  ...registryTestEnv({ stateDir, policyDir, redisUrl: redis.url, prefix: PREFIX }),
   MESHGATE_LINEAGE: 'off',
   MESHGATE_SLI: 'off',
   MESHGATE_QUALITY: 'off',
-  MESHGATE_INCIDENTS: 'off',
-  MESHGATE_PROBE: 'off',
-  MESHGATE_CACHE: 'off',
   JWT_CLOCK_TOLERANCE: '0',
 });
 
