@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,6 +10,7 @@ import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { findDataProduct } from '../subgraphs/index.js';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server.js';
 import { sloFromGateway } from './support/slo-cli.js';
+import { freePort } from './support/redis-server.js';
 import { graphql, sharedMesh, testConfig, testContextKey } from './support/mesh.js';
 import { personaHeaders } from './support/personas.js';
 import {
@@ -97,14 +96,6 @@ afterAll(async () => {
   await receiver?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function startReceiver(): Promise<void> {
   receiver = await startWebhookReceiver(receiverPort, received);

@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +13,7 @@ import { startApolloProduct, USERS_SDL, type RunningApolloProduct } from './supp
 import { runInDirectory } from './support/cli.js';
 import { reviewed } from './support/contract-review.js';
 import { graphql, TEST_DATABASE_URL, testConfig } from './support/mesh.js';
-import { PrivateRedis } from './support/redis-server.js';
+import { freePort, PrivateRedis } from './support/redis-server.js';
 import { registryTestEnv } from './support/registry-env.js';
 import { startScaffoldedProduct, type RunningScaffoldedProduct } from './support/scaffolded-product.js';
 import { startYogaProduct, ZOO_NOT_EMPTY, ZOO_SDL, type RunningYogaProduct } from './support/yoga-product.js';
@@ -377,14 +375,3 @@ describe('three teams, three stacks, one mesh of their own', () => {
     }
   }, 60_000);
 });
-
-/** A loopback port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
