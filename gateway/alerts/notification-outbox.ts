@@ -63,6 +63,35 @@ export function memoryOutbox(): NotificationOutbox {
 }
 
 /**
+ * Claims one notification only while it is still owed: the lease is set (NX, with expiry) and
+ * the entry read in one script. Checking the hash and setting the lease apart would let a
+ * replica that listed the hash before another delivered and cleared it claim and send it again.
+ * KEYS: outbox hash, lease key. ARGV: id, lease ms. Returns the entry's current JSON, or nil.
+ */
+const CLAIM_SCRIPT = `
+local doc = redis.call('HGET', KEYS[1], ARGV[1])
+if not doc then return false end
+if not redis.call('SET', KEYS[2], '1', 'PX', ARGV[2], 'NX') then return false end
+return doc
+`;
+
+/**
+ * Owed again later, only while still owed (another replica may have delivered it after this
+ * one's lease expired), and the lease released, in one step for the same reason as the claim.
+ * KEYS: outbox hash, lease key. ARGV: id, JSON.
+ */
+const RETRY_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('DEL', KEYS[2])
+return 1
+`;
+
+interface OutboxScripts {
+  meshgateOutboxClaim(n: number, ...args: (string | number)[]): Promise<string | null>;
+  meshgateOutboxRetry(n: number, ...args: (string | number)[]): Promise<number>;
+}
+
+/**
  * The outbox in Redis: one hash of owed notifications (`<prefix>outbox`, id → JSON) and a
  * lease key per notification being sent (`SET NX PX`). The prefix carries the incidents' hash
  * tag, so every key is in one Cluster slot. Delivery is at least once: a replica that dies
@@ -72,6 +101,11 @@ export function memoryOutbox(): NotificationOutbox {
 export function redisOutbox(redis: RedisClient, prefix: string): NotificationOutbox {
   const hash = `${prefix}outbox`;
   const lease = (id: string) => `${prefix}outbox-lease:${id}`;
+  const client = redis as unknown as OutboxScripts;
+  if (typeof client.meshgateOutboxClaim !== 'function') {
+    redis.defineCommand('meshgateOutboxClaim', { lua: CLAIM_SCRIPT });
+    redis.defineCommand('meshgateOutboxRetry', { lua: RETRY_SCRIPT });
+  }
   return {
     kind: 'redis',
     async add(n) {
@@ -80,17 +114,21 @@ export function redisOutbox(redis: RedisClient, prefix: string): NotificationOut
     async claimDue(now, leaseMs) {
       const all = Object.values(await redis.hgetall(hash)).map((text) => JSON.parse(text) as Notification);
       const claimed: Notification[] = [];
-      for (const n of all.filter((x) => x.dueAt <= now))
-        if ((await redis.set(lease(n.id), '1', 'PX', leaseMs, 'NX')) === 'OK') claimed.push(n);
+      for (const listed of all.filter((x) => x.dueAt <= now)) {
+        const doc = await client.meshgateOutboxClaim(2, hash, lease(listed.id), listed.id, leaseMs);
+        if (!doc) continue;
+        // The entry as it is now: another replica may have failed it since and set a later dueAt.
+        const n = JSON.parse(doc) as Notification;
+        if (n.dueAt <= now) claimed.push(n);
+        else await redis.del(lease(n.id));
+      }
       return claimed;
     },
     async delivered(n) {
       await redis.multi().hdel(hash, n.id).del(lease(n.id)).exec();
     },
     async retryLater(n) {
-      // Only if still owed: another replica may have delivered it after this one's lease expired.
-      if (await redis.hexists(hash, n.id)) await redis.hset(hash, n.id, JSON.stringify(n));
-      await redis.del(lease(n.id));
+      await client.meshgateOutboxRetry(2, hash, lease(n.id), n.id, JSON.stringify(n));
     },
     size: () => redis.hlen(hash),
   };
