@@ -64,7 +64,10 @@ export async function openServices(
   // First opened, last closed: the tracer provider flushes the spans of the requests just answered.
   const tracing = resources.open(acquireTracing(config.tracing), (t) => t.release());
   const source = resources.open(supergraphSource(config, logger), (s) => s.stop());
-  const authenticate = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir });
+  const authenticate = resources.open(
+    createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir }),
+    (a) => a.close(),
+  );
   // /ready tells the identity provider's state: its tokens fail with a code while it is down, the rest serves.
   source.readiness.identityProvider = authenticate.identityProvider;
   if (config.environment === 'production') warnOnDevelopmentKeys(config.security, logger);

@@ -41,7 +41,10 @@ export function createAuthenticate({ auth, stateDir }: AuthenticationOptions): A
       span.setAttributes({ 'enduser.id': principal.sub, 'meshgate.anonymous': principal.anonymous });
       return principal;
     });
-  return Object.assign(traced, { identityProvider: () => remote?.status() ?? null });
+  return Object.assign(traced, {
+    identityProvider: () => remote?.status() ?? null,
+    close: () => remote?.close(),
+  });
 }
 
 function providerKeys(remote: NonNullable<AuthConfig['remote']>): RemoteKeySet {

@@ -29,6 +29,8 @@ export interface RemoteKeySet {
   /** Fetches now unless one is under way (start-up warms the cache with it); never throws. */
   refresh(): Promise<void>;
   status(): IdentityProviderStatus;
+  /** Stops the retries of a provider that has not answered yet. */
+  close(): void;
 }
 
 /**
@@ -42,7 +44,10 @@ export interface RemoteKeySet {
  * - an unknown `kid` refetches at once (rotation followed without a restart), but at most once
  *   per `cooldownMs`, so a burst of tokens with random `kid`s costs one fetch per interval;
  * - with no keys at all (provider down at start) a request waits for at most one fetch
- *   (`timeoutMs`), else fails at once with `KeysUnavailable`: a 401, never a hang;
+ *   (`timeoutMs`), else fails at once with `KeysUnavailable`: a 401, never a hang; and the
+ *   fetch is retried in the background (after `cooldownMs`, doubling up to `refreshMs`), so
+ *   the keys are there, and `/ready` says `ok`, as soon as the provider answers, whether or
+ *   not a token has come meanwhile (nothing else would ask: `touch` needs keys to go stale);
  * - concurrent callers share one fetch in flight.
  */
 export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
@@ -60,12 +65,28 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
   let jwksUri: string | null = null;
   let lastError: { message: string; at: string } | null = null;
   let attempted = false;
+  let failuresWithoutKeys = 0;
+  let retry: NodeJS.Timeout | null = null;
+  let closed = false;
 
   const refresh = (): Promise<void> =>
     (inFlight ??= fetchKeys().finally(() => {
       inFlight = null;
       attempted = true;
+      retryWhileUnavailable();
     }));
+
+  function retryWhileUnavailable(): void {
+    if (keys !== null || closed || retry !== null) return;
+    failuresWithoutKeys++;
+    const delay = Math.min(options.cooldownMs * 2 ** (failuresWithoutKeys - 1), options.refreshMs);
+    retry = setTimeout(() => {
+      retry = null;
+      void refresh();
+    }, delay);
+    // A provider that never answers must not keep the process alive.
+    retry.unref();
+  }
 
   async function fetchKeys(): Promise<void> {
     attemptAt = now();
@@ -140,6 +161,11 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
         fetchedAt: fetchedAt === null ? null : new Date(fetchedAt).toISOString(),
         ...(lastError && { reason: lastError.message, failedAt: lastError.at }),
       };
+    },
+    close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      retry = null;
     },
   };
 }

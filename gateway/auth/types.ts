@@ -11,6 +11,8 @@ export type Authenticate = (authorization: string | undefined) => Promise<Princi
 export interface Authenticator extends Authenticate {
   /** For `/ready`: null without OIDC_ISSUER / JWT_JWKS_URL. */
   identityProvider(): IdentityProviderStatus | null;
+  /** Stops the background fetches of the identity provider's keys. */
+  close(): void;
 }
 
 /**

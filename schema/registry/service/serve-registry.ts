@@ -27,7 +27,10 @@ export async function startRegistryServer(
 ): Promise<RunningRegistry> {
   const resources = new Resources();
   try {
-    const authenticate = createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir });
+    const authenticate = resources.open(
+      createAuthenticate({ auth: config.security.auth, stateDir: config.stateDir }),
+      (a) => a.close(),
+    );
     const service = resources.open(openRegistryService(config), (s) => s.close());
     const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
     resources.defer(() => app.close());
