@@ -196,6 +196,32 @@ describe('bounded query planning', () => {
       // The new supergraph is the one serving: its new field validates.
       const added = await graphql(gateway.url, '{ t { b } }');
       expect(added.body.errors?.[0]?.extensions?.code).not.toBe('GRAPHQL_VALIDATION_FAILED');
+      // Two more reloads, each warmed beside the supergraph in service in the one planner thread.
+      for (const [n, field] of [
+        [2, 'c: Int'],
+        [3, 'd: Int'],
+      ] as const) {
+        expect(await publish(0, `b: Int ${field}`)).toMatchObject({ published: true });
+        await until(
+          async () => (await metric(gateway.url, 'meshgate_query_plans_warmed_total')) >= n,
+          15_000,
+        );
+        await until(
+          async () =>
+            (await graphql(gateway.url, `{ t { ${field.split(':')[0]} } }`)).body.errors?.[0]?.extensions
+              ?.code !== 'GRAPHQL_VALIDATION_FAILED',
+          15_000,
+        );
+      }
+      // Each probe of a new field above planned cold once; the hot operation never again.
+      const coldBefore = await metric(gateway.url, 'meshgate_query_plans_worker_total');
+      await graphql(gateway.url, HOT);
+      expect(await metric(gateway.url, 'meshgate_query_plans_worker_total')).toBe(coldBefore);
+      const threads = await metric(gateway.url, 'meshgate_query_planner_threads_started_total');
+      console.log(
+        `three warmed reloads: ${await metric(gateway.url, 'meshgate_query_plans_warmed_total')} plans warmed, ${threads} planner threads started, cold plans ${await metric(gateway.url, 'meshgate_query_plans_worker_total')}`,
+      );
+      expect(threads).toBe(1);
     } finally {
       await registry.close();
     }

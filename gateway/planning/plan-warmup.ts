@@ -68,8 +68,9 @@ export async function warmupOperations(
 }
 
 /**
- * Plans `operations` on `sdl` in `worker` (loaded with it), within `timeoutMs` in all, and
- * stages the plans in the cache for the swap. What was not planned by then is planned cold.
+ * Plans `operations` on `sdl` in `worker` (staged beside the supergraph in service), within
+ * `timeoutMs` in all, and stages the plans in the cache for the swap. What was not planned by
+ * then is planned cold.
  */
 export async function warmUp(
   worker: PlannerWorker,
@@ -85,14 +86,14 @@ export async function warmUp(
   let timedOut = false;
   const left = () => Math.max(1, Math.round(deadline - performance.now()));
   try {
-    await withDeadline(worker.load(sdl), left());
+    await withDeadline(worker.stage(sdl), left());
     for (const { operation, hits } of operations) {
       if (performance.now() >= deadline) {
         timedOut = true;
         break;
       }
       try {
-        const { plan } = await worker.plan(operation.source, operation.operationName, left());
+        const { plan } = await worker.planStaged(operation.source, operation.operationName, left());
         plans.set(planKey(operation.source, operation.operationName), { plan, operation, hits });
       } catch {
         failed += 1;

@@ -27,7 +27,7 @@ export interface Planning extends Stage {
   readonly cache: PlanCache;
   /**
    * A reloading supergraph source whose every new supergraph is warmed before it swaps in
-   * (PLAN_WARMUP=on): its hot operations planned in a fresh worker, for at most
+   * (PLAN_WARMUP=on): its hot operations planned in the planner thread beside the one in service, for at most
    * PLAN_WARMUP_TIMEOUT_MS. Swaps stay in publish order.
    */
   withWarmup(supergraph: string | SupergraphManager): string | SupergraphManager;
@@ -43,23 +43,23 @@ export interface Planning extends Stage {
  */
 export function usePlanning({ config, registry, logger, safelist, lineage }: UsePlanningOptions): Planning {
   const bounded = config.timeoutMs > 0;
-  let current: PlannerWorker | null = bounded ? new PlannerWorker() : null;
-  /** The worker a warm-up loaded with the next supergraph: it becomes `current` at the swap. */
-  let next: PlannerWorker | null = null;
+  let threadsStarted = 0;
+  const newWorker = () => new PlannerWorker({}, () => (threadsStarted += 1));
+  const current: PlannerWorker | null = bounded ? newWorker() : null;
   const cache = new PlanCache(config.cacheMaxBytes, () => current, config.timeoutMs);
-  const metrics = planningMetrics(registry, cache);
+  const metrics = planningMetrics(registry, cache, () => threadsStarted);
   cache.onPlanned = (ms) => metrics.planSeconds.observe(ms / 1000);
 
+  /** The supergraph in service (the last the gateway loaded). */
+  let served: string | null = null;
   let swaps: Promise<void> = Promise.resolve();
   const prepare = async (sdl: string): Promise<void> => {
-    const worker = new PlannerWorker();
+    if (!current) return;
     const { operations, unknown } = await warmupOperations(
       { cache, safelist, lineage },
       config.warmupMaxOperations,
     );
-    const result = await warmUp(worker, sdl, cache, operations, config.warmupTimeoutMs);
-    void next?.close();
-    next = worker;
+    const result = await warmUp(current, sdl, cache, operations, config.warmupTimeoutMs);
     metrics.warmedPlans.inc(result.planned);
     metrics.warmupSeconds.observe(result.ms / 1000);
     if (result.timedOut) metrics.warmupTimeouts.inc();
@@ -82,7 +82,9 @@ export function usePlanning({ config, registry, logger, safelist, lineage }: Use
             ...options,
             update: (sdl) => {
               swaps = swaps
-                .then(() => prepare(sdl))
+                // A source may hand over the supergraph already in service again (the registry's
+                // first poll does): the gateway ignores it, so there is nothing to warm.
+                .then(() => (sdl === served ? undefined : prepare(sdl)))
                 .catch((error: unknown) => logger.warn({ err: error }, 'plan warm-up failed; swapping cold'))
                 .then(() => options.update(sdl))
                 .catch((error: unknown) =>
@@ -123,26 +125,22 @@ export function usePlanning({ config, registry, logger, safelist, lineage }: Use
       }
     },
     onSchemaChange(model) {
-      if (!bounded) return;
-      if (next?.supergraphSdl === model.sdl) {
-        current?.retire();
-        current = next;
-        next = null;
-      } else if (current && current.supergraphSdl !== model.sdl) {
-        void current
-          .load(model.sdl)
-          .catch((error: unknown) =>
-            logger.error({ err: error }, 'the planner worker cannot load the supergraph'),
-          );
-      }
+      served = model.sdl;
+      // The warmed supergraph is the one swapping in: its planner is built already.
+      if (!current || current.activate(model.sdl) || current.supergraphSdl === model.sdl) return;
+      void current
+        .load(model.sdl)
+        .catch((error: unknown) =>
+          logger.error({ err: error }, 'the planner worker cannot load the supergraph'),
+        );
     },
     async close() {
-      await Promise.all([current?.close(), next?.close()]);
+      await current?.close();
     },
   };
 }
 
-function planningMetrics(registry: Registry, cache: PlanCache) {
+function planningMetrics(registry: Registry, cache: PlanCache, threadsStarted: () => number) {
   const counter = (name: string, help: string, read: () => number) =>
     new Counter({
       name,
@@ -173,6 +171,11 @@ function planningMetrics(registry: Registry, cache: PlanCache) {
     'meshgate_query_plans_inline_total',
     'Cold plans built on the event loop by @apollo/gateway',
     () => cache.stats.inlinePlans,
+  );
+  counter(
+    'meshgate_query_planner_threads_started_total',
+    'Planner worker threads started (one, and one more after each deadline that stopped a plan)',
+    threadsStarted,
   );
   counter(
     'meshgate_query_planning_timeouts_total',
