@@ -9,6 +9,7 @@ import { runCheck } from '../schema/check/index.js';
 import { composeSupergraph } from '../schema/compose.js';
 import { directoryRegistry } from '../schema/registry/directory-registry.js';
 import { supergraphRecord } from '../schema/registry/supergraph-record.js';
+import type { PublishedSubgraph } from '../schema/registry/types.js';
 import { BASE_ENV } from './contenders.js';
 import { spawnProcess, waitForGraphQL, type ManagedProcess } from './processes.js';
 import {
@@ -17,12 +18,14 @@ import {
   syntheticPolicies,
   type SyntheticProduct,
 } from './scale/synthetic-mesh.js';
+import { syntheticDescriptors } from './scale/synthetic-contracts.js';
 import { MESHGATE_BIN } from './subgraph-mesh.js';
 
 /**
  * `npm run bench:scale -- --products 10 --products 50`: how meshgate's cost grows with the
  * mesh (issue 30). Per N: composition time; time to ready and RSS of stock @apollo/gateway
- * and of meshgate (policies and lineage on) on the same supergraph, in the same run; the
+ * and of meshgate (policies and lineage on, reading the supergraph and every product's
+ * contract from a registry) on the same supergraph, in the same run; the
  * first (cold-plan) and second (cached-plan) latency of each product's operation; the check of
  * one product's change against what is in service (runCheck, as a registry runs it); and, on two
  * replicas of one registry under load, five publishes: each one's time until both serve it and
@@ -140,6 +143,31 @@ const RELOADS = 5;
 const REPLICAS = 2;
 
 /**
+ * One publish: the supergraph and the subgraph records that change with it (every product's,
+ * contract included, in the first; then product 0's new version).
+ */
+interface Version {
+  readonly sdl: string;
+  readonly subgraphs: readonly PublishedSubgraph[];
+}
+
+function commitVersion(registry: ReturnType<typeof directoryRegistry>, v: Version, version: number) {
+  return registry.commit(
+    {
+      subgraphs: v.subgraphs,
+      supergraph: supergraphRecord({
+        version,
+        sdl: v.sdl,
+        subgraphs: Object.fromEntries(v.subgraphs.map((s) => [s.name, s.version])),
+        publishedBy: 'bench',
+        reason: `v${version}`,
+      }),
+    },
+    version - 1,
+  );
+}
+
+/**
  * Two replicas on one registry under closed-loop load; then RELOADS publishes, one every
  * RELOAD_MS, each adding a field to product 0 (`p0Extra1` … `p0Extra5`). Per publish: the time
  * until both replicas serve it (the new field validates on each) and p99 in the RELOAD_MS after
@@ -147,26 +175,13 @@ const REPLICAS = 2;
  */
 async function reloadRun(
   dir: string,
-  versions: readonly string[],
+  versions: readonly Version[],
   operations: readonly string[],
   warmup: boolean,
 ): Promise<ReloadRun> {
   const registryDir = mkdtempSync(join(dir, 'registry-'));
   const registry = directoryRegistry(registryDir, 200);
-  const commit = (sdl: string, version: number) =>
-    registry.commit(
-      {
-        subgraphs: [],
-        supergraph: supergraphRecord({
-          version,
-          sdl,
-          subgraphs: {},
-          publishedBy: 'bench',
-          reason: `v${version}`,
-        }),
-      },
-      version - 1,
-    );
+  const commit = (v: Version, version: number) => commitVersion(registry, v, version);
   await commit(versions[0]!, 1);
   const gateways: Started[] = [];
   try {
@@ -294,11 +309,25 @@ async function measure(n: number, dir: string) {
             }
           : s,
       );
-    const versions = [composed.supergraphSdl];
+    // Every product publishes with its contract; the registry keeps the descriptors beside the SDL.
+    const descriptors = syntheticDescriptors(products);
+    const publishedAt = new Date().toISOString();
+    const record = (i: number, sdl: string, version: number): PublishedSubgraph => ({
+      name: products[i]!.name,
+      version,
+      url: served.urls[products[i]!.name]!,
+      sdl,
+      descriptor: descriptors[i]!,
+      publishedBy: 'bench',
+      publishedAt,
+    });
+    const versions: Version[] = [
+      { sdl: composed.supergraphSdl, subgraphs: products.map((p, i) => record(i, p.sdl, 1)) },
+    ];
     for (let k = 1; k <= RELOADS; k++) {
       const next = composeSupergraph(withExtras(k));
       if (!next.ok) throw new Error(`the changed mesh ${k} does not compose: ${next.errors[0]?.message}`);
-      versions.push(next.supergraphSdl);
+      versions.push({ sdl: next.supergraphSdl, subgraphs: [record(0, withExtras(k)[0]!.sdl, k + 1)] });
     }
     // `meshgate check` of that change against what is in service, as a registry runs it.
     const c = performance.now();
@@ -306,7 +335,12 @@ async function measure(n: number, dir: string) {
       root: ROOT,
       governanceFile: join(ROOT, 'schema', 'governance.yaml'),
       sources: {
-        subgraphs: withExtras(1).map((s) => ({ name: s.name, sdl: s.sdl, contract: null, label: s.name })),
+        subgraphs: withExtras(1).map((s, i) => ({
+          name: s.name,
+          sdl: s.sdl,
+          contract: descriptors[i]!.contract,
+          label: s.name,
+        })),
         changed: products[0]!.name,
       },
       base: { supergraph: { label: 'in service', sdl: composed.supergraphSdl } },
@@ -323,7 +357,15 @@ async function measure(n: number, dir: string) {
     const stockResult = { readyMs: stock.readyMs, rssAtReadyMb: stock.rssMb };
     await stock.proc.stop();
 
-    const meshgate = await startMeshgate(['--supergraph', path], { POLICY_DIR: join(dir, 'policies') });
+    // meshgate reads the same supergraph from a registry, with the N contracts published beside it.
+    const readyRegistryDir = mkdtempSync(join(dir, 'registry-ready-'));
+    const readyRegistry = directoryRegistry(readyRegistryDir, 200);
+    await commitVersion(readyRegistry, versions[0]!, 1);
+    await readyRegistry.close();
+    const meshgate = await startMeshgate(['--registry'], {
+      REGISTRY_DIR: readyRegistryDir,
+      POLICY_DIR: join(dir, 'policies'),
+    });
     const cold: number[] = [];
     const warm: number[] = [];
     let failed = 0;

@@ -20,7 +20,8 @@ import {
  * implement, a connection (edges, page info) listing its items, a reference into the next
  * product and one into another domain, and a field that `@requires` a field the next product
  * owns; its `email` is tagged personal data (`@tag(name: "pii")`), and `syntheticPolicies`
- * writes the governance rule that masks it for analysts. Not generated (yet): ODCS contracts.
+ * writes the governance rule that masks it for analysts; synthetic-contracts.ts drafts each
+ * product's ODCS contract.
  */
 export interface SyntheticProduct {
   readonly name: string;
