@@ -22,14 +22,20 @@ afterEach(async () => {
   for (const w of workers.splice(0)) await w.close();
 });
 
+/** A worker serving v1 of an `n`-subgraph supergraph, v2 (one field more) to stage, and its thread count. */
+async function serving(n: number) {
+  const counted = { threads: 0 };
+  const worker = new PlannerWorker({}, () => (counted.threads += 1));
+  workers.push(worker);
+  const v1 = supergraph(n);
+  const v2 = supergraph(n, 'g: Int');
+  await worker.load(v1);
+  return { worker, v1, v2, counted };
+}
+
 describe('the planner worker', () => {
   it('warms the next supergraph beside the one in service, in one thread, its requests first', async () => {
-    let threads = 0;
-    const worker = new PlannerWorker({}, () => (threads += 1));
-    workers.push(worker);
-    const v1 = supergraph(30);
-    const v2 = supergraph(30, 'g: Int');
-    await worker.load(v1);
+    const { worker, v1, v2, counted } = await serving(30);
     expect((await worker.plan('{ t0 { id f1 } }', null, 5_000)).plan.kind).toBe('QueryPlan');
 
     // The warm-up stages v2 and queues its plans; a request's cold plan on v1 comes after them
@@ -51,22 +57,17 @@ describe('the planner worker', () => {
     expect((await worker.plan('{ t0 { g } }', null, 5_000)).plan.kind).toBe('QueryPlan');
     // v1's planner is dropped: staging nothing and planning on the staged slot finds no supergraph.
     await expect(worker.planStaged('{ t0 { id } }', null, 5_000)).rejects.toThrow(/no supergraph loaded/);
-    expect(threads).toBe(1);
+    expect(counted.threads).toBe(1);
   });
 
   it('after a deadline stops a plan, a fresh thread reloads both supergraphs', async () => {
-    let threads = 0;
-    const worker = new PlannerWorker({}, () => (threads += 1));
-    workers.push(worker);
-    const v1 = supergraph(4);
-    const v2 = supergraph(4, 'g: Int');
-    await worker.load(v1);
+    const { worker, v2, counted } = await serving(4);
     await worker.stage(v2);
     // 400 aliases take far longer to plan than 1 ms: the deadline stops the thread.
     const heavy = `{ ${Array.from({ length: 400 }, (_, k) => `a${k}: t${k % 4} { id f0 f1 f2 f3 }`).join(' ')} }`;
     await expect(worker.plan(heavy, null, 1)).rejects.toThrow(/longer than 1 ms/);
     expect((await worker.plan('{ t1 { f1 } }', null, 5_000)).plan.kind).toBe('QueryPlan');
     expect((await worker.planStaged('{ t0 { g } }', null, 5_000)).plan.kind).toBe('QueryPlan');
-    expect(threads).toBe(2);
+    expect(counted.threads).toBe(2);
   });
 });
