@@ -8,9 +8,10 @@ export default tseslint.config(
   { ignores: ['node_modules/**', '.meshgate/**', 'bench/results/**', 'coverage/**', 'dist/**', 'dist.*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  // The plain JavaScript that runs before anything is compiled (the bin, the build) runs in Node.
+  // The plain JavaScript that runs before anything is compiled (the bin, the build, the
+  // static checks of `npm test`) runs in Node.
   {
-    files: ['gateway/cli/bin/*.js', 'gateway/cli/bin/*.mjs'],
+    files: ['gateway/cli/bin/*.js', 'gateway/cli/bin/*.mjs', 'scripts/*.mjs'],
     languageOptions: {
       globals: { URL: 'readonly', console: 'readonly', performance: 'readonly', process: 'readonly' },
     },
