@@ -308,7 +308,8 @@ describe('SLIs from live traffic, per data product', () => {
           if (!run.stdout.trim()) throw new Error(`no event exported yet: ${run.stderr}`);
           return run;
         },
-        { timeout: 10_000, interval: 200 },
+        // Each try is a CLI process: a loaded machine took longer than 10 s for the first two.
+        { timeout: 40_000, interval: 200 },
       );
       expect(exported.stderr).toContain('OpenLineage RunEvent(s), all valid');
       const [event] = exported.stdout
