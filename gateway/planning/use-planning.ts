@@ -27,8 +27,8 @@ export interface Planning extends Stage {
   readonly cache: PlanCache;
   /**
    * A reloading supergraph source whose every new supergraph is warmed before it swaps in
-   * (PLAN_WARMUP=on): its hot operations planned in the planner thread beside the one in service, for at most
-   * PLAN_WARMUP_TIMEOUT_MS. Swaps stay in publish order.
+   * (PLAN_WARMUP=on): its hot operations planned in the planner thread, beside the supergraph
+   * in service, for at most PLAN_WARMUP_TIMEOUT_MS. Swaps stay in publish order.
    */
   withWarmup(supergraph: string | SupergraphManager): string | SupergraphManager;
 }
