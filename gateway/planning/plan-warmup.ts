@@ -70,7 +70,9 @@ export async function warmupOperations(
 /**
  * Plans `operations` on `sdl` in `worker` (staged beside the supergraph in service), within
  * `timeoutMs` in all, and stages the plans in the cache for the swap. What was not planned by
- * then is planned cold.
+ * then is planned cold. Each plan is held to the requests' planning deadline too
+ * (`planTimeoutMs`): the warm-up shares the thread with the supergraph in service, and a plan
+ * stopped at its deadline restarts the thread and rebuilds both planners.
  */
 export async function warmUp(
   worker: PlannerWorker,
@@ -78,6 +80,7 @@ export async function warmUp(
   cache: PlanCache,
   operations: readonly { operation: PlannedOperation; hits: number }[],
   timeoutMs: number,
+  planTimeoutMs: number,
 ): Promise<Omit<WarmupResult, 'unknown'>> {
   const started = performance.now();
   const deadline = started + timeoutMs;
@@ -93,7 +96,11 @@ export async function warmUp(
         break;
       }
       try {
-        const { plan } = await worker.planStaged(operation.source, operation.operationName, left());
+        const { plan } = await worker.planStaged(
+          operation.source,
+          operation.operationName,
+          Math.min(left(), planTimeoutMs),
+        );
         plans.set(planKey(operation.source, operation.operationName), { plan, operation, hits });
       } catch {
         failed += 1;

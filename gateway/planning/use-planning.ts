@@ -59,7 +59,7 @@ export function usePlanning({ config, registry, logger, safelist, lineage }: Use
       { cache, safelist, lineage },
       config.warmupMaxOperations,
     );
-    const result = await warmUp(current, sdl, cache, operations, config.warmupTimeoutMs);
+    const result = await warmUp(current, sdl, cache, operations, config.warmupTimeoutMs, config.timeoutMs);
     metrics.warmedPlans.inc(result.planned);
     metrics.warmupSeconds.observe(result.ms / 1000);
     if (result.timedOut) metrics.warmupTimeouts.inc();
