@@ -1,4 +1,4 @@
-import { FAIL_FAST, openRedis, type RedisBehaviour } from '../redis/redis-connection.js';
+import { OFF_REQUEST_PATH, openRedis, type RedisBehaviour } from '../redis/redis-connection.js';
 import { closeRedis } from '../redis/close-redis.js';
 import type { QualityConfig } from './quality-config.js';
 import { memoryQualityStore, redisQualityStore } from './quality-store.js';
@@ -7,10 +7,10 @@ import type { QualityStore } from './types.js';
 /** The deployment's quality store: in Redis when there is one (shared by replicas and the CLI), else in memory. */
 export function openQualityStore(
   config: QualityConfig,
-  behaviour: RedisBehaviour = FAIL_FAST,
+  behaviour: RedisBehaviour = OFF_REQUEST_PATH,
 ): { store: QualityStore; close(): Promise<void> } {
   if (!config.redis) return { store: memoryQualityStore(config), close: async () => undefined };
-  // Off the request path, but a run must not hang on a Redis that is away: fail fast, log, retry next run.
+  // A run must not hang on a Redis that is away: it fails at once, is logged, and the next run retries.
   const redis = openRedis(config.redis, behaviour);
   redis.on('error', () => undefined);
   return {

@@ -72,7 +72,16 @@ async function runNow<T extends { readonly product: string }>(
   const parsed = RunBody.safeParse(body ?? {});
   if (!parsed.success) return badInput(parsed.error);
   const { product } = parsed.data;
-  const all = await run(schedule);
+  let all: readonly T[];
+  try {
+    all = await run(schedule);
+  } catch (error) {
+    // Recording the run failed (the quality store away or too slow), or a database would not answer.
+    return refusal(
+      ErrorCode.QUALITY_UNAVAILABLE,
+      `the run failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   const results = product ? all.filter((r) => r.product === product) : all;
   if (product && results.length === 0)
     return refusal(
