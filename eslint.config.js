@@ -58,6 +58,7 @@ export default tseslint.config(
       'gateway/cli/commands/subgraph.ts',
       'gateway/cli/commands/compose.ts',
       // Unit tests that take the example mesh as their fixture.
+      'gateway/health/quality-admin.test.ts',
       'gateway/health/quality-schedule.test.ts',
       'gateway/health/quality/quality.test.ts',
       'gateway/policy/classification.test.ts',
